@@ -1,0 +1,934 @@
+"""Page benchmark: seed 1,000 then 10,000 departure cases and time the pages people open most.
+
+Run from the project root (see benchmarks/README.md):
+
+    .venv/bin/python benchmarks/pages.py --cases 1000 10000 --items 50 --repeat 30
+    .venv/bin/python benchmarks/pages.py --database-url postgres://postgres@127.0.0.1:5432/handover_bench
+
+The script uses a database of its own (a fresh SQLite file under var/bench/, or
+the PostgreSQL database named in --database-url, dropped and created again),
+seeds it with bulk_create, and measures each page through Django's test client:
+server time around ``client.get`` and the number of SQL queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import math
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+SQLITE_PATH = BENCH_DIR / "pages.sqlite3"
+SLOW_MS = 50.0  # DESIGN.md, quality bars: p95 server time of list pages at 10,000 cases
+HISTORY_DAYS = 5 * 365  # closed cases are spread over five years
+
+# Share of cases in each state: mostly history, a few hundred open at 10,000 cases.
+STATE_MIX = {
+    "closed": 0.885,
+    "withdrawn": 0.03,
+    "aftercare": 0.03,
+    "signed_off": 0.01,
+    "trial_run": 0.008,
+    "executing": 0.012,
+    "preparing": 0.013,
+    "intent_confirmed": 0.012,
+}
+# Chance that a case belongs to the busy people whose pages are measured.
+BUSY_HR_SHARE = 0.4
+BUSY_MANAGER_SHARE = 0.08
+BUSY_SUCCESSOR_SHARE = 0.03
+
+FIRST_NAMES = [
+    "Anna", "Ben", "Carla", "David", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira", "Luca",
+    "Maya", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wim", "Yara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Andersen", "Bauer", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann", "Ivanova",
+    "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor", "Petrov", "Rossi", "Schmidt",
+    "Tanaka", "Urban", "Visser", "Weber", "Young", "Zimmermann",
+]  # fmt: skip
+ZH_SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"]
+ZH_GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英"]
+DEPARTMENTS = [
+    "E-commerce Ops", "Customer Service", "Warehouse", "Logistics", "Finance", "Data & BI",
+    "Product", "Marketing", "Procurement", "IT", "Live Commerce", "Cross-border",
+]  # fmt: skip
+TITLES = ["Operations specialist", "Store manager", "Data analyst", "Buyer", "Service lead", "Planner"]
+REASON_TEXT = "A new role closer to home, with more time for the family."
+
+
+# --------------------------------------------------------------------------- command line and database
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, nargs="+", default=[1000, 10000], help="sizes to measure, grown in turn")
+    parser.add_argument("--items", type=int, default=50, help="checklist items per case (default 50)")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page after one warm-up")
+    parser.add_argument(
+        "--heavy-items", type=int, default=100, help="items per module on the heavy 7-module case (default 100)"
+    )
+    parser.add_argument("--staff", type=int, default=300, help="active staff who take over work (default 300)")
+    parser.add_argument("--search", default="Okafor", help="search term for the filtered case list")
+    parser.add_argument("--seed", type=int, default=2024, help="random seed, for the same data every run")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL of a scratch database (its name must contain 'bench'; it is dropped and "
+        "created). Default: a fresh SQLite file var/bench/pages.sqlite3",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    args = parser.parse_args()
+    args.cases = sorted(set(args.cases))
+    if args.cases[0] < 10 or args.items < 7 or args.repeat < 1 or args.staff < 7 * len(DEPARTMENTS):
+        parser.error(f"need at least 10 cases, 7 items a case, 1 repeat and {7 * len(DEPARTMENTS)} staff")
+    return args
+
+
+def _admin_url(url: str) -> tuple[str, str]:
+    """The URL of the maintenance database on the same server, and the benchmark database's name."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise SystemExit("--database-url must be a postgres:// URL; SQLite is the default.")
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
+    return urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), name
+
+
+def _pg_admin(url: str, statement: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin_url, name = _admin_url(url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+def create_database(url: str | None) -> tuple[str, str]:
+    """Recreate the benchmark database; answer its DATABASE_URL and where it lives."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if not url:
+        drop_database(None)
+        return f"sqlite:///{SQLITE_PATH}", str(SQLITE_PATH.relative_to(ROOT))
+    _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    _pg_admin(url, "CREATE DATABASE {}")
+    parts = urlsplit(url)
+    return url, f"{parts.hostname}:{parts.port or 5432}/{parts.path.lstrip('/')}"
+
+
+def drop_database(url: str | None) -> None:
+    if not url:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        return
+    _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # Runtime files (broker folders, static root) of this process stay out of the dev var/.
+    os.environ["HANDOVER_VAR_DIR"] = str(BENCH_DIR / "runtime")
+    # Read at import only: keeps the plain static storage (no collectstatic manifest needed) and
+    # the embedded secret key. DEBUG itself is switched off below, before any request.
+    os.environ["DEBUG"] = "true"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+
+
+# --------------------------------------------------------------------------- seeding
+
+
+@contextmanager
+def explicit_timestamps(*fields):
+    """Let bulk_create store the dates we give instead of now (auto_now / auto_now_add off)."""
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+@dataclass
+class Person:
+    id: int
+    name: str
+    department: int | None = None
+
+
+@dataclass
+class Batch:
+    """Rows for one chunk of cases, inserted together in one transaction."""
+
+    users: list = field(default_factory=list)
+    memberships: list = field(default_factory=list)
+    departures: list = field(default_factory=list)
+    modules: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    trial_tasks: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    signatures: list = field(default_factory=list)
+    documents: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    grants: list = field(default_factory=list)
+
+    def rows(self) -> int:
+        return sum(len(v) for v in vars(self).values())
+
+
+class Seeder:
+    """Builds cases straight as rows (bulk_create), the way the services would have left them."""
+
+    def __init__(self, rng: random.Random, items_per_case: int, heavy_items: int, staff: int):
+        from django.contrib.auth.models import Group, Permission
+        from django.utils import timezone
+
+        from accounts.models import User
+        from handover import models as m
+        from handover.default_template import ITEMS
+        from handover.models.checklist import MODULE_ORDER
+
+        self.m = m
+        self.m_user = User
+        self.m_membership = User.groups.through
+        self.rng = rng
+        self.items_per_case = items_per_case
+        self.heavy_items = heavy_items
+        self.staff_count = staff
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.tz = timezone.get_current_timezone()
+        self.module_order = MODULE_ORDER
+        self.groups = {g.name: g.pk for g in Group.objects.all()}
+        self.perm = {
+            p.codename: p.pk
+            for p in Permission.objects.filter(content_type__app_label="handover", content_type__model="departure")
+        }
+        self.next_id: dict[str, int] = defaultdict(lambda: 1)
+        self.cases = 0
+        self.doc_serial = 0
+        # Item texts per module and language, from the default template.
+        self.texts: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for item in ITEMS:
+            for language in ("en", "zh-hans", "zh-hant"):
+                self.texts[item["module"], language].append(item[language])
+        self.focus_id: int | None = None
+        self.heavy_id: int | None = None
+
+    # ---------------------------------------------------------------- helpers
+
+    def new_id(self, model: str) -> int:
+        value = self.next_id[model]
+        self.next_id[model] = value + 1
+        return value
+
+    def at(self, day: date, hour: int = 10, minute: int = 0) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.tz)
+
+    def person_name(self, language: str) -> str:
+        if language == "en":
+            return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+        return self.rng.choice(ZH_SURNAMES) + self.rng.choice(ZH_GIVEN)
+
+    def add_user(self, batch: Batch, username: str, name: str, group: str, department: int | None, **extra) -> Person:
+        user_id = self.new_id("user")
+        batch.users.append(
+            self.m_user(
+                id=user_id,
+                username=username,
+                display_name=name,
+                email=f"{username}@example.com",
+                password="!bench-unusable",
+                job_title=extra.pop("job_title", ""),
+                department_id=department,
+                date_joined=self.now - timedelta(days=2000),
+                **extra,
+            )
+        )
+        batch.memberships.append(self.m_membership(user_id=user_id, group_id=self.groups[group]))
+        return Person(user_id, name, department)
+
+    def insert(self, batch: Batch) -> None:
+        from django.db import transaction
+
+        from accounts.models import User
+
+        m = self.m
+        stamped = (
+            m.Departure._meta.get_field("created_at"),
+            m.Departure._meta.get_field("updated_at"),
+            m.Event._meta.get_field("created_at"),
+            m.Signature._meta.get_field("signed_at"),
+            m.TrialTask._meta.get_field("created_at"),
+            m.ConfirmationDocument._meta.get_field("created_at"),
+        )
+        size = 2000
+        with explicit_timestamps(*stamped), transaction.atomic():
+            User.objects.bulk_create(batch.users, batch_size=size)
+            User.groups.through.objects.bulk_create(batch.memberships, batch_size=size)
+            m.Departure.objects.bulk_create(batch.departures, batch_size=size)
+            m.HandoverModule.objects.bulk_create(batch.modules, batch_size=size)
+            m.ChecklistItem.objects.bulk_create(batch.items, batch_size=size)
+            m.TrialTask.objects.bulk_create(batch.trial_tasks, batch_size=size)
+            m.HandoverMeeting.objects.bulk_create(batch.meetings, batch_size=size)
+            m.Signature.objects.bulk_create(batch.signatures, batch_size=size)
+            m.ConfirmationDocument.objects.bulk_create(batch.documents, batch_size=size)
+            m.Event.objects.bulk_create(batch.events, batch_size=size)
+            m.DepartureUserObjectPermission.objects.bulk_create(batch.grants, batch_size=size)
+
+    # ---------------------------------------------------------------- people
+
+    def seed_people(self) -> None:
+        from accounts.models import Department
+
+        departments = [Department(id=i + 1, name=name) for i, name in enumerate(DEPARTMENTS)]
+        Department.objects.bulk_create(departments)
+        self.department_names = {d.pk: d.name for d in departments}
+        batch = Batch()
+        self.hr = [self.add_user(batch, "hr_busy", "Hana Huang", "HR", None, job_title="HR business partner")]
+        for i in range(2, 7):
+            self.hr.append(self.add_user(batch, f"hr{i:02d}", self.person_name("en"), "HR", None))
+        self.managers: dict[int, list[Person]] = {}
+        self.staff: dict[int, list[Person]] = {}
+        for d in departments:
+            self.managers[d.pk] = [
+                self.add_user(
+                    batch,
+                    "mgr_busy" if (d.pk, i) == (1, 0) else f"mgr{d.pk:02d}{i}",
+                    "Mia Meyer" if (d.pk, i) == (1, 0) else self.person_name("en"),
+                    "Manager",
+                    d.pk,
+                    job_title="Department head" if i == 0 else "Team lead",
+                )
+                for i in range(3)
+            ]
+        for n in range(self.staff_count):
+            d = departments[n % len(departments)].pk
+            username, name = ("succ_busy", "Sam Sun") if n == 0 else (f"staff{n:04d}", self.person_name("en"))
+            person = self.add_user(batch, username, name, "Staff", d, job_title=self.rng.choice(TITLES))
+            self.staff.setdefault(d, []).append(person)
+        self.insert(batch)
+        self.heads = {d.pk: self.managers[d.pk][0] for d in departments}
+        for d in departments:
+            d.head_id = self.heads[d.pk].id
+        Department.objects.bulk_update(departments, ["head"])
+        self.hr_busy = self.hr[0]
+        self.mgr_busy = self.managers[1][0]
+        self.succ_busy = self.staff[1][0]
+
+    # ---------------------------------------------------------------- cases
+
+    def pick_state(self) -> str:
+        return self.rng.choices(list(STATE_MIX), weights=list(STATE_MIX.values()))[0]
+
+    def dates_for(self, state: str) -> tuple[date, date]:
+        """Notice date and last working day that fit the state."""
+        r, today = self.rng, self.today
+        last_day = {
+            "closed": lambda: today - timedelta(days=r.randint(35, HISTORY_DAYS)),
+            "withdrawn": lambda: today - timedelta(days=r.randint(-40, HISTORY_DAYS)),
+            "aftercare": lambda: today - timedelta(days=r.randint(0, 29)),
+            "signed_off": lambda: today + timedelta(days=r.randint(0, 7)),
+            "trial_run": lambda: today + timedelta(days=r.randint(1, 14)),
+            "executing": lambda: today + timedelta(days=r.randint(5, 30)),
+            "preparing": lambda: today + timedelta(days=r.randint(10, 45)),
+            "intent_confirmed": lambda: today + timedelta(days=r.randint(14, 60)),
+        }[state]()
+        notice = last_day - timedelta(days=r.choice([7, 10, 14, 21, 30, 30, 30, 45, 60]))
+        return min(notice, today - timedelta(days=r.randint(0, 3))), last_day
+
+    def add_case(
+        self,
+        batch: Batch,
+        *,
+        state: str | None = None,
+        kinds: list[str] | None = None,
+        items_per_module: int | None = None,
+        focus: bool = False,
+    ) -> int:
+        m, r = self.m, self.rng
+        state = state or self.pick_state()
+        language = "en" if focus else r.choices(["en", "zh-hans", "zh-hant"], weights=[6, 3, 1])[0]
+        notice, last_day = self.dates_for(state)
+        if focus:
+            notice, last_day = self.today - timedelta(days=10), self.today + timedelta(days=20)
+        department = 1 if focus else r.randint(1, len(DEPARTMENTS))
+        closed = state == "closed"
+        self.cases += 1
+        leaver = self.add_user(
+            batch,
+            f"leaver{self.cases:05d}",
+            "Leo Leaver" if focus else self.person_name(language),
+            "Staff",
+            department,
+            job_title=r.choice(TITLES),
+            is_active=not closed,  # accounts of people who have left are switched off
+            language=language,
+        )
+        hr = self.hr_busy if focus or r.random() < BUSY_HR_SHARE else r.choice(self.hr[1:])
+        if focus or r.random() < BUSY_MANAGER_SHARE:
+            manager = self.mgr_busy
+        else:
+            manager = r.choice(self.managers[department])
+        case_id = self.new_id("departure")
+        created = min(self.at(notice, r.randint(9, 17), r.randint(0, 59)), self.now - timedelta(hours=1))
+        # Events and signatures happen between opening and the end of the case (or now).
+        end = min(self.now, self.at(last_day + timedelta(days=30 if state in ("closed", "aftercare") else 0), 18))
+        end = max(end, created + timedelta(hours=1))
+
+        def moment(share: float) -> datetime:
+            return created + (end - created) * share
+
+        # Modules and their successors.
+        kinds = kinds or sorted(
+            r.sample(list(self.module_order), r.randint(3, 7)), key=self.module_order.__getitem__
+        )
+        staff = self.staff[department]
+        successors = r.sample(staff, len(kinds))
+        if focus or r.random() < BUSY_SUCCESSOR_SHARE:
+            if self.succ_busy not in successors:
+                successors[0] = self.succ_busy
+        modules = []
+        for kind, successor in zip(kinds, successors, strict=True):
+            if state in ("intent_confirmed", "preparing") and not focus and r.random() < 0.2:
+                successor = None  # not named yet: a to-do for HR
+            module = m.HandoverModule(
+                id=self.new_id("module"),
+                departure_id=case_id,
+                kind=kind,
+                position=self.module_order[kind],
+                successor_id=successor.id if successor else None,
+                successor_name=successor.name if successor else "",
+            )
+            modules.append((module, successor))
+            batch.modules.append(module)
+
+        # Checklist items, spread unevenly over the modules.
+        if items_per_module:
+            counts = [items_per_module] * len(modules)
+        else:
+            weights = [r.uniform(0.5, 1.5) for _ in modules]
+            counts = [max(1, int(self.items_per_case * w / sum(weights))) for w in weights]
+            for i in range(self.items_per_case - sum(counts)):
+                counts[i % len(counts)] += 1
+        item_titles = []
+        position = 0
+        for (module, successor), count in zip(modules, counts, strict=True):
+            texts = self.texts[module.kind, language]
+            for i in range(count):
+                text = texts[i % len(texts)]
+                title = text["title"] if i < len(texts) else f"{text['title']} ({i // len(texts) + 1})"
+                item_state = self.item_state(state) if successor else "pending"
+                done_at = moment(r.uniform(0.2, 0.8))
+                accepted = item_state == "accepted"
+                batch.items.append(
+                    m.ChecklistItem(
+                        module_id=module.id,
+                        title=title,
+                        steps=text["steps"],
+                        key_moments=text["key_moments"],
+                        cautions=text["cautions"] if r.random() < 0.5 else "",
+                        due_date=max(notice, last_day - timedelta(days=r.randint(2, 10))),
+                        evidence_url=f"https://wiki.example.com/handover/{case_id}/{position}" if accepted else "",
+                        position=position,
+                        state=item_state,
+                        question="Where is the login for this?" if item_state == "returned" else "",
+                        handed_over_at=done_at if item_state != "pending" else None,
+                        accepted_at=done_at + timedelta(hours=r.randint(1, 48)) if accepted else None,
+                        accepted_by_id=successor.id if accepted else None,
+                        accepted_by_name=successor.name if accepted else "",
+                    )
+                )
+                item_titles.append((title, item_state))
+                position += 1
+
+        # How far the case got: meeting, trial run, signatures, confirmation.
+        reached = state
+        if state == "withdrawn":
+            reached = r.choice(["intent_confirmed", "preparing", "executing"])
+        order = ["intent_confirmed", "preparing", "executing", "trial_run", "signed_off", "aftercare", "closed"]
+        step = order.index(reached)
+        meeting = None
+        if step >= 2 or (step == 1 and r.random() < 0.5):
+            scheduled = moment(0.15)
+            meeting = m.HandoverMeeting(
+                departure_id=case_id,
+                scheduled_at=scheduled,
+                location=r.choice(["Room 3.14", "Meeting room Shanghai", "https://meet.example.com/handover"]),
+                agenda="Walk through every module with the successors.",
+                held_at=scheduled + timedelta(hours=1) if step >= 2 else None,
+                minutes="Every module walked through; successors named; dates agreed." if step >= 2 else "",
+            )
+            batch.meetings.append(meeting)
+        trial = []
+        if step >= 3:
+            named = [(mod, s) for mod, s in modules if s]
+            for module, _successor in r.sample(named, min(len(named), r.randint(1, 3))):
+                trial_state = r.choice(["assigned", "done", "rework", "verified"]) if step == 3 else "verified"
+                trial.append(
+                    m.TrialTask(
+                        departure_id=case_id,
+                        module_id=module.id,
+                        title="Process today's refund requests end to end",
+                        description="The successor does it; the leaver watches and checks.",
+                        state=trial_state,
+                        created_by_id=leaver.id,
+                        done_note="Done, see the ticket list." if trial_state in ("done", "verified") else "",
+                        done_at=moment(0.7) if trial_state in ("done", "verified") else None,
+                        verified_at=moment(0.75) if trial_state == "verified" else None,
+                        created_at=moment(0.6),
+                    )
+                )
+            batch.trial_tasks.extend(trial)
+        signatures = []
+        if step >= 4:
+            signers = [(leaver, "leaver")]
+            signers += [(s, "successor") for s in {s.id: s for _, s in modules if s}.values()]
+            signers.append((manager, "manager"))
+            for signer, role in signers:
+                signatures.append(
+                    m.Signature(
+                        departure_id=case_id,
+                        signer_id=signer.id,
+                        signer_name=signer.name,
+                        role=role,
+                        signed_at=moment(0.8),
+                        ip_address="10.0.0.1",
+                        user_agent="Mozilla/5.0 (bench)",
+                        content_sha256=hashlib.sha256(f"content-{case_id}".encode()).hexdigest(),
+                    )
+                )
+            batch.signatures.extend(signatures)
+            self.doc_serial += 1
+            digest = hashlib.sha256(f"document-{case_id}-{self.doc_serial}".encode()).hexdigest()
+            batch.documents.append(
+                m.ConfirmationDocument(
+                    departure_id=case_id,
+                    file_name=f"case-{case_id}-{digest[:12]}.pdf",
+                    sha256=digest,
+                    size=r.randint(60_000, 120_000),
+                    created_at=moment(0.82),
+                )
+            )
+
+        # The timeline: about ten events a case.
+        events = self.timeline(state, reached, step, hr, manager, leaver, meeting, trial, signatures, item_titles)
+        last_event = created
+        for i, (kind, actor, subject, from_state, to_state) in enumerate(events):
+            when = created if i == 0 else moment(i / len(events))
+            last_event = when
+            batch.events.append(
+                m.Event(
+                    departure_id=case_id,
+                    actor_id=actor.id,
+                    actor_name=actor.name,
+                    kind=kind,
+                    subject=subject[:300],
+                    from_state=from_state,
+                    to_state=to_state,
+                    created_at=when,
+                )
+            )
+
+        batch.departures.append(
+            m.Departure(
+                id=case_id,
+                number=f"HO-{created:%Y}-{case_id:05d}",
+                employee_id=leaver.id,
+                hr_owner_id=hr.id,
+                manager_id=manager.id,
+                department_id=department,
+                employee_name=leaver.name,
+                employee_title=r.choice(TITLES),
+                manager_name=manager.name,
+                hr_owner_name=hr.name,
+                department_name=self.department_names[department],
+                reason_category=r.choice(["career", "workload", "personal", "compensation", "relocation", "other"]),
+                reason_text=REASON_TEXT,
+                notice_date=notice,
+                last_working_day=last_day,
+                support_until=last_day + timedelta(days=30),
+                language=language,
+                state=state,
+                created_at=created,
+                updated_at=last_event,
+            )
+        )
+
+        # Object permissions, exactly as permissions.grants_for derives them.
+        grants: dict[int, set[str]] = {}
+
+        def grant(user_id: int | None, *codenames: str) -> None:
+            if user_id is not None:
+                grants.setdefault(user_id, {"view_departure"}).update(codenames)
+
+        grant(hr.id, "manage_departure")
+        grant(manager.id, "supervise_departure")
+        grant(leaver.id, "hand_over_departure")
+        for _module, successor in modules:
+            grant(successor.id if successor else None, "receive_departure")
+        grant(self.heads[department].id)
+        batch.grants.extend(
+            m.DepartureUserObjectPermission(user_id=user_id, permission_id=self.perm[code], content_object_id=case_id)
+            for user_id, codes in grants.items()
+            for code in codes
+        )
+        return case_id
+
+    def item_state(self, state: str) -> str:
+        if state in ("intent_confirmed", "preparing"):
+            return "pending"
+        if state in ("executing", "withdrawn"):
+            return self.rng.choices(["pending", "handed_over", "returned", "accepted"], weights=[30, 25, 10, 35])[0]
+        return "accepted"
+
+    def timeline(self, state, reached, step, hr, manager, leaver, meeting, trial, signatures, item_titles):
+        r = self.rng
+        order = ["intent_confirmed", "preparing", "executing", "trial_run", "signed_off", "aftercare", "closed"]
+        by_manager = {"executing", "trial_run", "signed_off"}
+        must = [("opened", hr, leaver.name, "", "intent_confirmed")]
+        steps = [
+            ("transition", manager if order[i + 1] in by_manager else hr, "", order[i], order[i + 1])
+            for i in range(step)
+        ]
+        extra = []
+        if meeting is not None:
+            extra.append(("meeting_scheduled", hr, "", "", ""))
+            if meeting.held_at:
+                extra.append(("meeting_held", hr, "", "", ""))
+        done = [title for title, s in item_titles if s != "pending"]
+        for title in r.sample(done, min(len(done), 4)):
+            extra.append(("item_handed_over", leaver, title, "", ""))
+        extra += [("trial_added", leaver, task.title, "", "") for task in trial]
+        extra += [("signed", manager if s.role == "manager" else leaver, s.role, "", "") for s in signatures]
+        if signatures:
+            extra.append(("document_created", manager, "", "", ""))
+        target = max(len(must) + len(steps), r.randint(8, 12))
+        extra = extra[: max(0, target - len(must) - len(steps))]
+        events = must + steps[:2] + extra + steps[2:]  # meeting and item work sit inside the path
+        if state == "withdrawn":
+            events.append(("transition", hr, "", reached, "withdrawn"))
+        return events
+
+    def seed_cases(self, count: int, progress_every: int = 1000) -> None:
+        started = time.perf_counter()
+        target = self.cases + count
+        batch = Batch()
+        if self.focus_id is None:
+            every = list(self.module_order)
+            self.focus_id = self.add_case(batch, state="executing", kinds=every, focus=True)
+            self.heavy_id = self.add_case(
+                batch, state="executing", kinds=every, items_per_module=self.heavy_items, focus=True
+            )
+        while self.cases < target:
+            self.add_case(batch)
+            if self.cases % progress_every == 0 or self.cases == target:
+                self.insert(batch)
+                batch = Batch()
+                elapsed = time.perf_counter() - started
+                print(f"  seeded {self.cases:>7,} / {target:,} cases   {elapsed:7.1f} s", flush=True)
+
+    def finish(self) -> None:
+        """After a bulk load: sequences past our explicit ids (PostgreSQL), fresh planner statistics."""
+        from django.apps import apps
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            models = [*apps.get_app_config("handover").get_models(), *apps.get_app_config("accounts").get_models()]
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
+                # What autovacuum would have done by the time anyone looks at the page.
+                cursor.execute("ANALYZE")
+
+
+def check_grants(sample: int, rng: random.Random) -> None:
+    """The stored permissions of a few cases must equal what permissions.grants_for derives."""
+    from handover.models import Departure, DepartureUserObjectPermission
+    from handover.permissions import grants_for
+
+    ids = list(Departure.objects.values_list("pk", flat=True))
+    for departure in Departure.objects.filter(pk__in=rng.sample(ids, min(sample, len(ids)))).select_related(
+        "department"
+    ):
+        wanted = {(u, c) for u, codes in grants_for(departure).items() for c in codes}
+        stored = set(
+            DepartureUserObjectPermission.objects.filter(content_object=departure).values_list(
+                "user_id", "permission__codename"
+            )
+        )
+        if wanted != stored:
+            raise SystemExit(f"Seeded permissions of case {departure.pk} differ from grants_for: {wanted ^ stored}")
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Result:
+    size: int
+    page: str
+    median: float
+    p95: float
+    queries: int
+    db_ms: float
+    slowest: list[tuple[float, str]]
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def measure(client, url: str, repeat: int) -> tuple[float, float, int, float, list[tuple[float, str]]]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+        return response
+
+    get()  # warm-up: templates compiled, caches filled
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - started) * 1000)
+    slowest = sorted(queries, reverse=True)[:3]
+    return statistics.median(times), percentile(times, 0.95), len(queries), sum(t for t, _ in queries), slowest
+
+
+def measure_size(size: int, seeder: Seeder, args) -> list[Result]:
+    from django.db.models import Q
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.models import User
+    from handover.models import ChecklistItem, Departure
+    from handover.models.departure import ACTIVE_STATES, OPEN_STATES
+    from handover.permissions import visible_cases
+
+    users = {u.username: u for u in User.objects.filter(username__in=["hr_busy", "mgr_busy", "succ_busy"])}
+    leaver = Departure.objects.get(pk=seeder.focus_id).employee
+    clients = {}
+    for key, user in [*users.items(), ("leaver", leaver)]:
+        clients[key] = Client()
+        clients[key].force_login(user)
+
+    case_list = reverse("handover:case_list")
+    range_from, range_to = seeder.today - timedelta(days=120), seeder.today - timedelta(days=30)
+    range_query = urlencode({"last_day_from": range_from.isoformat(), "last_day_to": range_to.isoformat()})
+    pages = [
+        ("case list, HR", "hr_busy", case_list),
+        ("case list, manager", "mgr_busy", case_list),
+        (f"case list, HR, search {args.search!r}", "hr_busy", f"{case_list}?{urlencode({'q': args.search})}"),
+        ("case list, HR, last day range 90 days", "hr_busy", f"{case_list}?{range_query}"),
+        ("My work, busy manager", "mgr_busy", reverse("handover:my_work")),
+        ("My work, busy successor", "succ_busy", reverse("handover:my_work")),
+        (
+            f"case page 7 modules x{args.items} items, HR owner",
+            "hr_busy",
+            reverse("handover:case_detail", args=[seeder.focus_id]),
+        ),
+        (
+            f"case page 7 modules x{args.items} items, leaver",
+            "leaver",
+            reverse("handover:case_detail", args=[seeder.focus_id]),
+        ),
+        (
+            f"case page 7x{args.heavy_items} = {7 * args.heavy_items} items, HR owner",
+            "hr_busy",
+            reverse("handover:case_detail", args=[seeder.heavy_id]),
+        ),
+    ]
+
+    mgr, succ = users["mgr_busy"], users["succ_busy"]
+    term = args.search
+    searched = Q(number__icontains=term) | Q(employee_name__icontains=term) | Q(manager_name__icontains=term)
+    searched |= Q(department_name__icontains=term)
+    facts = {
+        "cases": Departure.objects.count(),
+        "open": Departure.objects.filter(state__in=OPEN_STATES).count(),
+        "items": ChecklistItem.objects.count(),
+        "manager sees": visible_cases(mgr, Departure.objects.all()).count(),
+        "busy manager active": Departure.objects.filter(manager=mgr, state__in=ACTIVE_STATES).count(),
+        "busy successor active": Departure.objects.filter(modules__successor=succ, state__in=ACTIVE_STATES)
+        .distinct()
+        .count(),
+        "search matches": Departure.objects.filter(searched).count(),
+        "range matches": Departure.objects.filter(last_working_day__range=(range_from, range_to)).count(),
+        "active users": User.objects.filter(is_active=True).count(),
+    }
+    print("  " + ", ".join(f"{k} {v:,}" for k, v in facts.items()), flush=True)
+
+    results = []
+    for label, who, url in pages:
+        median, p95, queries, db_ms, slowest = measure(clients[who], url, args.repeat)
+        results.append(Result(size, label, median, p95, queries, db_ms, slowest))
+        print(f"  measured {label:<46} {median:8.1f} ms median", flush=True)
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+
+def environment_lines(where: str) -> list[str]:
+    import django
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        engine = f"SQLite {sqlite3.sqlite_version} ({where})"
+    else:
+        version = connection.pg_version
+        engine = f"PostgreSQL {version // 10000}.{version % 10000} ({where})"
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return [
+        f"Python     {platform.python_version()} ({platform.python_implementation()}), Django {django.get_version()}",
+        f"Database   {engine}",
+        f"Machine    {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
+    ]
+
+
+def print_table(results: list[Result]) -> None:
+    print(f"{'size':>7}  {'page':<46} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'db ms':>7}")
+    print("-" * 90)
+    for r in results:
+        flag = "  SLOW" if r.p95 > SLOW_MS else ""
+        print(f"{r.size:>7,}  {r.page:<46} {r.median:9.1f} {r.p95:8.1f} {r.queries:>7} {r.db_ms:7.1f}{flag}")
+
+
+def print_summary(results: list[Result], sizes: list[int]) -> None:
+    pages = list(dict.fromkeys(r.page for r in results))
+    by = {(r.size, r.page): r for r in results}
+    head = "".join(f"{f'{s:,} cases':>24}" for s in sizes)
+    print(f"{'page':<46}{head}  same queries")
+    print(f"{'':<46}" + "".join(f"{'median / p95 ms, q':>24}" for _ in sizes))
+    print("-" * (46 + 24 * len(sizes) + 14))
+    for page in pages:
+        cells = ""
+        counts = set()
+        for s in sizes:
+            r = by.get((s, page))
+            if r is None:
+                cells += f"{'-':>24}"
+                continue
+            counts.add(r.queries)
+            cells += f"{f'{r.median:.1f} / {r.p95:.1f}, {r.queries}':>24}"
+        print(f"{page:<46}{cells}  {'yes' if len(counts) == 1 else 'NO'}")
+
+
+def print_slow(results: list[Result]) -> None:
+    slow = [r for r in results if r.p95 > SLOW_MS]
+    if not slow:
+        print(f"No page over {SLOW_MS:.0f} ms at p95.")
+        return
+    print(f"Pages over {SLOW_MS:.0f} ms at p95, with their three slowest queries (one captured request):")
+    for r in slow:
+        print(f"  {r.size:,} cases, {r.page}: p95 {r.p95:.1f} ms, SQL {r.db_ms:.1f} ms in {r.queries} queries")
+        for ms, sql in r.slowest:
+            text = " ".join(sql.split())
+            print(f"    {ms:7.1f} ms  {text[:300]}{'...' if len(text) > 300 else ''}")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    args = parse_args()
+    database_url, where = create_database(args.database_url)
+    setup_django(database_url)
+    from django.core.management import call_command
+    from django.db import connections
+
+    print("Handover page benchmark")
+    for line in environment_lines(where):
+        print(line)
+    print(
+        f"Sizes      {', '.join(f'{s:,}' for s in args.cases)} cases, {args.items} items a case, "
+        f"{args.repeat} timed requests a page after one warm-up"
+    )
+    print()
+    total_started = time.perf_counter()
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"Migrated a fresh database in {time.perf_counter() - started:.1f} s")
+
+    rng = random.Random(args.seed)
+    seeder = Seeder(rng, args.items, args.heavy_items, args.staff)
+    seeder.seed_people()
+    results: list[Result] = []
+    seeding_total = 0.0
+    for size in args.cases:
+        print(f"\nSeeding up to {size:,} cases ...", flush=True)
+        started = time.perf_counter()
+        seeder.seed_cases(size - seeder.cases)
+        seeder.finish()
+        seconds = time.perf_counter() - started
+        seeding_total += seconds
+        check_grants(20, rng)
+        print(f"Seeded {size:,} cases in {seconds:.1f} s ({seeder.cases / max(seeding_total, 1e-9):,.0f} cases/s)")
+        print(f"Measuring at {size:,} cases ...", flush=True)
+        size_results = measure_size(size, seeder, args)
+        results.extend(size_results)
+        print()
+        print_table(size_results)
+
+    print("\n" + "=" * 90)
+    print("Handover page benchmark: summary")
+    for line in environment_lines(where):
+        print(line)
+    print(f"Seeding    {seeding_total:.1f} s in all, with bulk_create; total run {time.perf_counter() - total_started:.0f} s")
+    print()
+    print_table(results)
+    print()
+    print_summary(results, args.cases)
+    print()
+    print_slow(results)
+    print("(median and p95 of the timed requests; queries and db ms from one captured request; p95 is nearest-rank)")
+
+    connections.close_all()
+    if not args.keep:
+        drop_database(args.database_url)
+
+
+if __name__ == "__main__":
+    main()

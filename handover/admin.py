@@ -1,0 +1,93 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from handover import services
+from handover.errors import HandoverError
+from handover.models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Departure,
+    Event,
+    HandoverModule,
+    TemplateItem,
+)
+
+
+class TemplateItemInline(admin.TabularInline):
+    model = TemplateItem
+    extra = 0
+    fields = ["module", "title", "due_days_before_last_day", "position"]
+
+
+@admin.register(ChecklistTemplate)
+class ChecklistTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "language", "is_default", "updated_at"]
+    list_filter = ["language", "is_default"]
+    inlines = [TemplateItemInline]
+
+
+@admin.register(TemplateItem)
+class TemplateItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "template", "module", "due_days_before_last_day"]
+    list_filter = ["template", "module"]
+    search_fields = ["title"]
+    list_select_related = ["template"]
+
+
+class ModuleInline(admin.TabularInline):
+    model = HandoverModule
+    extra = 0
+    fields = ["kind", "successor_name"]
+    readonly_fields = ["kind", "successor_name"]
+    can_delete = False
+
+
+@admin.action(description=_("Withdraw the selected cases"))
+def withdraw(modeladmin, request, queryset):
+    for departure in queryset:
+        try:
+            services.departure_withdraw(actor=request.user, departure=departure)
+        except HandoverError as error:
+            modeladmin.message_user(request, f"{departure.number}: {error}", messages.ERROR)
+
+
+@admin.register(Departure)
+class DepartureAdmin(admin.ModelAdmin):
+    """Read-mostly: cases change only through the services, so the admin never edits state."""
+
+    list_display = ["number", "employee_name", "department_name", "state", "last_working_day"]
+    list_filter = ["state", "department"]
+    search_fields = ["number", "employee_name"]
+    date_hierarchy = "last_working_day"
+    readonly_fields = [f.name for f in Departure._meta.fields]
+    exclude = ["reason_category", "reason_text"]
+    inlines = [ModuleInline]
+    actions = [withdraw]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "module", "state", "due_date"]
+    list_filter = ["state", "module__kind"]
+    search_fields = ["title"]
+    list_select_related = ["module"]
+    readonly_fields = ["state", "module", "accepted_by", "handed_over_at", "accepted_at"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "departure", "actor_name", "kind", "subject"]
+    list_filter = ["kind"]
+    list_select_related = ["departure"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,79 @@
+"""Drive a case through the real services, step by step: demo data and tests share this."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from handover import services
+from handover.models import Departure, ItemState, State
+from handover.models.departure import STATE_ORDER
+
+
+@dataclass
+class Cast:
+    """The people who act on a case, and the password they all sign with."""
+
+    hr: User
+    manager: User
+    leaver: User
+    password: str
+
+
+def _step(departure: Departure, cast: Cast) -> None:
+    state = departure.state
+    if state == State.INTENT_CONFIRMED:
+        services.departure_start_preparing(actor=cast.hr, departure=departure)
+    elif state == State.PREPARING:
+        services.meeting_schedule(
+            actor=cast.manager,
+            departure=departure,
+            scheduled_at=timezone.now() - timedelta(hours=2),
+            location="Meeting room 3",
+            agenda="Walk through every module; name the hard parts.",
+        )
+        services.meeting_record(
+            actor=cast.manager,
+            departure=departure,
+            held_at=timezone.now() - timedelta(hours=1),
+            minutes="Walked through every module and its cautions.",
+        )
+        services.departure_start_executing(actor=cast.manager, departure=departure)
+    elif state == State.EXECUTING:
+        for module in departure.modules.all():
+            for item in module.items.filter(state=ItemState.PENDING):
+                services.item_hand_over(actor=cast.leaver, departure=departure, item_id=item.pk)
+        services.departure_start_trial_run(actor=cast.manager, departure=departure)
+    elif state == State.TRIAL_RUN:
+        modules = list(departure.modules.select_related("successor"))
+        for module in modules:
+            for item in module.items.filter(state=ItemState.HANDED_OVER):
+                services.item_accept(actor=module.successor, departure=departure, item_id=item.pk)
+            task = services.trial_task_create(
+                actor=cast.leaver,
+                departure=departure,
+                module=module,
+                title=f"{module.get_kind_display()}: supervised run",
+            )
+            services.trial_task_complete(
+                actor=module.successor, departure=departure, task_id=task.pk, note="Done while being watched."
+            )
+            services.trial_task_verify(actor=cast.leaver, departure=departure, task_id=task.pk)
+        signers = [cast.leaver, *{module.successor for module in modules}, cast.manager]
+        for signer in signers:
+            services.departure_sign(actor=signer, departure=departure, password=cast.password)
+    elif state == State.SIGNED_OFF:
+        services.departure_begin_aftercare(actor=cast.hr, departure=departure)
+    elif state == State.AFTERCARE:
+        services.departure_close(actor=cast.hr, departure=departure)
+
+
+def drive_to(departure: Departure, target: str, cast: Cast) -> Departure:
+    """Move a case forward through every step until it reaches ``target``."""
+    if target == State.WITHDRAWN:
+        return services.departure_withdraw(actor=cast.hr, departure=departure)
+    while STATE_ORDER.index(departure.state) < STATE_ORDER.index(target):
+        _step(departure, cast)
+        departure = Departure.objects.get(pk=departure.pk)
+    return departure

@@ -1,0 +1,126 @@
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Department, Role, User
+from handover import services
+from handover.demo import Cast, drive_to
+from handover.models import Departure, ItemState, State
+
+DEMO_PASSWORD = "handover-demo"
+
+# username, display name, job title, role, language
+PEOPLE = [
+    ("hr", "Hana Wu 吴晗", "HR business partner", Role.HR, "en"),
+    ("manager", "Ming Li 李明", "Head of e-commerce operations", Role.MANAGER, "zh-hans"),
+    ("head", "Grace Lin 林嘉", "Head of customer service", Role.MANAGER, "zh-hant"),
+    ("leaver", "Lei Zhang 张磊", "Senior store operator", Role.STAFF, "zh-hans"),
+    ("successor1", "Xiao Chen 陈晓", "Store operator", Role.STAFF, "en"),
+    ("successor2", "Yan Zhao 赵燕", "Data analyst", Role.STAFF, "en"),
+    ("mei", "Mei Sun 孙梅", "Customer service lead", Role.STAFF, "en"),
+    ("jun", "Jun Wang 王军", "Logistics coordinator", Role.STAFF, "en"),
+    ("ping", "Ping Liu 刘萍", "Finance clerk", Role.STAFF, "zh-hant"),
+    ("qiang", "Qiang Zhou 周强", "Ad specialist", Role.STAFF, "en"),
+    ("fang", "Fang Xu 许芳", "Product lister", Role.STAFF, "en"),
+    ("tao", "Tao He 何涛", "Promotion planner", Role.STAFF, "en"),
+]
+
+# leaver, target state, case language, notice days ago, days from notice to last day, modules
+CASES = [
+    ("leaver", State.EXECUTING, "zh-hans", 10, 30, ["product", "orders", "customer_service", "data"]),
+    ("mei", State.PREPARING, "en", 3, 21, ["customer_service", "team"]),
+    ("jun", State.TRIAL_RUN, "en", 20, 28, ["logistics", "orders"]),
+    ("ping", State.SIGNED_OFF, "zh-hant", 25, 30, ["finance"]),
+    ("qiang", State.INTENT_CONFIRMED, "en", 1, 10, ["data", "product"]),
+    ("fang", State.AFTERCARE, "en", 50, 30, ["product"]),
+    ("tao", State.CLOSED, "en", 90, 30, ["product", "data"]),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo people and departure cases in several states (safe to run again)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            people = self._people()
+            created = 0
+            if not Departure.objects.exists():
+                for spec in CASES:
+                    self._case(people, *spec)
+                    created += 1
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new cases)."))
+        self.stdout.write(f"Log in at http://127.0.0.1:8000 with any of these (password: {DEMO_PASSWORD}):")
+        for username, name, title, role, _language in PEOPLE:
+            self.stdout.write(f"  {username:<11} {name} · {title} ({role})")
+
+    def _people(self) -> dict[str, User]:
+        department, _ = Department.objects.get_or_create(name="E-commerce operations")
+        people = {}
+        for username, name, title, role, language in PEOPLE:
+            user, made = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "display_name": name,
+                    "job_title": title,
+                    "email": f"{username}@demo.handover.local",
+                    "language": language,
+                    "department": department,
+                },
+            )
+            if made:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            people[username] = user
+        people["hr"].is_staff = people["hr"].is_superuser = True
+        people["hr"].save(update_fields=["is_staff", "is_superuser"])
+        department.head = people["head"]
+        department.save(update_fields=["head"])
+        return people
+
+    def _case(self, people, leaver, target, language, notice_ago, notice_days, modules) -> None:
+        today = timezone.localdate()
+        notice = today - timedelta(days=notice_ago)
+        last_day = notice + timedelta(days=notice_days)
+        successors = {
+            kind: people["successor2"] if kind in ("data", "finance", "team") else people["successor1"]
+            for kind in modules
+        }
+        departure = services.departure_open(
+            actor=people["hr"],
+            employee=people[leaver],
+            manager=people["manager"],
+            successors=successors,
+            reason_category="career",
+            reason_text="想去更大的平台发展。" if language != "en" else "Moving to a larger platform.",
+            notice_date=notice,
+            last_working_day=last_day,
+            language=language,
+            support_until=max(last_day, today - timedelta(days=1)) if target == State.CLOSED else None,
+        )
+        cast = Cast(hr=people["hr"], manager=people["manager"], leaver=people[leaver], password=DEMO_PASSWORD)
+        departure = drive_to(departure, target, cast)
+        if target == State.EXECUTING:
+            self._halfway(departure, people[leaver])
+
+    def _halfway(self, departure: Departure, leaver: User) -> None:
+        """Leave the main demo case mid-way: some items handed over, some accepted, one question."""
+        items = list(
+            departure.modules.first()
+            .items.select_related("module__successor")
+            .filter(state=ItemState.PENDING)
+        )
+        for item in items[:3]:
+            services.item_hand_over(actor=leaver, departure=departure, item_id=item.pk)
+        if len(items) >= 3:
+            successor = items[0].module.successor
+            services.item_accept(actor=successor, departure=departure, item_id=items[0].pk)
+            services.item_return(
+                actor=successor,
+                departure=departure,
+                item_id=items[1].pk,
+                question="Which sub-account edits the price floor list?",
+            )

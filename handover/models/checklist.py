@@ -1,0 +1,147 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin, transition
+
+
+class ModuleKind(models.TextChoices):
+    PRODUCT = "product", _("Product management")
+    ORDERS = "orders", _("Order processing")
+    CUSTOMER_SERVICE = "customer_service", _("Customer service")
+    LOGISTICS = "logistics", _("Warehousing and logistics")
+    DATA = "data", _("Data analysis")
+    FINANCE = "finance", _("Finance settlement")
+    TEAM = "team", _("Team collaboration")
+
+
+MODULE_ORDER = {kind: index for index, kind in enumerate(ModuleKind.values)}
+
+
+class HandoverModule(models.Model):
+    departure = models.ForeignKey(
+        "handover.Departure", verbose_name=_("case"), on_delete=models.CASCADE, related_name="modules"
+    )
+    kind = models.CharField(_("module"), max_length=20, choices=ModuleKind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    successor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="received_modules",
+    )
+    successor_name = models.CharField(_("successor name"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["departure", "position"]
+        verbose_name = _("handover module")
+        verbose_name_plural = _("handover modules")
+        constraints = [models.UniqueConstraint(fields=["departure", "kind"], name="module_once_per_case")]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+
+class ItemState(models.TextChoices):
+    PENDING = "pending", _("To hand over")
+    HANDED_OVER = "handed_over", _("Handed over")
+    RETURNED = "returned", _("Returned with a question")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class ChecklistItem(FSMModelMixin, models.Model):
+    module = models.ForeignKey(
+        HandoverModule, verbose_name=_("module"), on_delete=models.CASCADE, related_name="items"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    steps = models.TextField(_("steps"), blank=True)
+    key_moments = models.TextField(_("key moments"), blank=True)
+    cautions = models.TextField(_("cautions"), blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    state = FSMField(_("state"), default=ItemState.PENDING, choices=ItemState.choices, protected=True)
+    question = models.TextField(_("successor's question"), blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_by_name = models.CharField(_("accepted by (name)"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["module", "position", "id"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        indexes = [models.Index(fields=["module", "state"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @transition(field=state, source=[ItemState.PENDING, ItemState.RETURNED], target=ItemState.HANDED_OVER)
+    def hand_over(self) -> None:
+        """The leaver says this item is handed over."""
+
+    @transition(field=state, source=ItemState.HANDED_OVER, target=ItemState.ACCEPTED)
+    def accept(self) -> None:
+        """The successor confirms they received it."""
+
+    @transition(field=state, source=ItemState.HANDED_OVER, target=ItemState.RETURNED)
+    def return_with_question(self) -> None:
+        """The successor sends it back with a question."""
+
+
+class ChecklistTemplate(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    is_default = models.BooleanField(
+        _("default for its language"),
+        default=False,
+        help_text=_("New cases in this language start from this template."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["language", "name"]
+        verbose_name = _("checklist template")
+        verbose_name_plural = _("checklist templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["language"],
+                condition=models.Q(is_default=True),
+                name="one_default_template_per_language",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_language_display()})"
+
+
+class TemplateItem(models.Model):
+    template = models.ForeignKey(
+        ChecklistTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="items"
+    )
+    module = models.CharField(_("module"), max_length=20, choices=ModuleKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    steps = models.TextField(_("steps"), blank=True)
+    key_moments = models.TextField(_("key moments"), blank=True)
+    cautions = models.TextField(_("cautions"), blank=True)
+    due_days_before_last_day = models.PositiveSmallIntegerField(
+        _("due days before the last working day"), default=5
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["template", "position", "id"]
+        verbose_name = _("template item")
+        verbose_name_plural = _("template items")
+
+    def __str__(self) -> str:
+        return self.title

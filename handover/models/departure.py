@@ -1,0 +1,191 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from handover import guards
+
+
+class State(models.TextChoices):
+    INTENT_CONFIRMED = "intent_confirmed", _("Intent confirmed")
+    PREPARING = "preparing", _("Preparing")
+    EXECUTING = "executing", _("Executing")
+    TRIAL_RUN = "trial_run", _("Trial run")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    AFTERCARE = "aftercare", _("Aftercare")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATES = [State.INTENT_CONFIRMED, State.PREPARING, State.EXECUTING, State.TRIAL_RUN]
+ACTIVE_STATES = [*OPEN_STATES, State.SIGNED_OFF, State.AFTERCARE]
+STATE_ORDER = [
+    State.INTENT_CONFIRMED,
+    State.PREPARING,
+    State.EXECUTING,
+    State.TRIAL_RUN,
+    State.SIGNED_OFF,
+    State.AFTERCARE,
+    State.CLOSED,
+]
+
+
+class ReasonCategory(models.TextChoices):
+    CAREER = "career", _("Career development")
+    WORKLOAD = "workload", _("Workload or pressure")
+    PERSONAL = "personal", _("Family or personal")
+    COMPENSATION = "compensation", _("Compensation")
+    RELOCATION = "relocation", _("Relocation")
+    OTHER = "other", _("Other")
+
+
+class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """One employee's whole offboarding, from intent to close (离职交接单)."""
+
+    number = models.CharField(_("case number"), max_length=20, unique=True, editable=False)
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("departing employee"),
+        on_delete=models.PROTECT,
+        related_name="departures",
+    )
+    hr_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("HR owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_departures",
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        related_name="supervised_departures",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="departures",
+    )
+    # Copies as of opening: people change names and jobs, the record must not.
+    employee_name = models.CharField(_("employee name"), max_length=150)
+    employee_title = models.CharField(_("employee job title"), max_length=150, blank=True)
+    manager_name = models.CharField(_("manager name"), max_length=150)
+    hr_owner_name = models.CharField(_("HR owner name"), max_length=150)
+    department_name = models.CharField(_("department name"), max_length=120, blank=True)
+
+    reason_category = models.CharField(_("reason"), max_length=20, choices=ReasonCategory.choices)
+    reason_text = models.TextField(_("in the employee's words"), blank=True)
+    notice_date = models.DateField(_("notice date"))
+    last_working_day = models.DateField(_("last working day"), db_index=True)
+    support_until = models.DateField(_("aftercare until"))
+    language = models.CharField(_("case language"), max_length=10, choices=settings.LANGUAGES)
+    state = FSMField(
+        _("state"), default=State.INTENT_CONFIRMED, choices=State.choices, protected=True, db_index=True
+    )
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("departure case")
+        verbose_name_plural = _("departure cases")
+        permissions = [
+            ("manage_departure", _("Can manage the case as its HR owner")),
+            ("supervise_departure", _("Can supervise and sign off the case as manager")),
+            ("hand_over_departure", _("Can hand work over as the departing employee")),
+            ("receive_departure", _("Can receive work as a successor")),
+        ]
+        indexes = [models.Index(fields=["state", "last_working_day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_working_day__gte=models.F("notice_date")),
+                name="departure_last_day_after_notice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.employee_name}"
+
+    @property
+    def notice_days(self) -> int:
+        return (self.last_working_day - self.notice_date).days
+
+    @property
+    def short_notice(self) -> bool:
+        return self.notice_days < settings.HANDOVER_SHORT_NOTICE_DAYS
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @staticmethod
+    def default_support_until(last_working_day):
+        return last_working_day + timedelta(days=30)
+
+    @transition(field=state, source=State.INTENT_CONFIRMED, target=State.PREPARING)
+    def start_preparing(self) -> None:
+        """HR has announced the departure; the leaver builds the inventory."""
+
+    @transition(
+        field=state,
+        source=State.PREPARING,
+        target=State.EXECUTING,
+        conditions=guards.TRANSITION_GUARDS["start_executing"],
+    )
+    def start_executing(self) -> None:
+        """The meeting took place; items are now handed over one by one."""
+
+    @transition(
+        field=state,
+        source=State.EXECUTING,
+        target=State.TRIAL_RUN,
+        conditions=guards.TRANSITION_GUARDS["start_trial_run"],
+    )
+    def start_trial_run(self) -> None:
+        """Everything is handed over; the successor now does the work under supervision."""
+
+    @transition(
+        field=state,
+        source=State.TRIAL_RUN,
+        target=State.SIGNED_OFF,
+        conditions=guards.TRANSITION_GUARDS["sign_off"],
+    )
+    def sign_off(self) -> None:
+        """The manager's signature: the handover is confirmed."""
+
+    @transition(field=state, source=State.SIGNED_OFF, target=State.AFTERCARE)
+    def begin_aftercare(self) -> None:
+        """The employee has left and stays reachable for the support period."""
+
+    @transition(
+        field=state,
+        source=State.AFTERCARE,
+        target=State.CLOSED,
+        conditions=guards.TRANSITION_GUARDS["close"],
+    )
+    def close(self) -> None:
+        """Aftercare is over."""
+
+    @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN)
+    def withdraw(self) -> None:
+        """The employee stays."""
+
+
+class DepartureUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Departure, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("case permission of a user")
+
+
+class DepartureGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Departure, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("case permission of a group")

@@ -1,0 +1,159 @@
+"""Who may do what on a case.
+
+Visibility and roles are object permissions (django-guardian, direct-FK
+tables), granted by the services that assign people to a case and taken back
+when those people are replaced. Views ask ``case_access`` once per request.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import QuerySet
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.models import Role
+
+VIEW = "view_departure"
+MANAGE = "manage_departure"
+SUPERVISE = "supervise_departure"
+HAND_OVER = "hand_over_departure"
+RECEIVE = "receive_departure"
+
+# Model-wide permissions each global role holds.
+ROLE_PERMISSIONS = {
+    Role.HR: [
+        "view_departure",
+        "add_departure",
+        "view_checklisttemplate",
+        "add_checklisttemplate",
+        "change_checklisttemplate",
+        "delete_checklisttemplate",
+        "view_templateitem",
+        "add_templateitem",
+        "change_templateitem",
+        "delete_templateitem",
+    ],
+    Role.MANAGER: [],
+    Role.STAFF: [],
+}
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one user may do on one case."""
+
+    user_id: int | None
+    perms: frozenset[str] = field(default_factory=frozenset)
+    is_hr: bool = False
+
+    @property
+    def can_view(self) -> bool:
+        return VIEW in self.perms or self.is_hr
+
+    @property
+    def is_owner(self) -> bool:
+        return MANAGE in self.perms
+
+    @property
+    def is_manager(self) -> bool:
+        return SUPERVISE in self.perms
+
+    @property
+    def is_leaver(self) -> bool:
+        return HAND_OVER in self.perms
+
+    @property
+    def is_successor(self) -> bool:
+        return RECEIVE in self.perms
+
+    @property
+    def can_see_reason(self) -> bool:
+        """The reason for leaving is for HR, the manager and the leaver only."""
+        return self.is_hr or self.is_manager or self.is_leaver
+
+    @property
+    def can_supervise(self) -> bool:
+        """HR owner and manager run the meeting and move the case forward."""
+        return self.is_owner or self.is_manager
+
+    def receives(self, module) -> bool:
+        return self.is_successor and module.successor_id == self.user_id
+
+
+NO_ACCESS = CaseAccess(user_id=None)
+
+
+def case_access(user, departure) -> CaseAccess:
+    if not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    perms = frozenset(ObjectPermissionChecker(user).get_perms(departure))
+    return CaseAccess(user_id=user.pk, perms=perms, is_hr=user.is_hr)
+
+
+def visible_cases(user, queryset: QuerySet) -> QuerySet:
+    """Cases this user may see: every case for HR, their own cases for anyone else."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_hr:
+        return queryset
+    return get_objects_for_user(
+        user, f"handover.{VIEW}", klass=queryset, accept_global_perms=False, with_superuser=False
+    )
+
+
+def grants_for(departure) -> dict[int, set[str]]:
+    """Every person's object permissions on this case, derived from who holds which role."""
+    grants: dict[int, set[str]] = {}
+
+    def grant(user_id: int | None, *codenames: str) -> None:
+        if user_id is not None:
+            grants.setdefault(user_id, {VIEW}).update(codenames)
+
+    grant(departure.hr_owner_id, MANAGE)
+    grant(departure.manager_id, SUPERVISE)
+    grant(departure.employee_id, HAND_OVER)
+    for successor_id in departure.modules.exclude(successor=None).values_list("successor_id", flat=True):
+        grant(successor_id, RECEIVE)
+    if departure.department_id is not None and departure.department.head_id is not None:
+        grant(departure.department.head_id)
+    return grants
+
+
+def sync_case_permissions(departure) -> None:
+    """Make the stored object permissions match the people now on the case."""
+    from handover.models import DepartureUserObjectPermission
+
+    wanted = {(user_id, code) for user_id, codes in grants_for(departure).items() for code in codes}
+    existing = {
+        (row.user_id, row.permission.codename): row.pk
+        for row in DepartureUserObjectPermission.objects.filter(content_object=departure).select_related(
+            "permission"
+        )
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    DepartureUserObjectPermission.objects.filter(pk__in=stale).delete()
+    missing = wanted - existing.keys()
+    if missing:
+        permissions = {
+            p.codename: p
+            for p in Permission.objects.filter(
+                content_type__app_label="handover", codename__in={code for _, code in missing}
+            )
+        }
+        DepartureUserObjectPermission.objects.bulk_create(
+            DepartureUserObjectPermission(
+                user_id=user_id, permission=permissions[code], content_object=departure
+            )
+            for user_id, code in missing
+        )
+
+
+def ensure_roles(**kwargs) -> None:
+    """Create the global role groups with their model-wide permissions (after every migrate)."""
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        if codenames:
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label="handover", codename__in=codenames)
+            )

@@ -1,0 +1,202 @@
+"""Reads shared by pages, tasks and benchmarks, each built to a fixed number of queries."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from handover import reminders
+from handover.models import (
+    ChecklistItem,
+    Departure,
+    Event,
+    HandoverMeeting,
+    HandoverModule,
+    ItemState,
+    Signature,
+    TrialState,
+    TrialTask,
+)
+from handover.models.departure import ACTIVE_STATES
+from handover.permissions import visible_cases
+from handover.reminders import CaseFacts, ModuleFacts, Todo
+
+CASE_FACT_FIELDS = [
+    "id",
+    "number",
+    "employee_name",
+    "state",
+    "employee_id",
+    "manager_id",
+    "hr_owner_id",
+    "last_working_day",
+    "support_until",
+]
+
+
+def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
+    """Facts about many cases in five queries, however many cases and items there are."""
+    facts = {row["id"]: CaseFacts(**row) for row in departures.values(*CASE_FACT_FIELDS)}
+    if not facts:
+        return []
+    ids = list(facts)
+    modules: dict[int, ModuleFacts] = {}
+    item_counts = {f"n_{state}": Count("items", filter=Q(items__state=state)) for state in ItemState.values}
+    for row in (
+        HandoverModule.objects.filter(departure_id__in=ids)
+        .order_by("departure_id", "position")
+        .values("id", "departure_id", "kind", "successor_id", "successor_name")
+        .annotate(total=Count("items"), **item_counts)
+    ):
+        module = ModuleFacts(
+            id=row["id"],
+            kind=row["kind"],
+            successor_id=row["successor_id"],
+            successor_name=row["successor_name"],
+            total=row["total"],
+            pending=row[f"n_{ItemState.PENDING}"],
+            handed_over=row[f"n_{ItemState.HANDED_OVER}"],
+            returned=row[f"n_{ItemState.RETURNED}"],
+            accepted=row[f"n_{ItemState.ACCEPTED}"],
+        )
+        modules[module.id] = module
+        facts[row["departure_id"]].modules.append(module)
+    for row in (
+        TrialTask.objects.filter(departure_id__in=ids)
+        .values("module_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        module = modules[row["module_id"]]
+        if row["state"] == TrialState.VERIFIED:
+            module.trial_verified += row["n"]
+        elif row["state"] == TrialState.DONE:
+            module.trial_done += row["n"]
+        else:
+            module.trial_open += row["n"]
+    for row in HandoverMeeting.objects.filter(departure_id__in=ids).values("departure_id", "held_at"):
+        facts[row["departure_id"]].meeting_scheduled = True
+        facts[row["departure_id"]].meeting_held = row["held_at"] is not None
+    for row in Signature.objects.filter(departure_id__in=ids).values("departure_id", "signer_id", "role"):
+        facts[row["departure_id"]].signed.add((row["signer_id"], row["role"]))
+    return list(facts.values())
+
+
+def _involving(user: User) -> Q:
+    return (
+        Q(employee=user)
+        | Q(manager=user)
+        | Q(hr_owner=user)
+        | Q(pk__in=HandoverModule.objects.filter(successor=user).values("departure_id"))
+    )
+
+
+@dataclass
+class WorkCard:
+    facts: CaseFacts
+    todos: list[Todo]
+
+
+def my_work(user: User) -> list[WorkCard]:
+    """The active cases a person takes part in, with what is theirs to do now first."""
+    departures = Departure.objects.filter(_involving(user), state__in=ACTIVE_STATES).order_by(
+        "last_working_day", "pk"
+    )
+    today = timezone.localdate()
+    cards = [
+        WorkCard(facts=f, todos=reminders.todos_for_case(f, today).get(user.pk, []))
+        for f in case_facts(departures)
+    ]
+    cards.sort(key=lambda card: not card.todos)
+    return cards
+
+
+def open_work_by_user(chunk: int = 500) -> Iterator[tuple[User, list[Todo]]]:
+    """Every person with open work and their to-dos, reading cases a chunk at a time."""
+    today = timezone.localdate()
+    todos: dict[int, list[Todo]] = defaultdict(list)
+    ids = list(Departure.objects.filter(state__in=ACTIVE_STATES).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk):
+        for facts in case_facts(Departure.objects.filter(pk__in=ids[start : start + chunk])):
+            for user_id, items in reminders.todos_for_case(facts, today).items():
+                todos[user_id].extend(items)
+    user_ids = list(todos)
+    for start in range(0, len(user_ids), chunk):
+        for user in User.objects.filter(pk__in=user_ids[start : start + chunk], is_active=True):
+            yield user, todos[user.pk]
+
+
+@dataclass
+class CaseFilters:
+    state: str = ""
+    department: int | None = None
+    last_day_from: date | None = None
+    last_day_to: date | None = None
+    q: str = ""
+
+
+def _count_items(**filters) -> Subquery:
+    counted = (
+        ChecklistItem.objects.filter(module__departure=OuterRef("pk"), **filters)
+        .order_by()
+        .values("module__departure")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def case_list(user: User, filters: CaseFilters) -> QuerySet[Departure]:
+    """Cases the user may see, filtered, each with its item progress."""
+    cases = visible_cases(user, Departure.objects.all())
+    if filters.state:
+        cases = cases.filter(state=filters.state)
+    if filters.department:
+        cases = cases.filter(department_id=filters.department)
+    if filters.last_day_from:
+        cases = cases.filter(last_working_day__gte=filters.last_day_from)
+    if filters.last_day_to:
+        cases = cases.filter(last_working_day__lte=filters.last_day_to)
+    if filters.q:
+        term = filters.q.strip()
+        cases = cases.filter(
+            Q(number__icontains=term)
+            | Q(employee_name__icontains=term)
+            | Q(manager_name__icontains=term)
+            | Q(department_name__icontains=term)
+        )
+    return cases.annotate(
+        item_total=_count_items(), item_accepted=_count_items(state=ItemState.ACCEPTED)
+    ).order_by("last_working_day", "pk")
+
+
+TIMELINE_LIMIT = 200
+
+
+def case_detail(departure_id: int) -> Departure:
+    """One case with everything its page shows, in a fixed number of queries."""
+    items = ChecklistItem.objects.order_by("position", "pk")
+    return (
+        Departure.objects.select_related("meeting", "confirmation", "department")
+        .prefetch_related(
+            Prefetch(
+                "modules", queryset=HandoverModule.objects.prefetch_related(Prefetch("items", queryset=items))
+            ),
+            Prefetch("trial_tasks", queryset=TrialTask.objects.select_related("module")),
+            Prefetch("signatures", queryset=Signature.objects.order_by("signed_at")),
+        )
+        .get(pk=departure_id)
+    )
+
+
+def case_timeline(departure: Departure) -> list[Event]:
+    return list(departure.events.order_by("-created_at", "-id")[:TIMELINE_LIMIT])
+
+
+def case_progress(departure: Departure) -> CaseFacts:
+    return case_facts(Departure.objects.filter(pk=departure.pk))[0]

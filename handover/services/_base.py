@@ -1,0 +1,52 @@
+"""What every service shares: locking the case, refusing politely, writing the timeline."""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from handover.errors import HandoverError
+from handover.models import Departure, Event, EventKind
+from handover.permissions import CaseAccess, case_access
+
+
+def lock_case(departure_id: int) -> Departure:
+    """Re-read the case under a row lock; call inside ``transaction.atomic``."""
+    return Departure.objects.select_for_update(of=("self",)).select_related("department").get(pk=departure_id)
+
+
+def require(allowed: bool) -> None:
+    """The person may see the case but this act is not theirs: 403."""
+    if not allowed:
+        raise PermissionDenied(_("This action is not yours to take on this case."))
+
+
+def require_state(departure: Departure, *states: str) -> None:
+    if departure.state not in states:
+        raise HandoverError(
+            _("This cannot be done while the case is “%(state)s”.") % {"state": departure.get_state_display()}
+        )
+
+
+def access_for(actor, departure: Departure) -> CaseAccess:
+    access = case_access(actor, departure)
+    if not access.can_view:
+        raise PermissionDenied(_("This action is not yours to take on this case."))
+    return access
+
+
+def record(
+    departure: Departure,
+    actor,
+    kind: EventKind,
+    subject: str = "",
+    from_state: str = "",
+    to_state: str = "",
+) -> Event:
+    return Event.objects.create(
+        departure=departure,
+        actor=actor,
+        actor_name=actor.name if actor is not None else "Handover",
+        kind=kind,
+        subject=subject[:300],
+        from_state=from_state,
+        to_state=to_state,
+    )

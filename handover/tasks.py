@@ -1,0 +1,44 @@
+"""Celery tasks: each loads by id and calls one service, and is safe to run twice."""
+
+import logging
+
+from celery import shared_task
+from django.utils import timezone
+
+from handover import selectors, services
+from handover.errors import HandoverError
+from handover.models import Departure, State
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def produce_confirmation(departure_id: int) -> str:
+    return services.confirmation_produce(departure_id=departure_id).sha256
+
+
+@shared_task
+def begin_due_aftercare() -> int:
+    """Signed-off cases whose last working day has come move to aftercare."""
+    due = Departure.objects.filter(
+        state=State.SIGNED_OFF, last_working_day__lte=timezone.localdate()
+    ).values_list("pk", flat=True)
+    moved = 0
+    for departure in Departure.objects.filter(pk__in=list(due)):
+        try:
+            services.departure_begin_aftercare(actor=None, departure=departure)
+            moved += 1
+        except HandoverError:
+            logger.info("Case %s moved on before aftercare could start", departure.pk)
+    return moved
+
+
+@shared_task
+def send_daily_digests() -> int:
+    """Everyone with open work gets one digest per day; a second run sends nothing new."""
+    day = timezone.localdate()
+    sent = 0
+    for user, todos in selectors.open_work_by_user():
+        if services.digest_send(user=user, day=day, todos=todos):
+            sent += 1
+    return sent

@@ -1,0 +1,34 @@
+from django.urls import path
+from django.views.generic import RedirectView
+
+from handover.views import cases, items, templates, trial, work
+
+app_name = "handover"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="handover:my_work"), name="home"),
+    path("work/", work.my_work, name="my_work"),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/new/", cases.case_open, name="case_open"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/move/<slug:name>/", cases.case_transition, name="case_transition"),
+    path("cases/<int:pk>/modules/<int:module_id>/successor/", cases.set_successor, name="set_successor"),
+    path("cases/<int:pk>/modules/<int:module_id>/items/", items.item_add, name="item_add"),
+    path("cases/<int:pk>/items/<int:item_id>/edit/", items.item_edit, name="item_edit"),
+    path("cases/<int:pk>/items/<int:item_id>/delete/", items.item_delete, name="item_delete"),
+    path("cases/<int:pk>/items/<int:item_id>/hand-over/", items.item_hand_over, name="item_hand_over"),
+    path("cases/<int:pk>/items/<int:item_id>/accept/", items.item_accept, name="item_accept"),
+    path("cases/<int:pk>/items/<int:item_id>/return/", items.item_return, name="item_return"),
+    path("cases/<int:pk>/items/<int:item_id>/answer/", items.item_answer, name="item_answer"),
+    path("cases/<int:pk>/meeting/schedule/", cases.meeting_schedule, name="meeting_schedule"),
+    path("cases/<int:pk>/meeting/record/", cases.meeting_record, name="meeting_record"),
+    path("cases/<int:pk>/trial/", trial.trial_add, name="trial_add"),
+    path("cases/<int:pk>/trial/<int:task_id>/done/", trial.trial_done, name="trial_done"),
+    path("cases/<int:pk>/trial/<int:task_id>/verify/", trial.trial_verify, name="trial_verify"),
+    path("cases/<int:pk>/trial/<int:task_id>/rework/", trial.trial_rework, name="trial_rework"),
+    path("cases/<int:pk>/sign/", cases.case_sign, name="case_sign"),
+    path("cases/<int:pk>/confirmation.pdf", cases.confirmation_pdf, name="confirmation_pdf"),
+    path("templates/", templates.template_list, name="template_list"),
+    path("templates/<int:pk>/", templates.template_detail, name="template_detail"),
+    path("templates/<int:pk>/items/<int:item_id>/", templates.template_item_edit, name="template_item_edit"),
+]

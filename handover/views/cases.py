@@ -1,0 +1,258 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from handover import guards, selectors, services
+from handover.documents.storage import document_storage
+from handover.errors import HandoverError
+from handover.forms import (
+    AnswerForm,
+    CaseFilterForm,
+    DepartureOpenForm,
+    FeedbackForm,
+    ItemForm,
+    MeetingRecordForm,
+    MeetingScheduleForm,
+    QuestionForm,
+    SignForm,
+    SuccessorForm,
+    TrialDoneForm,
+    TrialTaskForm,
+)
+from handover.models import EventKind, SignerRole, State
+from handover.models.departure import STATE_ORDER
+from handover.permissions import CaseAccess, visible_cases
+from handover.services._base import record
+from handover.services.items import EDITABLE_STATES
+from handover.services.signing import READY_TO_SIGN
+
+from .common import case_action, case_url, client_ip, load_case
+
+# The step after each state, the service that takes it, and who may.
+NEXT_STEP = {
+    State.INTENT_CONFIRMED: ("start_preparing", services.departure_start_preparing, "is_owner"),
+    State.PREPARING: ("start_executing", services.departure_start_executing, "can_supervise"),
+    State.EXECUTING: ("start_trial_run", services.departure_start_trial_run, "can_supervise"),
+    State.TRIAL_RUN: ("sign_off", None, "is_manager"),
+    State.SIGNED_OFF: ("begin_aftercare", services.departure_begin_aftercare, "is_owner"),
+    State.AFTERCARE: ("close", services.departure_close, "is_owner"),
+}
+TRANSITION_SERVICES = {name: service for name, service, _who in NEXT_STEP.values() if service}
+TRANSITION_SERVICES["withdraw"] = services.departure_withdraw
+
+
+def _step_label(name: str) -> str:
+    return {
+        "start_preparing": _("Announce and start preparing"),
+        "start_executing": _("Start executing"),
+        "start_trial_run": _("Start the trial run"),
+        "sign_off": _("Manager sign-off"),
+        "begin_aftercare": _("Start aftercare now"),
+        "close": _("Close the case"),
+        "withdraw": _("Withdraw the case"),
+    }[name]
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
+    cases = selectors.case_list(request.user, filters)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    by_state = dict(
+        visible_cases(request.user, selectors.Departure.objects.all())
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    largest = max(by_state.values(), default=0) or 1
+    chart = [
+        (value, label, by_state.get(value, 0), round(100 * by_state.get(value, 0) / largest))
+        for value, label in State.choices
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "handover/case_list.html",
+        {"form": form, "page": page, "chart": chart, "query": query.urlencode()},
+    )
+
+
+@login_required
+def case_open(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_hr and request.user.has_perm("handover.add_departure")):
+        raise PermissionDenied
+    form = DepartureOpenForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            departure = services.departure_open(
+                actor=request.user,
+                employee=data["employee"],
+                manager=data["manager"],
+                successors=data["successors"],
+                reason_category=data["reason_category"],
+                reason_text=data["reason_text"],
+                notice_date=data["notice_date"],
+                last_working_day=data["last_working_day"],
+                language=data["language"],
+            )
+        except HandoverError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Case %(number)s is open.") % {"number": departure.number})
+            if departure.short_notice:
+                messages.warning(request, _("Short notice: less than two weeks to hand everything over."))
+            return redirect(case_url(departure.pk))
+    return render(request, "handover/case_open.html", {"form": form})
+
+
+def case_page_context(request: HttpRequest, departure_id: int, access: CaseAccess) -> dict:
+    departure = selectors.case_detail(departure_id)
+    facts = selectors.case_progress(departure)
+    progress = {m.id: m for m in facts.modules}
+    editable = access.is_leaver and departure.state in EDITABLE_STATES
+    for module in departure.modules.all():
+        module.mine = access.receives(module)
+        module.progress = progress[module.id]
+        module.add_form = ItemForm(prefix=f"m{module.pk}") if editable else None
+    step = NEXT_STEP.get(departure.state)
+    next_step = None
+    if step is not None:
+        name, service, who = step
+        next_step = {
+            "name": name,
+            "label": _step_label(name),
+            "can": getattr(access, who) and service is not None,
+            "blockers": guards.blocking(departure, name),
+        }
+    signatures = list(departure.signatures.all())
+    signed = {(s.signer_id, s.role) for s in signatures}
+    my_role = (
+        SignerRole.MANAGER
+        if access.is_manager
+        else SignerRole.LEAVER
+        if access.is_leaver
+        else SignerRole.SUCCESSOR
+        if access.is_successor
+        else None
+    )
+    can_sign = (
+        departure.state == State.TRIAL_RUN
+        and my_role is not None
+        and (request.user.pk, my_role) not in signed
+        and all(g(departure) for g in READY_TO_SIGN)
+    )
+    return {
+        "departure": departure,
+        "access": access,
+        "facts": facts,
+        "editable": editable,
+        "next_step": next_step,
+        "stepper": [(s, s.label, STATE_ORDER.index(s)) for s in STATE_ORDER],
+        "state_index": STATE_ORDER.index(departure.state) if departure.state in STATE_ORDER else -1,
+        "can_withdraw": access.is_owner and departure.is_open,
+        "meeting": getattr(departure, "meeting", None),
+        "schedule_form": MeetingScheduleForm(),
+        "record_form": MeetingRecordForm(),
+        "trial_form": TrialTaskForm(departure=departure),
+        "question_form": QuestionForm(),
+        "answer_form": AnswerForm(),
+        "done_form": TrialDoneForm(),
+        "feedback_form": FeedbackForm(),
+        "sign_form": SignForm() if can_sign else None,
+        "successor_choices": (
+            list(SuccessorForm().fields["successor"].choices)
+            if access.is_owner and departure.is_open
+            else None
+        ),
+        "signatures": signatures,
+        "confirmation": getattr(departure, "confirmation", None),
+        "timeline": selectors.case_timeline(departure),
+        "terminal": departure.state in (State.CLOSED, State.WITHDRAWN),
+    }
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    departure, access = load_case(request, pk)
+    return render(request, "handover/case_detail.html", case_page_context(request, departure.pk, access))
+
+
+@case_action
+def case_transition(request: HttpRequest, departure, access, name: str):
+    service = TRANSITION_SERVICES.get(name)
+    if service is None:
+        raise Http404
+    departure = service(actor=request.user, departure=departure)
+    messages.success(request, _("The case is now “%(state)s”.") % {"state": departure.get_state_display()})
+
+
+@case_action
+def set_successor(request: HttpRequest, departure, access, module_id: int):
+    module = departure.modules.filter(pk=module_id).first()
+    if module is None:
+        raise Http404
+    form = SuccessorForm(request.POST)
+    if not form.is_valid():
+        raise HandoverError(_("Choose a successor."))
+    services.module_set_successor(
+        actor=request.user, departure=departure, module=module, successor=form.cleaned_data["successor"]
+    )
+
+
+@case_action
+def meeting_schedule(request: HttpRequest, departure, access):
+    form = MeetingScheduleForm(request.POST)
+    if not form.is_valid():
+        raise HandoverError(_("Give the meeting a date, a time and a place."))
+    services.meeting_schedule(actor=request.user, departure=departure, **form.cleaned_data)
+    messages.success(request, _("The handover meeting is scheduled."))
+
+
+@case_action
+def meeting_record(request: HttpRequest, departure, access):
+    form = MeetingRecordForm(request.POST)
+    if not form.is_valid():
+        raise HandoverError(_("Give the time the meeting took place and its minutes."))
+    services.meeting_record(actor=request.user, departure=departure, **form.cleaned_data)
+    messages.success(request, _("The handover meeting is recorded."))
+
+
+@case_action
+def case_sign(request: HttpRequest, departure, access):
+    form = SignForm(request.POST)
+    services.departure_sign(
+        actor=request.user,
+        departure=departure,
+        password=form.data.get("password", ""),
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    messages.success(request, _("You have signed the handover confirmation."))
+
+
+@login_required
+def confirmation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    departure, access = load_case(request, pk)
+    document = getattr(departure, "confirmation", None)
+    if document is None:
+        raise Http404
+    participant = (
+        access.is_hr or access.is_manager or access.is_leaver or access.is_successor or access.is_owner
+    )
+    if not participant:
+        raise PermissionDenied
+    record(departure, request.user, EventKind.DOCUMENT_DOWNLOADED, subject=document.sha256)
+    return FileResponse(
+        document_storage().open(document.file_name, "rb"),
+        as_attachment=True,
+        filename=f"{departure.number}.pdf",
+        content_type="application/pdf",
+    )

@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from handover import services
+from handover.errors import HandoverError
+from handover.forms import AnswerForm, ItemForm, QuestionForm
+from handover.models import ChecklistItem
+from handover.services.items import EDITABLE_STATES
+
+from .common import case_action, case_url, load_case
+
+
+def _item_row(request: HttpRequest, departure, access, item_id: int, error: str = "") -> HttpResponse:
+    """The one item's row, re-rendered for htmx after an action."""
+    item = ChecklistItem.objects.select_related("module").get(pk=item_id)
+    item.module.mine = access.receives(item.module)
+    context = {
+        "item": item,
+        "module": item.module,
+        "departure": departure,
+        "access": access,
+        "row_error": error,
+        "question_form": QuestionForm(),
+        "answer_form": AnswerForm(),
+    }
+    return render(request, "handover/case_detail.html#item-row", context)
+
+
+def _item_action(request: HttpRequest, departure, access, item_id: int, act) -> HttpResponse | None:
+    """Run one item action; answer htmx with the item's row, anything else with the case page."""
+    try:
+        act()
+    except HandoverError as error:
+        if request.htmx:
+            return _item_row(request, departure, access, item_id, error=str(error.message))
+        messages.error(request, error.message)
+    if request.htmx:
+        return _item_row(request, departure, access, item_id)
+    return redirect(case_url(departure.pk, f"item-{item_id}"))
+
+
+@case_action
+def item_hand_over(request: HttpRequest, departure, access, item_id: int):
+    return _item_action(
+        request,
+        departure,
+        access,
+        item_id,
+        lambda: services.item_hand_over(actor=request.user, departure=departure, item_id=item_id),
+    )
+
+
+@case_action
+def item_accept(request: HttpRequest, departure, access, item_id: int):
+    return _item_action(
+        request,
+        departure,
+        access,
+        item_id,
+        lambda: services.item_accept(actor=request.user, departure=departure, item_id=item_id),
+    )
+
+
+@case_action
+def item_return(request: HttpRequest, departure, access, item_id: int):
+    question = request.POST.get("question", "")
+    return _item_action(
+        request,
+        departure,
+        access,
+        item_id,
+        lambda: services.item_return(
+            actor=request.user, departure=departure, item_id=item_id, question=question
+        ),
+    )
+
+
+@case_action
+def item_answer(request: HttpRequest, departure, access, item_id: int):
+    answer = request.POST.get("answer", "")
+    return _item_action(
+        request,
+        departure,
+        access,
+        item_id,
+        lambda: services.item_answer(actor=request.user, departure=departure, item_id=item_id, answer=answer),
+    )
+
+
+@case_action
+def item_add(request: HttpRequest, departure, access, module_id: int):
+    module = departure.modules.filter(pk=module_id).first()
+    if module is None:
+        raise Http404
+    form = ItemForm(request.POST, prefix=f"m{module.pk}")
+    if not form.is_valid():
+        errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
+        raise HandoverError(_("The item was not added. %(errors)s") % {"errors": errors})
+    item = services.item_create(actor=request.user, departure=departure, module=module, **form.cleaned_data)
+    messages.success(request, _("“%(title)s” added.") % {"title": item.title})
+    return redirect(case_url(departure.pk, f"module-{module.pk}"))
+
+
+def _own_pending_item(request: HttpRequest, pk: int, item_id: int):
+    departure, access = load_case(request, pk)
+    item = (
+        ChecklistItem.objects.filter(pk=item_id, module__departure=departure).select_related("module").first()
+    )
+    if item is None:
+        raise Http404
+    if not access.is_leaver:
+        raise PermissionDenied
+    return departure, access, item
+
+
+@login_required
+def item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    departure, _access, item = _own_pending_item(request, pk, item_id)
+    form = ItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_update(
+                actor=request.user, departure=departure, item_id=item.pk, **form.cleaned_data
+            )
+        except HandoverError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("“%(title)s” saved.") % {"title": form.cleaned_data["title"]})
+            return redirect(case_url(departure.pk, f"item-{item.pk}"))
+    return render(
+        request,
+        "handover/item_form.html",
+        {"departure": departure, "item": item, "form": form, "editable": departure.state in EDITABLE_STATES},
+    )
+
+
+@login_required
+def item_delete(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    departure, _access, item = _own_pending_item(request, pk, item_id)
+    if request.method == "POST":
+        try:
+            services.item_delete(actor=request.user, departure=departure, item_id=item.pk)
+        except HandoverError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("“%(title)s” removed.") % {"title": item.title})
+        return redirect(case_url(departure.pk, f"module-{item.module_id}"))
+    return render(request, "handover/item_delete.html", {"departure": departure, "item": item})

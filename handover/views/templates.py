@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from handover.forms import TemplateForm, TemplateItemForm
+from handover.models import ChecklistTemplate, TemplateItem
+from handover.services.templates import template_item_delete, template_item_save, template_save
+
+
+def _require_hr(request: HttpRequest) -> None:
+    if not request.user.is_hr:
+        raise PermissionDenied
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    templates = ChecklistTemplate.objects.annotate(item_count=Count("items"))
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        template = template_save(actor=request.user, template=form.save(commit=False))
+        messages.success(request, _("Template created."))
+        return redirect("handover:template_detail", template.pk)
+    return render(request, "handover/template_list.html", {"templates": templates, "form": form})
+
+
+@login_required
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request)
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    form = TemplateForm(request.POST or None, instance=template, prefix="t")
+    item_form = TemplateItemForm(prefix="new")
+    if request.method == "POST" and "save_template" in request.POST and form.is_valid():
+        template_save(actor=request.user, template=form.save(commit=False))
+        messages.success(request, _("Template saved."))
+        return redirect("handover:template_detail", template.pk)
+    if request.method == "POST" and "add_item" in request.POST:
+        item_form = TemplateItemForm(request.POST, prefix="new")
+        if item_form.is_valid():
+            item = item_form.save(commit=False)
+            item.template = template
+            template_item_save(actor=request.user, item=item)
+            messages.success(request, _("“%(title)s” added.") % {"title": item.title})
+            return redirect("handover:template_detail", template.pk)
+    items = template.items.order_by("module", "position", "pk")
+    return render(
+        request,
+        "handover/template_detail.html",
+        {"template": template, "form": form, "item_form": item_form, "items": items},
+    )
+
+
+@login_required
+def template_item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+    _require_hr(request)
+    item = get_object_or_404(TemplateItem.objects.select_related("template"), pk=item_id, template_id=pk)
+    form = TemplateItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and "delete" in request.POST:
+        template_item_delete(actor=request.user, item=item)
+        messages.success(request, _("“%(title)s” removed.") % {"title": item.title})
+        return redirect("handover:template_detail", pk)
+    if request.method == "POST" and form.is_valid():
+        template_item_save(actor=request.user, item=form.save(commit=False))
+        messages.success(request, _("“%(title)s” saved.") % {"title": item.title})
+        return redirect("handover:template_detail", pk)
+    return render(request, "handover/template_item_form.html", {"item": item, "form": form})

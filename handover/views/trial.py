@@ -1,0 +1,42 @@
+from django.contrib import messages
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from handover import services
+from handover.errors import HandoverError
+from handover.forms import TrialTaskForm
+
+from .common import case_action
+
+
+@case_action
+def trial_add(request: HttpRequest, departure, access):
+    form = TrialTaskForm(request.POST, departure=departure)
+    if not form.is_valid():
+        raise HandoverError(_("Choose a module and give the trial task a title."))
+    services.trial_task_create(actor=request.user, departure=departure, **form.cleaned_data)
+    messages.success(request, _("Trial task added."))
+
+
+@case_action
+def trial_done(request: HttpRequest, departure, access, task_id: int):
+    services.trial_task_complete(
+        actor=request.user, departure=departure, task_id=task_id, note=request.POST.get("note", "")
+    )
+    messages.success(request, _("Marked done; the departing employee will verify it."))
+
+
+@case_action
+def trial_verify(request: HttpRequest, departure, access, task_id: int):
+    services.trial_task_verify(
+        actor=request.user, departure=departure, task_id=task_id, feedback=request.POST.get("feedback", "")
+    )
+    messages.success(request, _("Trial task verified."))
+
+
+@case_action
+def trial_rework(request: HttpRequest, departure, access, task_id: int):
+    services.trial_task_rework(
+        actor=request.user, departure=departure, task_id=task_id, feedback=request.POST.get("feedback", "")
+    )
+    messages.success(request, _("Trial task sent back for rework."))

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Embedded mode: a real Celery worker with embedded beat (so reminders really
+# fire) next to the Django dev server with autoreload. Whatever ends this
+# script (Ctrl-C, TERM, the server failing), the worker is stopped with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENV=${VENV:-.venv}
+ADDR=127.0.0.1:8000
+
+worker_pid="" watcher_pid="" server_pid=""
+
+stop() {
+	local pid=$1 sig=$2
+	if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+		kill "-$sig" "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	fi
+}
+cleanup() {
+	trap - EXIT INT TERM
+	stop "$watcher_pid" TERM
+	# TERM is Celery's warm shutdown: a task already running finishes first.
+	stop "$worker_pid" TERM
+	# INT, like Ctrl-C, makes the autoreloader stop the server process it runs.
+	stop "$server_pid" INT
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
+
+# The server keeps the terminal as stdin, so breakpoint() in a view works.
+exec 3<&0
+
+"$VENV/bin/celery" -A config worker -B --pool=solo --loglevel=info </dev/null &
+worker_pid=$!
+
+# Without the worker nothing fails visibly, reminders just stop: say so.
+(
+	while kill -0 "$worker_pid" 2>/dev/null; do sleep 2; done
+	echo "WARNING: the Celery worker has exited (see its output above); reminders and PDFs will not run." >&2
+) &
+watcher_pid=$!
+
+# Runs in the background so the traps fire at once; `trap - INT` undoes the
+# SIGINT-ignoring that bash gives background jobs, so Ctrl-C reaches it.
+(
+	trap - INT
+	exec "$VENV/bin/python" manage.py runserver "$ADDR" <&3
+) &
+server_pid=$!
+
+echo
+echo "Handover: http://$ADDR/  (Ctrl-C stops the web server and the worker)"
+echo
+wait "$server_pid"

@@ -1,0 +1,98 @@
+import importlib
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.apps import apps as django_apps
+from django.utils import timezone
+
+from accounts.models import Role, User
+from handover import services
+from handover.demo import Cast, drive_to
+from handover.models import Departure, State
+from tests.factories import PASSWORD, DepartmentFactory, UserFactory
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 at full strength costs most of a test's time; the hash is not under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def default_templates(db) -> None:
+    """The default checklists are data from a migration, which a transactional test's flush empties."""
+    migration = importlib.import_module("handover.migrations.0002_default_templates")
+    migration.load_default_templates(django_apps, None)
+
+
+@dataclass
+class People:
+    hr: User
+    manager: User
+    leaver: User
+    successor_a: User
+    successor_b: User
+    head: User
+    stranger: User
+    password: str = PASSWORD
+
+
+@pytest.fixture
+def people(db) -> People:
+    department = DepartmentFactory(name="E-commerce Ops")
+    head = UserFactory(username="head", display_name="Dora Head", roles=[Role.MANAGER], department=department)
+    department.head = head
+    department.save()
+    return People(
+        hr=UserFactory(username="hr", display_name="Hana HR", roles=[Role.HR]),
+        manager=UserFactory(username="manager", display_name="Mia Manager", roles=[Role.MANAGER]),
+        leaver=UserFactory(username="leaver", display_name="Leo Leaver", department=department),
+        successor_a=UserFactory(username="succ_a", display_name="Sam Successor"),
+        successor_b=UserFactory(username="succ_b", display_name="Bea Successor"),
+        head=head,
+        stranger=UserFactory(username="stranger", display_name="Stan Stranger"),
+    )
+
+
+def advance(departure: Departure, people: People, target: str) -> Departure:
+    """Drive a case through the real services until it reaches ``target``."""
+    if target == State.CLOSED:
+        Departure.objects.filter(pk=departure.pk).update(
+            support_until=timezone.localdate() - timedelta(days=1)
+        )
+    return drive_to(
+        departure,
+        target,
+        Cast(hr=people.hr, manager=people.manager, leaver=departure.employee, password=PASSWORD),
+    )
+
+
+@pytest.fixture
+def make_case(people):
+    def make(state: str = State.INTENT_CONFIRMED, *, language: str = "en", **overrides) -> Departure:
+        today = timezone.localdate()
+        kwargs = {
+            "actor": people.hr,
+            "employee": people.leaver,
+            "manager": people.manager,
+            "successors": {"product": people.successor_a, "orders": people.successor_b},
+            "reason_category": "career",
+            "reason_text": "A new role closer to home.",
+            "notice_date": today,
+            "last_working_day": today + timedelta(days=30),
+            "language": language,
+        }
+        kwargs.update(overrides)
+        departure = services.departure_open(**kwargs)
+        return advance(departure, people, state)
+
+    return make
+
+
+@pytest.fixture
+def case(make_case) -> Departure:
+    return make_case()

@@ -1,0 +1,300 @@
+"""Steps 1-6 of a departure case in a real (headless) Chromium, four people, four browser contexts.
+
+HR opens the case, the leaver prepares the checklist, the manager holds the
+meeting, items are handed over (htmx, no page reload) and accepted, a trial task
+is done and verified, everybody signs and HR downloads the confirmation PDF.
+"""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from accounts.models import Role
+from handover.models import ChecklistItem, Departure, ItemState, ModuleKind, State
+from handover.permissions import ensure_roles
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PRODUCT = str(ModuleKind.PRODUCT.label)
+
+NEW_ITEM = "Supplier price list for spring"
+EDITED_ITEM = "Supplier price lists for spring and summer"
+REMOVED_ITEM = "Live catalogue and who can edit it"
+RETURNED_ITEM = EDITED_ITEM
+TRIAL_TASK = "Publish the weekly price update"
+
+
+@pytest.fixture
+def baseline(default_templates):
+    """What a migrated database holds and a transactional flush may have removed."""
+    # The role groups come back after a flush (post_migrate hook); make sure, then check.
+    ensure_roles()
+    assert set(Group.objects.values_list("name", flat=True)) >= {Role.HR, Role.MANAGER, Role.STAFF}
+    assert Group.objects.get(name=Role.HR).permissions.filter(codename="add_departure").exists()
+
+
+@pytest.fixture
+def documents(settings, tmp_path):
+    settings.HANDOVER_DOCUMENT_DIR = tmp_path / "documents"
+    return settings.HANDOVER_DOCUMENT_DIR
+
+
+def log_in(browser: Browser, base_url: str, user, viewport=DESKTOP) -> Page:
+    context = browser.new_context(base_url=base_url, locale="en-US", viewport=viewport)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(page.locator("header.site .who")).to_have_text(user.name)
+    return page
+
+
+def case_state(page: Page):
+    return page.locator("header.case-head .badge").first
+
+
+def item_row(page: Page, title: str):
+    return page.locator("li.item").filter(has=page.get_by_text(title, exact=True))
+
+
+def test_departure_case_end_to_end(
+    browser, live_server, people, make_case, baseline, documents, celery_eager
+):
+    # A second case, someone else's, that the leaver must not see.
+    other = make_case(employee=people.stranger, successors={"orders": people.successor_b})
+
+    hr = log_in(browser, live_server.url, people.hr)
+    leaver = log_in(browser, live_server.url, people.leaver)
+    successor = log_in(browser, live_server.url, people.successor_a)
+    manager = log_in(browser, live_server.url, people.manager)
+
+    # 1. HR opens the case: product only, with its successor; reason; dates.
+    today = timezone.localdate()
+    hr.get_by_role("link", name="Open a case").click()
+    expect(hr).to_have_url(re.compile(r"/cases/new/$"))
+    hr.get_by_label("Departing employee").select_option(str(people.leaver.pk))
+    hr.get_by_label("Manager (signs off)").select_option(str(people.manager.pk))
+    hr.get_by_label("Notice date").fill(today.isoformat())
+    hr.get_by_label("Last working day").fill((today + timedelta(days=30)).isoformat())
+    hr.get_by_label("Case language").select_option("en")
+    hr.get_by_role("combobox", name="Reason", exact=True).select_option("career")
+    hr.get_by_label("In the employee's words").fill("A new role closer to home.")
+    for kind, label in ModuleKind.choices:
+        checkbox = hr.get_by_label(str(label), exact=True)
+        expect(checkbox).to_be_checked()
+        if kind != ModuleKind.PRODUCT:
+            checkbox.uncheck()
+    hr.get_by_label(f"Successor for {PRODUCT}").select_option(str(people.successor_a.pk))
+    hr.get_by_role("button", name="Open the case").click()
+
+    expect(hr).to_have_url(re.compile(r"/cases/\d+/$"))
+    case_id = int(re.search(r"/cases/(\d+)/", hr.url).group(1))
+    departure = Departure.objects.get(pk=case_id)
+    case_path = f"/cases/{case_id}/"
+    expect(hr.get_by_role("status")).to_contain_text(f"Case {departure.number} is open.")
+    expect(hr.get_by_role("heading", level=1)).to_have_text(f"{departure.number} · {people.leaver.name}")
+    expect(case_state(hr)).to_have_text("Intent confirmed")
+    assert list(departure.modules.values_list("kind", flat=True)) == [ModuleKind.PRODUCT]
+    expect(hr.get_by_role("region", name=PRODUCT)).to_contain_text(people.successor_a.name)
+    expect(hr.get_by_role("region", name="Reason for leaving")).to_contain_text("A new role closer to home.")
+    template_items = list(
+        ChecklistItem.objects.filter(module__departure=departure).values_list("title", flat=True)
+    )
+    assert REMOVED_ITEM in template_items
+    hr.get_by_role("button", name="Announce and start preparing", exact=True).click()
+    expect(case_state(hr)).to_have_text("Preparing")
+
+    # 2. The leaver sees only their own case, and adds, edits and removes items.
+    leaver.get_by_role("link", name="My work").click()
+    cases = leaver.get_by_role("main").get_by_role("heading", level=2)
+    expect(cases).to_have_count(1)
+    expect(cases).to_have_text(f"{departure.number} · {people.leaver.name}")
+    expect(leaver.get_by_role("main")).not_to_contain_text(other.number)
+    cases.get_by_role("link").click()
+    expect(leaver).to_have_url(re.compile(re.escape(case_path) + "$"))
+    expect(leaver.get_by_role("region", name="Reason for leaving")).to_be_visible()
+
+    product = leaver.get_by_role("region", name=PRODUCT)
+    expect(product.locator("li.item")).to_have_count(len(template_items))
+    product.get_by_text(f"Add an item to {PRODUCT}").click()
+    product.get_by_label("Title").fill(NEW_ITEM)
+    product.get_by_label("Steps").fill("1. Open the shared drive.\n2. Check the supplier folder.")
+    product.get_by_label("Key moments").fill("Prices change on the first of the month.")
+    product.get_by_label("Cautions").fill("Two suppliers send prices by chat only.")
+    product.get_by_label("Due date").fill((today + timedelta(days=20)).isoformat())
+    product.get_by_label("Evidence link").fill("https://drive.example.com/suppliers")
+    product.get_by_role("button", name="Add the item").click()
+    expect(leaver.get_by_role("status")).to_contain_text(f"“{NEW_ITEM}” added.")
+    expect(item_row(leaver, NEW_ITEM)).to_be_visible()
+
+    item_row(leaver, NEW_ITEM).get_by_role("link", name=f"Edit {NEW_ITEM}").click()
+    expect(leaver.get_by_role("heading", level=1)).to_have_text("Edit item")
+    expect(leaver.get_by_label("Title")).to_have_value(NEW_ITEM)
+    leaver.get_by_label("Title").fill(EDITED_ITEM)
+    leaver.get_by_role("button", name="Save").click()
+    expect(leaver.get_by_role("status")).to_contain_text(f"“{EDITED_ITEM}” saved.")
+    expect(item_row(leaver, EDITED_ITEM)).to_be_visible()
+    expect(item_row(leaver, NEW_ITEM)).to_have_count(0)
+
+    item_row(leaver, REMOVED_ITEM).get_by_role("link", name=f"Remove {REMOVED_ITEM}").click()
+    expect(leaver.get_by_role("heading", level=1)).to_have_text("Remove item")
+    leaver.get_by_role("button", name="Remove").click()
+    expect(leaver.get_by_role("status")).to_contain_text(f"“{REMOVED_ITEM}” removed.")
+    expect(item_row(leaver, REMOVED_ITEM)).to_have_count(0)
+    titles = [t for t in template_items if t != REMOVED_ITEM] + [EDITED_ITEM]
+    expect(leaver.get_by_role("region", name=PRODUCT).locator("li.item")).to_have_count(len(titles))
+
+    # 3. The manager schedules and records the meeting, then starts executing.
+    manager.goto(case_path)
+    expect(case_state(manager)).to_have_text("Preparing")
+    execute = manager.get_by_role("button", name="Start executing", exact=True)
+    expect(execute).to_be_disabled()
+    expect(manager.locator(".blockers")).to_contain_text("The handover meeting has not taken place yet.")
+    meeting = manager.get_by_role("region", name="Handover meeting")
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    meeting.get_by_label("Date and time").fill(now.strftime("%Y-%m-%dT%H:%M"))
+    meeting.get_by_label("Place or link").fill("Meeting room 3")
+    meeting.get_by_label("Agenda").fill("Walk through the product checklist.")
+    meeting.get_by_role("button", name="Save the meeting").click()
+    expect(manager.get_by_role("status")).to_contain_text("The handover meeting is scheduled.")
+    meeting = manager.get_by_role("region", name="Handover meeting")
+    expect(meeting).to_contain_text("Meeting room 3")
+    meeting.get_by_text("Record that the meeting took place").click()
+    expect(meeting.get_by_label("Held at")).not_to_have_value("")
+    meeting.get_by_label("Minutes").fill("Went through every item; prices are the main risk.")
+    meeting.get_by_role("button", name="Record the meeting").click()
+    expect(manager.get_by_role("status")).to_contain_text("The handover meeting is recorded.")
+    expect(manager.get_by_role("region", name="Handover meeting")).to_contain_text("prices are the main risk")
+    manager.get_by_role("button", name="Start executing", exact=True).click()
+    expect(case_state(manager)).to_have_text("Executing")
+
+    # 4. The leaver hands items over without a page reload (htmx swaps the item's row).
+    leaver.goto(case_path)
+    expect(case_state(leaver)).to_have_text("Executing")
+    leaver.evaluate("window.__marker = 1")
+    for title in titles:
+        row = item_row(leaver, title)
+        expect(row.locator(".badge")).to_have_text("To hand over")
+        with leaver.expect_response(re.compile(r"/hand-over/$")) as answer:
+            row.get_by_role("button", name="Mark handed over").click()
+        assert answer.value.request.headers.get("hx-request") == "true"
+        expect(row.locator(".badge")).to_have_text("Handed over")
+        expect(row.get_by_role("button", name="Mark handed over")).to_have_count(0)
+    assert leaver.evaluate("window.__marker") == 1, "the page reloaded"
+    assert not ChecklistItem.objects.filter(module__departure=departure, state=ItemState.PENDING).exists()
+
+    # The successor returns one item with a question; the leaver answers it.
+    successor.goto(case_path)
+    expect(successor.get_by_role("region", name="Reason for leaving")).to_have_count(0)
+    expect(successor.get_by_role("region", name=PRODUCT)).to_contain_text("yours")
+    row = item_row(successor, RETURNED_ITEM)
+    row.get_by_text("Return with a question").click()
+    row.get_by_label("Your question").fill("Which supplier sends prices by chat?")
+    row.get_by_role("button", name="Send back").click()
+    expect(row.locator(".badge")).to_have_text("Returned with a question")
+    expect(row).to_contain_text("Which supplier sends prices by chat?")
+
+    leaver.reload()
+    row = item_row(leaver, RETURNED_ITEM)
+    expect(row.locator(".badge")).to_have_text("Returned with a question")
+    row.get_by_label("Your answer").fill("Acme Textiles; the contact is in the supplier sheet.")
+    row.get_by_role("button", name="Answer and hand over again").click()
+    expect(row.locator(".badge")).to_have_text("Handed over")
+    expect(row).to_contain_text("Acme Textiles")
+
+    # The successor accepts every item.
+    successor.reload()
+    for title in titles:
+        row = item_row(successor, title)
+        row.get_by_role("button", name="Accept").click()
+        expect(row.locator(".badge")).to_have_text("Accepted")
+        expect(row).to_contain_text(f"accepted by {people.successor_a.name}")
+    expect(successor.get_by_role("button", name="Accept")).to_have_count(0)
+
+    manager.reload()
+    manager.get_by_role("button", name="Start the trial run", exact=True).click()
+    expect(case_state(manager)).to_have_text("Trial run")
+
+    # 5. A trial task: the leaver adds it, the successor does it, the leaver verifies it.
+    leaver.goto(case_path)
+    trial = leaver.get_by_role("region", name="Trial run")
+    trial.get_by_text("Add a trial task").click()
+    trial.get_by_label("Module").select_option(label=PRODUCT)
+    trial.get_by_label("Task").fill(TRIAL_TASK)
+    trial.get_by_label("Description").fill("Update the prices of the spring range in every store.")
+    trial.get_by_role("button", name="Add the task").click()
+    expect(leaver.get_by_role("status")).to_contain_text("Trial task added.")
+    expect(leaver.get_by_role("region", name="Trial run").locator("li.item")).to_contain_text(["Assigned"])
+
+    successor.goto(case_path)
+    task = successor.get_by_role("region", name="Trial run").locator("li.item").filter(has_text=TRIAL_TASK)
+    task.get_by_label("What you did").fill("Updated 42 prices in both stores.")
+    task.get_by_role("button", name="Mark done").click()
+    expect(successor.get_by_role("status")).to_contain_text("Marked done")
+    expect(task.locator(".badge")).to_have_text("Done, awaiting verification")
+
+    leaver.reload()
+    task = leaver.get_by_role("region", name="Trial run").locator("li.item").filter(has_text=TRIAL_TASK)
+    expect(task).to_contain_text("Updated 42 prices in both stores.")
+    task.get_by_label("Feedback").fill("Checked in both stores; all correct.")
+    task.get_by_role("button", name="Verify").click()
+    expect(leaver.get_by_role("status")).to_contain_text("Trial task verified.")
+    expect(task.locator(".badge")).to_have_text("Verified")
+
+    # 6. The leaver and the successor sign, the manager signs last: signed off.
+    for page, name in ((leaver, people.leaver.name), (successor, people.successor_a.name)):
+        page.goto(case_path)
+        signatures = page.get_by_role("region", name="Signatures")
+        signatures.get_by_label("Your password").fill(PASSWORD)
+        signatures.get_by_role("button", name="Sign").click()
+        expect(page.get_by_role("status")).to_contain_text("You have signed the handover confirmation.")
+        expect(page.get_by_role("region", name="Signatures").locator(".signatures")).to_contain_text(name)
+        expect(page.get_by_role("region", name="Signatures").get_by_label("Your password")).to_have_count(0)
+
+    manager.reload()
+    ready = "Ready: the manager's signature below signs the handover off."
+    expect(manager.get_by_role("region", name="Next step")).to_contain_text(ready)
+    signatures = manager.get_by_role("region", name="Signatures")
+    signatures.get_by_label("Your password").fill(PASSWORD)
+    signatures.get_by_role("button", name="Sign").click()
+    expect(case_state(manager)).to_have_text("Signed off")
+    departure.refresh_from_db()
+    assert departure.state == State.SIGNED_OFF
+    assert departure.signatures.count() == 3
+
+    # HR downloads the confirmation PDF (produced on commit; Celery is eager here).
+    hr.reload()
+    expect(case_state(hr)).to_have_text("Signed off")
+    link = hr.get_by_role("link", name="Download the signed confirmation (PDF)")
+    expect(link).to_be_visible()
+    with hr.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == f"{departure.number}.pdf"
+    pdf = Path(download.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert departure.confirmation.sha256 in hr.locator(".next").inner_text()
+
+    # Screenshots of the finished case page for the README: desktop and phone.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    hr.screenshot(path=SCREENSHOTS / "case-page-desktop.png", full_page=True)
+    phone = hr.context.new_page()
+    phone.set_viewport_size(PHONE)
+    phone.goto(case_path)
+    expect(case_state(phone)).to_have_text("Signed off")
+    phone.screenshot(path=SCREENSHOTS / "case-page-phone.png", full_page=True)
+
+    for page in (hr, leaver, successor, manager):
+        page.context.close()

@@ -1,0 +1,145 @@
+"""Every case transition from every state: allowed, or refused with the words the user sees."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from handover import services
+from handover.errors import HandoverError
+from handover.models import Departure, State
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+WRONG_STATE = "This cannot be done while the case is"
+
+
+def _sign_off(people, departure):
+    return services.departure_sign(actor=people.manager, departure=departure, password=PASSWORD)
+
+
+ACTIONS = {
+    "start_preparing": lambda p, d: services.departure_start_preparing(actor=p.hr, departure=d),
+    "start_executing": lambda p, d: services.departure_start_executing(actor=p.manager, departure=d),
+    "start_trial_run": lambda p, d: services.departure_start_trial_run(actor=p.manager, departure=d),
+    "sign_off": _sign_off,
+    "begin_aftercare": lambda p, d: services.departure_begin_aftercare(actor=p.hr, departure=d),
+    "close": lambda p, d: services.departure_close(actor=p.hr, departure=d),
+    "withdraw": lambda p, d: services.departure_withdraw(actor=p.hr, departure=d),
+}
+
+# What each action does from each state of a case made by the fixtures, which
+# stops at the start of a state (nothing done in it yet). A state name is the
+# state reached; any other string is (part of) the refusal the user reads.
+EXPECTED = {
+    State.INTENT_CONFIRMED: {
+        "start_preparing": State.PREPARING,
+        "withdraw": State.WITHDRAWN,
+    },
+    State.PREPARING: {
+        "start_executing": "The handover meeting has not taken place yet.",
+        "withdraw": State.WITHDRAWN,
+    },
+    State.EXECUTING: {
+        "start_trial_run": "Some checklist items are not handed over yet.",
+        "withdraw": State.WITHDRAWN,
+    },
+    State.TRIAL_RUN: {
+        "sign_off": "Some checklist items are not accepted by their successor yet.",
+        "withdraw": State.WITHDRAWN,
+    },
+    State.SIGNED_OFF: {"begin_aftercare": State.AFTERCARE},
+    State.AFTERCARE: {"close": "The aftercare period has not ended yet."},
+    State.CLOSED: {},
+    State.WITHDRAWN: {},
+}
+
+TABLE = [
+    (state, action, EXPECTED[state].get(action, WRONG_STATE)) for state in State.values for action in ACTIONS
+]
+
+
+@pytest.mark.parametrize(("state", "action", "expected"), TABLE, ids=[f"{s}-{a}" for s, a, _ in TABLE])
+def test_transition_table(make_case, people, state, action, expected):
+    departure = make_case(state)
+    events_before = departure.events.count()
+    if expected in State.values:
+        ACTIONS[action](people, departure)
+        departure.refresh_from_db()
+        assert departure.state == expected
+        assert departure.events.filter(to_state=expected).exists()
+    else:
+        with pytest.raises(HandoverError) as refused:
+            ACTIONS[action](people, departure)
+        assert expected in str(refused.value)
+        departure.refresh_from_db()
+        assert departure.state == state
+        assert departure.events.count() == events_before
+
+
+def test_preparing_moves_on_once_the_meeting_is_held(make_case, people):
+    departure = make_case(State.PREPARING)
+    services.meeting_schedule(
+        actor=people.hr,
+        departure=departure,
+        scheduled_at=timezone.now() + timedelta(days=1),
+        location="Room 1",
+    )
+    services.meeting_record(
+        actor=people.manager, departure=departure, held_at=timezone.now(), minutes="All modules discussed."
+    )
+    assert services.departure_start_executing(actor=people.hr, departure=departure).state == State.EXECUTING
+
+
+def test_executing_needs_a_successor_and_an_item_in_every_module(make_case, people):
+    departure = make_case(State.PREPARING)
+    module = departure.modules.get(kind="orders")
+    module.items.all().delete()
+    module.successor = None
+    module.save()
+    with pytest.raises(HandoverError) as refused:
+        services.departure_start_executing(actor=people.manager, departure=departure)
+    message = str(refused.value)
+    assert "Every module needs a successor." in message
+    assert "Every module needs at least one checklist item." in message
+    assert "The handover meeting has not taken place yet." in message
+
+
+def test_manager_cannot_sign_before_leaver_and_successors(make_case, people):
+    departure = make_case(State.TRIAL_RUN)
+    for module in departure.modules.select_related("successor"):
+        for item in module.items.all():
+            services.item_accept(actor=module.successor, departure=departure, item_id=item.pk)
+        task = services.trial_task_create(
+            actor=people.manager, departure=departure, module=module, title="Run it"
+        )
+        services.trial_task_complete(
+            actor=module.successor, departure=departure, task_id=task.pk, note="Ran it"
+        )
+        services.trial_task_verify(actor=people.leaver, departure=departure, task_id=task.pk)
+    with pytest.raises(HandoverError, match="must sign before the manager"):
+        _sign_off(people, departure)
+    services.departure_sign(actor=people.leaver, departure=departure, password=PASSWORD)
+    services.departure_sign(actor=people.successor_a, departure=departure, password=PASSWORD)
+    with pytest.raises(HandoverError, match="must sign before the manager"):
+        _sign_off(people, departure)
+    services.departure_sign(actor=people.successor_b, departure=departure, password=PASSWORD)
+    _sign_off(people, departure)
+    assert Departure.objects.get(pk=departure.pk).state == State.SIGNED_OFF
+
+
+def test_close_after_the_support_period(make_case, people):
+    departure = make_case(State.AFTERCARE)
+    Departure.objects.filter(pk=departure.pk).update(support_until=timezone.localdate() - timedelta(days=1))
+    assert services.departure_close(actor=people.hr, departure=departure).state == State.CLOSED
+
+
+@pytest.mark.parametrize("who", ["manager", "leaver", "successor_a", "head"])
+def test_only_the_hr_owner_withdraws(make_case, people, who):
+    departure = make_case(State.EXECUTING)
+    with pytest.raises(PermissionDenied):
+        services.departure_withdraw(actor=getattr(people, who), departure=departure)
+    departure.refresh_from_db()
+    assert departure.state == State.EXECUTING

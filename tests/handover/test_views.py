@@ -1,0 +1,253 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from handover.models import ChecklistItem, ChecklistTemplate, Departure, EventKind, ItemState, State
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def first_item(departure, kind="product"):
+    return ChecklistItem.objects.filter(module__departure=departure, module__kind=kind).first()
+
+
+def open_form_data(people, **overrides):
+    today = timezone.localdate()
+    data = {
+        "employee": people.leaver.pk,
+        "manager": people.manager.pk,
+        "reason_category": "relocation",
+        "reason_text": "Moving to Hangzhou.",
+        "notice_date": today.isoformat(),
+        "last_working_day": (today + timedelta(days=21)).isoformat(),
+        "language": "en",
+        "include_product": "on",
+        "successor_product": people.successor_a.pk,
+        "include_orders": "on",
+        "successor_orders": people.successor_b.pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_hr_opens_a_case_in_the_browser(client, people):
+    client.force_login(people.hr)
+    response = client.post(reverse("handover:case_open"), open_form_data(people))
+    departure = Departure.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("handover:case_detail", args=[departure.pk])
+    assert departure.modules.count() == 2
+    page = client.get(response["Location"]).content.decode()
+    assert departure.number in page
+    assert "Announce and start preparing" in page
+
+
+def test_open_form_refuses_a_last_day_before_notice_and_keeps_the_input(client, people):
+    client.force_login(people.hr)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("handover:case_open"),
+        open_form_data(people, last_working_day=(today - timedelta(days=1)).isoformat()),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The last working day cannot be before the notice date." in page
+    assert "Moving to Hangzhou." in page
+    assert not Departure.objects.exists()
+
+
+def test_open_form_refuses_a_case_without_modules(client, people):
+    client.force_login(people.hr)
+    data = open_form_data(people)
+    del data["include_product"], data["include_orders"]
+    response = client.post(reverse("handover:case_open"), data)
+    assert "Choose at least one work module to hand over." in response.content.decode()
+    assert not Departure.objects.exists()
+
+
+def test_short_notice_is_shown_as_a_risk(client, people):
+    client.force_login(people.hr)
+    today = timezone.localdate()
+    response = client.post(
+        reverse("handover:case_open"),
+        open_form_data(people, last_working_day=(today + timedelta(days=5)).isoformat()),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Short notice: less than two weeks" in page
+    assert "Short notice: 5 days" in page
+
+
+def test_open_form_is_translated(client, people):
+    people.hr.language = "zh-hans"
+    people.hr.save()
+    client.force_login(people.hr)
+    page = client.get(reverse("handover:case_open")).content.decode()
+    assert 'lang="zh-hans"' in page
+    assert "离职" in page
+
+
+def test_hand_over_with_htmx_returns_only_the_row(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    item = first_item(departure)
+    client.force_login(people.leaver)
+    response = client.post(
+        reverse("handover:item_hand_over", args=[departure.pk, item.pk]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.strip().startswith(f'<li id="item-{item.pk}"')
+    assert "<html" not in html
+    assert "Handed over" in html
+    item.refresh_from_db()
+    assert item.state == ItemState.HANDED_OVER
+
+
+def test_second_tick_with_htmx_shows_the_message_in_the_row(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    item = first_item(departure)
+    client.force_login(people.leaver)
+    url = reverse("handover:item_hand_over", args=[departure.pk, item.pk])
+    client.post(url, headers={"HX-Request": "true"})
+    response = client.post(url, headers={"HX-Request": "true"})
+    assert "is already handed over" in response.content.decode()
+    assert departure.events.filter(kind=EventKind.ITEM_HANDED_OVER).count() == 1
+
+
+def test_hand_over_without_javascript_redirects_to_the_item(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    item = first_item(departure)
+    client.force_login(people.leaver)
+    response = client.post(reverse("handover:item_hand_over", args=[departure.pk, item.pk]))
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#item-{item.pk}")
+
+
+def test_action_in_the_wrong_state_shows_a_message_and_changes_nothing(client, people, make_case):
+    departure = make_case(State.PREPARING)
+    item = first_item(departure)
+    client.force_login(people.leaver)
+    response = client.post(reverse("handover:item_hand_over", args=[departure.pk, item.pk]), follow=True)
+    assert "This cannot be done while the case is “Preparing”." in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == ItemState.PENDING
+
+
+def test_action_urls_answer_get_with_405(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    client.force_login(people.leaver)
+    response = client.get(reverse("handover:item_hand_over", args=[departure.pk, first_item(departure).pk]))
+    assert response.status_code == 405
+
+
+def test_case_page_names_what_blocks_the_next_step(client, people, make_case):
+    departure = make_case(State.PREPARING)
+    client.force_login(people.manager)
+    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    assert "Blocked until:" in page
+    assert "The handover meeting has not taken place yet." in page
+
+
+def test_timeline_lists_who_did_what(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    client.force_login(people.successor_a)
+    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    assert "opened the case" in page
+    assert "recorded the handover meeting" in page
+    assert people.hr.name in page
+
+
+def test_signing_from_the_page_with_a_wrong_password_is_refused(client, people, make_case):
+    departure = make_case(State.TRIAL_RUN)
+    client.force_login(people.leaver)
+    response = client.post(
+        reverse("handover:case_sign", args=[departure.pk]), {"password": "nope"}, follow=True
+    )
+    assert "Your password was not correct" in response.content.decode()
+    assert not departure.signatures.exists()
+
+
+def test_case_list_filters_and_search(client, people, make_case):
+    from tests.factories import UserFactory
+
+    executing = make_case(State.EXECUTING)
+    later = make_case(
+        State.PREPARING,
+        employee=UserFactory(username="wang", display_name="王小明"),
+        last_working_day=timezone.localdate() + timedelta(days=60),
+    )
+    client.force_login(people.hr)
+    url = reverse("handover:case_list")
+
+    def numbers(**query):
+        page = client.get(url, query).content.decode()
+        return {d.number for d in (executing, later) if d.number in page}
+
+    assert numbers() == {executing.number, later.number}
+    assert numbers(state="preparing") == {later.number}
+    assert numbers(q="王小") == {later.number}
+    assert numbers(q=executing.number) == {executing.number}
+    assert numbers(last_day_to=(timezone.localdate() + timedelta(days=40)).isoformat()) == {executing.number}
+    assert numbers(department=people.leaver.department_id) == {executing.number}
+
+
+def test_case_list_with_bad_filter_input_shows_the_error(client, people, make_case):
+    client.force_login(people.hr)
+    response = client.get(reverse("handover:case_list"), {"last_day_from": "not-a-date"})
+    assert response.status_code == 200
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_my_work_lists_what_is_mine(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    client.force_login(people.leaver)
+    page = client.get(reverse("handover:my_work")).content.decode()
+    assert departure.number in page
+    assert "Hand over" in page
+    client.force_login(people.stranger)
+    assert departure.number not in client.get(reverse("handover:my_work")).content.decode()
+
+
+def test_language_choice_is_remembered_on_the_user(client, people):
+    client.force_login(people.leaver)
+    client.post(reverse("set_language"), {"language": "zh-hant", "next": reverse("handover:my_work")})
+    people.leaver.refresh_from_db()
+    assert people.leaver.language == "zh-hant"
+    other_device = type(client)()
+    other_device.force_login(people.leaver)
+    page = other_device.get(reverse("handover:my_work")).content.decode()
+    assert 'lang="zh-hant"' in page
+    assert "我的工作" in page
+
+
+def test_language_switch_refuses_foreign_redirects(client, people):
+    client.force_login(people.leaver)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_hr_edits_the_template_in_the_app(client, people):
+    template = ChecklistTemplate.objects.get(language="en", is_default=True)
+    client.force_login(people.hr)
+    response = client.post(
+        reverse("handover:template_detail", args=[template.pk]),
+        {
+            "add_item": "1",
+            "new-module": "finance",
+            "new-title": "Platform deposit refunds",
+            "new-due_days_before_last_day": "3",
+        },
+    )
+    assert response.status_code == 302
+    assert template.items.filter(title="Platform deposit refunds").exists()
+    client.force_login(people.leaver)
+    assert client.get(reverse("handover:template_detail", args=[template.pk])).status_code == 403
+
+
+def test_login_page_works(client, people):
+    response = client.post(reverse("login"), {"username": "leaver", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("handover:my_work")
