@@ -32,8 +32,11 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 SQLITE_PATH = BENCH_DIR / "pages.sqlite3"
+CASE_LIST_PAGE = 50  # rows per page of the case list (handover/views/cases.py)
 SLOW_MS = 50.0  # DESIGN.md, quality bars: p95 server time of list pages at 10,000 cases
 HISTORY_DAYS = 5 * 365  # closed cases are spread over five years
+PATH = ["intent_confirmed", "preparing", "executing", "trial_run", "signed_off", "aftercare", "closed"]
+REASONS = ["career", "workload", "personal", "compensation", "relocation", "other"]
 
 # Share of cases in each state: mostly history, a few hundred open at 10,000 cases.
 STATE_MIX = {
@@ -60,8 +63,13 @@ LAST_NAMES = [
     "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor", "Petrov", "Rossi", "Schmidt",
     "Tanaka", "Urban", "Visser", "Weber", "Young", "Zimmermann",
 ]  # fmt: skip
-ZH_SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭"]
-ZH_GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英"]
+ZH_SURNAMES = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
+]  # fmt: skip
+ZH_GIVEN = [
+    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋",
+    "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英",
+]  # fmt: skip
 DEPARTMENTS = [
     "E-commerce Ops", "Customer Service", "Warehouse", "Logistics", "Finance", "Data & BI",
     "Product", "Marketing", "Procurement", "IT", "Live Commerce", "Cross-border",
@@ -75,13 +83,20 @@ REASON_TEXT = "A new role closer to home, with more time for the family."
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, nargs="+", default=[1000, 10000], help="sizes to measure, grown in turn")
+    parser.add_argument(
+        "--cases", type=int, nargs="+", default=[1000, 10000], help="sizes to measure, grown in turn"
+    )
     parser.add_argument("--items", type=int, default=50, help="checklist items per case (default 50)")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per page after one warm-up")
     parser.add_argument(
-        "--heavy-items", type=int, default=100, help="items per module on the heavy 7-module case (default 100)"
+        "--heavy-items",
+        type=int,
+        default=100,
+        help="items per module on the heavy 7-module case (default 100)",
     )
-    parser.add_argument("--staff", type=int, default=300, help="active staff who take over work (default 300)")
+    parser.add_argument(
+        "--staff", type=int, default=300, help="active staff who take over work (default 300)"
+    )
     parser.add_argument("--search", default="Okafor", help="search term for the filtered case list")
     parser.add_argument("--seed", type=int, default=2024, help="random seed, for the same data every run")
     parser.add_argument(
@@ -225,7 +240,9 @@ class Seeder:
         self.groups = {g.name: g.pk for g in Group.objects.all()}
         self.perm = {
             p.codename: p.pk
-            for p in Permission.objects.filter(content_type__app_label="handover", content_type__model="departure")
+            for p in Permission.objects.filter(
+                content_type__app_label="handover", content_type__model="departure"
+            )
         }
         self.next_id: dict[str, int] = defaultdict(lambda: 1)
         self.cases = 0
@@ -253,7 +270,9 @@ class Seeder:
             return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
         return self.rng.choice(ZH_SURNAMES) + self.rng.choice(ZH_GIVEN)
 
-    def add_user(self, batch: Batch, username: str, name: str, group: str, department: int | None, **extra) -> Person:
+    def add_user(
+        self, batch: Batch, username: str, name: str, group: str, department: int | None, **extra
+    ) -> Person:
         user_id = self.new_id("user")
         batch.users.append(
             self.m_user(
@@ -396,7 +415,9 @@ class Seeder:
         case_id = self.new_id("departure")
         created = min(self.at(notice, r.randint(9, 17), r.randint(0, 59)), self.now - timedelta(hours=1))
         # Events and signatures happen between opening and the end of the case (or now).
-        end = min(self.now, self.at(last_day + timedelta(days=30 if state in ("closed", "aftercare") else 0), 18))
+        end = min(
+            self.now, self.at(last_day + timedelta(days=30 if state in ("closed", "aftercare") else 0), 18)
+        )
         end = max(end, created + timedelta(hours=1))
 
         def moment(share: float) -> datetime:
@@ -408,9 +429,8 @@ class Seeder:
         )
         staff = self.staff[department]
         successors = r.sample(staff, len(kinds))
-        if focus or r.random() < BUSY_SUCCESSOR_SHARE:
-            if self.succ_busy not in successors:
-                successors[0] = self.succ_busy
+        if (focus or r.random() < BUSY_SUCCESSOR_SHARE) and self.succ_busy not in successors:
+            successors[0] = self.succ_busy
         modules = []
         for kind, successor in zip(kinds, successors, strict=True):
             if state in ("intent_confirmed", "preparing") and not focus and r.random() < 0.2:
@@ -452,7 +472,9 @@ class Seeder:
                         key_moments=text["key_moments"],
                         cautions=text["cautions"] if r.random() < 0.5 else "",
                         due_date=max(notice, last_day - timedelta(days=r.randint(2, 10))),
-                        evidence_url=f"https://wiki.example.com/handover/{case_id}/{position}" if accepted else "",
+                        evidence_url=f"https://wiki.example.com/handover/{case_id}/{position}"
+                        if accepted
+                        else "",
                         position=position,
                         state=item_state,
                         question="Where is the login for this?" if item_state == "returned" else "",
@@ -469,15 +491,16 @@ class Seeder:
         reached = state
         if state == "withdrawn":
             reached = r.choice(["intent_confirmed", "preparing", "executing"])
-        order = ["intent_confirmed", "preparing", "executing", "trial_run", "signed_off", "aftercare", "closed"]
-        step = order.index(reached)
+        step = PATH.index(reached)
         meeting = None
         if step >= 2 or (step == 1 and r.random() < 0.5):
             scheduled = moment(0.15)
             meeting = m.HandoverMeeting(
                 departure_id=case_id,
                 scheduled_at=scheduled,
-                location=r.choice(["Room 3.14", "Meeting room Shanghai", "https://meet.example.com/handover"]),
+                location=r.choice(
+                    ["Room 3.14", "Meeting room Shanghai", "https://meet.example.com/handover"]
+                ),
                 agenda="Walk through every module with the successors.",
                 held_at=scheduled + timedelta(hours=1) if step >= 2 else None,
                 minutes="Every module walked through; successors named; dates agreed." if step >= 2 else "",
@@ -487,7 +510,9 @@ class Seeder:
         if step >= 3:
             named = [(mod, s) for mod, s in modules if s]
             for module, _successor in r.sample(named, min(len(named), r.randint(1, 3))):
-                trial_state = r.choice(["assigned", "done", "rework", "verified"]) if step == 3 else "verified"
+                trial_state = (
+                    r.choice(["assigned", "done", "rework", "verified"]) if step == 3 else "verified"
+                )
                 trial.append(
                     m.TrialTask(
                         departure_id=case_id,
@@ -535,7 +560,9 @@ class Seeder:
             )
 
         # The timeline: about ten events a case.
-        events = self.timeline(state, reached, step, hr, manager, leaver, meeting, trial, signatures, item_titles)
+        events = self.timeline(
+            state, reached, step, (hr, manager, leaver), meeting, trial, signatures, item_titles
+        )
         last_event = created
         for i, (kind, actor, subject, from_state, to_state) in enumerate(events):
             when = created if i == 0 else moment(i / len(events))
@@ -566,7 +593,7 @@ class Seeder:
                 manager_name=manager.name,
                 hr_owner_name=hr.name,
                 department_name=self.department_names[department],
-                reason_category=r.choice(["career", "workload", "personal", "compensation", "relocation", "other"]),
+                reason_category=r.choice(REASONS),
                 reason_text=REASON_TEXT,
                 notice_date=notice,
                 last_working_day=last_day,
@@ -592,7 +619,9 @@ class Seeder:
             grant(successor.id if successor else None, "receive_departure")
         grant(self.heads[department].id)
         batch.grants.extend(
-            m.DepartureUserObjectPermission(user_id=user_id, permission_id=self.perm[code], content_object_id=case_id)
+            m.DepartureUserObjectPermission(
+                user_id=user_id, permission_id=self.perm[code], content_object_id=case_id
+            )
             for user_id, codes in grants.items()
             for code in codes
         )
@@ -602,12 +631,13 @@ class Seeder:
         if state in ("intent_confirmed", "preparing"):
             return "pending"
         if state in ("executing", "withdrawn"):
-            return self.rng.choices(["pending", "handed_over", "returned", "accepted"], weights=[30, 25, 10, 35])[0]
+            states = ["pending", "handed_over", "returned", "accepted"]
+            return self.rng.choices(states, weights=[30, 25, 10, 35])[0]
         return "accepted"
 
-    def timeline(self, state, reached, step, hr, manager, leaver, meeting, trial, signatures, item_titles):
-        r = self.rng
-        order = ["intent_confirmed", "preparing", "executing", "trial_run", "signed_off", "aftercare", "closed"]
+    def timeline(self, state, reached, step, people, meeting, trial, signatures, item_titles):
+        hr, manager, leaver = people
+        r, order = self.rng, PATH
         by_manager = {"executing", "trial_run", "signed_off"}
         must = [("opened", hr, leaver.name, "", "intent_confirmed")]
         steps = [
@@ -658,7 +688,9 @@ class Seeder:
         from django.db import connection
 
         if connection.vendor == "postgresql":
-            models = [*apps.get_app_config("handover").get_models(), *apps.get_app_config("accounts").get_models()]
+            models = [
+                model for app in ("handover", "accounts") for model in apps.get_app_config(app).get_models()
+            ]
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(statement)
@@ -682,7 +714,9 @@ def check_grants(sample: int, rng: random.Random) -> None:
             )
         )
         if wanted != stored:
-            raise SystemExit(f"Seeded permissions of case {departure.pk} differ from grants_for: {wanted ^ stored}")
+            raise SystemExit(
+                f"Seeded permissions of case {departure.pk} differ from grants_for: {wanted ^ stored}"
+            )
 
 
 # --------------------------------------------------------------------------- measuring
@@ -696,6 +730,7 @@ class Result:
     p95: float
     queries: int
     db_ms: float
+    kb: float
     slowest: list[tuple[float, str]]
 
 
@@ -705,7 +740,8 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def measure(client, url: str, repeat: int) -> tuple[float, float, int, float, list[tuple[float, str]]]:
+def measure(client, url: str, repeat: int) -> tuple[float, float, int, float, int, list[tuple[float, str]]]:
+    """Warm up once, capture the queries of one request, then time ``repeat`` requests."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -715,17 +751,27 @@ def measure(client, url: str, repeat: int) -> tuple[float, float, int, float, li
             raise SystemExit(f"GET {url} answered {response.status_code}")
         return response
 
+    timed: list[tuple[float, str]] = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, sql))
+
     get()  # warm-up: templates compiled, caches filled
-    with CaptureQueriesContext(connection) as captured:
-        get()
-    queries = [(float(q["time"]) * 1000, q["sql"]) for q in captured.captured_queries]
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+        size = len(get().content)
+    queries = len(captured)  # now: the next request clears the connection's query log
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         get()
         times.append((time.perf_counter() - started) * 1000)
-    slowest = sorted(queries, reverse=True)[:3]
-    return statistics.median(times), percentile(times, 0.95), len(queries), sum(t for t, _ in queries), slowest
+    slowest = sorted(timed, key=lambda pair: pair[0], reverse=True)[:3]
+    db_ms = sum(ms for ms, _ in timed)
+    return statistics.median(times), percentile(times, 0.95), queries, db_ms, size, slowest
 
 
 def measure_size(size: int, seeder: Seeder, args) -> list[Result]:
@@ -753,6 +799,7 @@ def measure_size(size: int, seeder: Seeder, args) -> list[Result]:
         ("case list, manager", "mgr_busy", case_list),
         (f"case list, HR, search {args.search!r}", "hr_busy", f"{case_list}?{urlencode({'q': args.search})}"),
         ("case list, HR, last day range 90 days", "hr_busy", f"{case_list}?{range_query}"),
+        ("case list, HR, last page", "hr_busy", f"{case_list}?page={math.ceil(size / CASE_LIST_PAGE)}"),
         ("My work, busy manager", "mgr_busy", reverse("handover:my_work")),
         ("My work, busy successor", "succ_busy", reverse("handover:my_work")),
         (
@@ -793,8 +840,8 @@ def measure_size(size: int, seeder: Seeder, args) -> list[Result]:
 
     results = []
     for label, who, url in pages:
-        median, p95, queries, db_ms, slowest = measure(clients[who], url, args.repeat)
-        results.append(Result(size, label, median, p95, queries, db_ms, slowest))
+        median, p95, queries, db_ms, size_bytes, slowest = measure(clients[who], url, args.repeat)
+        results.append(Result(size, label, median, p95, queries, db_ms, size_bytes / 1024, slowest))
         print(f"  measured {label:<46} {median:8.1f} ms median", flush=True)
     return results
 
@@ -822,18 +869,20 @@ def environment_lines(where: str) -> list[str]:
     except OSError:
         pass
     return [
-        f"Python     {platform.python_version()} ({platform.python_implementation()}), Django {django.get_version()}",
+        f"Python     {platform.python_version()} ({platform.python_implementation()}), "
+        f"Django {django.get_version()}",
         f"Database   {engine}",
         f"Machine    {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
     ]
 
 
 def print_table(results: list[Result]) -> None:
-    print(f"{'size':>7}  {'page':<46} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'db ms':>7}")
-    print("-" * 90)
+    print(f"{'size':>7}  {'page':<46} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'SQL ms':>7} {'KB':>6}")
+    print("-" * 97)
     for r in results:
-        flag = "  SLOW" if r.p95 > SLOW_MS else ""
-        print(f"{r.size:>7,}  {r.page:<46} {r.median:9.1f} {r.p95:8.1f} {r.queries:>7} {r.db_ms:7.1f}{flag}")
+        flag = "  >50" if r.p95 > SLOW_MS else ""
+        figures = f"{r.median:9.1f} {r.p95:8.1f} {r.queries:>7} {r.db_ms:7.1f} {r.kb:6.0f}"
+        print(f"{r.size:>7,}  {r.page:<46} {figures}{flag}")
 
 
 def print_summary(results: list[Result], sizes: list[int]) -> None:
@@ -863,7 +912,7 @@ def print_slow(results: list[Result]) -> None:
         return
     print(f"Pages over {SLOW_MS:.0f} ms at p95, with their three slowest queries (one captured request):")
     for r in slow:
-        print(f"  {r.size:,} cases, {r.page}: p95 {r.p95:.1f} ms, SQL {r.db_ms:.1f} ms in {r.queries} queries")
+        print(f"  {r.size:,} cases, {r.page}: p95 {r.p95:.1f} ms, SQL {r.db_ms:.1f} ms, {r.queries} queries")
         for ms, sql in r.slowest:
             text = " ".join(sql.split())
             print(f"    {ms:7.1f} ms  {text[:300]}{'...' if len(text) > 300 else ''}")
@@ -905,7 +954,7 @@ def main() -> None:
         seconds = time.perf_counter() - started
         seeding_total += seconds
         check_grants(20, rng)
-        print(f"Seeded {size:,} cases in {seconds:.1f} s ({seeder.cases / max(seeding_total, 1e-9):,.0f} cases/s)")
+        print(f"Seeded {size:,} cases in {seconds:.1f} s", flush=True)
         print(f"Measuring at {size:,} cases ...", flush=True)
         size_results = measure_size(size, seeder, args)
         results.extend(size_results)
@@ -916,14 +965,18 @@ def main() -> None:
     print("Handover page benchmark: summary")
     for line in environment_lines(where):
         print(line)
-    print(f"Seeding    {seeding_total:.1f} s in all, with bulk_create; total run {time.perf_counter() - total_started:.0f} s")
+    total = time.perf_counter() - total_started
+    print(f"Seeding    {seeding_total:.1f} s in all (bulk_create); whole run {total:.0f} s")
     print()
     print_table(results)
     print()
     print_summary(results, args.cases)
     print()
     print_slow(results)
-    print("(median and p95 of the timed requests; queries and db ms from one captured request; p95 is nearest-rank)")
+    print(
+        "median and p95: server time of the timed requests (p95 nearest-rank); queries, SQL ms (time in\n"
+        "the database driver) and KB (HTML size): one captured request after the warm-up; >50: p95 > 50 ms."
+    )
 
     connections.close_all()
     if not args.keep:

@@ -8,6 +8,7 @@ Production sets DATABASE_URL and CELERY_BROKER_URL and turns DEBUG off.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -151,7 +152,7 @@ HANDOVER_DOCUMENT_DIR = Path(env.str("HANDOVER_DOCUMENT_DIR", default=str(VAR_DI
 HANDOVER_SHORT_NOTICE_DAYS = 14
 
 _broker_dir = VAR_DIR / "broker"
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
     for sub in ("queue", "processed", "control"):
         (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
@@ -171,8 +172,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Cases whose last working day has come move from signed off to aftercare.
     "aftercare-due": {"task": "handover.tasks.begin_due_aftercare", "schedule": 15 * 60},
-    # One digest per person per day; the task itself refuses a second send.
-    "daily-digest": {"task": "handover.tasks.send_daily_digests", "schedule": 60 * 60},
+    # One digest per person per day, in working hours; the hourly retries catch a worker that
+    # was down at 08:00, and the task itself refuses a second send on the same day.
+    "daily-digest": {"task": "handover.tasks.send_daily_digests", "schedule": crontab(minute=0, hour="8-18")},
 }
 
 CONTENT_SECURITY_POLICY = {

@@ -1,6 +1,5 @@
 """The default "E-commerce operations" checklist, in every language the app ships."""
 
-
 TEMPLATE_NAMES = {"en": "E-commerce operations", "zh-hans": "电商运营", "zh-hant": "電商營運"}
 
 # Each item: module key, how many days before the last working day it is due, and per-language text.

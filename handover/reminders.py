@@ -118,6 +118,7 @@ class Todo:
             "schedule_meeting": gettext("Schedule the handover meeting"),
             "record_meeting": gettext("Record the handover meeting and its minutes"),
             "build_inventory": gettext("List what you hand over in %(module)s"),
+            "review_inventory": gettext("Complete your handover checklist: steps, key moments and cautions"),
             "start_executing": gettext("Start the execution: the meeting has taken place"),
             "hand_over": ngettext(
                 "Hand over %(n)d item in %(module)s", "Hand over %(n)d items in %(module)s", n
@@ -167,6 +168,7 @@ def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
         for user_id in supervisors:
             add(user_id, "schedule_meeting", anchor="meeting")
     if state == State.PREPARING:
+        add(facts.employee_id, "review_inventory", anchor="modules-title")
         for module in facts.modules:
             if module.total == 0:
                 add(facts.employee_id, "build_inventory", module=module.kind, anchor=f"module-{module.id}")

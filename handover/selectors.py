@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,6 +19,7 @@ from handover.models import (
     HandoverModule,
     ItemState,
     Signature,
+    State,
     TrialState,
     TrialTask,
 )
@@ -82,7 +83,9 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
     for row in HandoverMeeting.objects.filter(departure_id__in=ids).values("departure_id", "held_at"):
         facts[row["departure_id"]].meeting_scheduled = True
         facts[row["departure_id"]].meeting_held = row["held_at"] is not None
-    for row in Signature.objects.filter(departure_id__in=ids).values("departure_id", "signer_id", "role"):
+    for row in (
+        Signature.objects.filter(departure_id__in=ids).values("departure_id", "signer_id", "role").order_by()
+    ):
         facts[row["departure_id"]].signed.add((row["signer_id"], row["role"]))
     return list(facts.values())
 
@@ -103,17 +106,15 @@ class WorkCard:
 
 
 def my_work(user: User) -> list[WorkCard]:
-    """The active cases a person takes part in, with what is theirs to do now first."""
+    """The active cases a person takes part in, each with what is theirs to do now."""
     departures = Departure.objects.filter(_involving(user), state__in=ACTIVE_STATES).order_by(
         "last_working_day", "pk"
     )
     today = timezone.localdate()
-    cards = [
+    return [
         WorkCard(facts=f, todos=reminders.todos_for_case(f, today).get(user.pk, []))
         for f in case_facts(departures)
     ]
-    cards.sort(key=lambda card: not card.todos)
-    return cards
 
 
 def open_work_by_user(chunk: int = 500) -> Iterator[tuple[User, list[Todo]]]:
@@ -140,19 +141,8 @@ class CaseFilters:
     q: str = ""
 
 
-def _count_items(**filters) -> Subquery:
-    counted = (
-        ChecklistItem.objects.filter(module__departure=OuterRef("pk"), **filters)
-        .order_by()
-        .values("module__departure")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def case_list(user: User, filters: CaseFilters) -> QuerySet[Departure]:
-    """Cases the user may see, filtered, each with its item progress."""
+    """Cases the user may see, filtered: active ones first, by last working day."""
     cases = visible_cases(user, Departure.objects.all())
     if filters.state:
         cases = cases.filter(state=filters.state)
@@ -170,9 +160,37 @@ def case_list(user: User, filters: CaseFilters) -> QuerySet[Departure]:
             | Q(manager_name__icontains=term)
             | Q(department_name__icontains=term)
         )
-    return cases.annotate(
-        item_total=_count_items(), item_accepted=_count_items(state=ItemState.ACCEPTED)
-    ).order_by("last_working_day", "pk")
+    finished = Case(When(state__in=ACTIVE_STATES, then=Value(0)), default=Value(1))
+    return cases.annotate(finished=finished).order_by("finished", "last_working_day", "pk")
+
+
+def case_list_page(user: User, filters: CaseFilters, number, per_page: int = 50) -> Page:
+    """One page of the case list, each case with its item progress (counted for that page only)."""
+    page = Paginator(case_list(user, filters), per_page).get_page(number)
+    ids = [case.pk for case in page.object_list]
+    counts = {
+        row["module__departure_id"]: row
+        for row in ChecklistItem.objects.filter(module__departure_id__in=ids)
+        .values("module__departure_id")
+        .annotate(total=Count("pk"), accepted=Count("pk", filter=Q(state=ItemState.ACCEPTED)))
+        .order_by()
+    }
+    for case in page.object_list:
+        row = counts.get(case.pk, {})
+        case.item_total, case.item_accepted = row.get("total", 0), row.get("accepted", 0)
+    return page
+
+
+def cases_by_state(user: User) -> list[tuple[str, str, int, int]]:
+    """How many visible cases are in each state: (state, label, count, percent of the largest)."""
+    counts = dict(
+        visible_cases(user, Departure.objects.all()).values_list("state").annotate(n=Count("pk")).order_by()
+    )
+    largest = max(counts.values(), default=0) or 1
+    return [
+        (value, label, counts.get(value, 0), round(100 * counts.get(value, 0) / largest))
+        for value, label in State.choices
+    ]
 
 
 TIMELINE_LIMIT = 200

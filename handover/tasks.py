@@ -17,6 +17,11 @@ def produce_confirmation(departure_id: int) -> str:
     return services.confirmation_produce(departure_id=departure_id).sha256
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def announce_departure(departure_id: int) -> int:
+    return services.departure_announce(departure_id=departure_id)
+
+
 @shared_task
 def begin_due_aftercare() -> int:
     """Signed-off cases whose last working day has come move to aftercare."""

@@ -22,6 +22,21 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks queued by the app run in the process that queues them, so no test leaves messages
+    in a broker; only tests marked ``worker`` hand them to a real worker."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("worker"):
+        yield app
+        return
+    before = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
 @pytest.fixture
 def default_templates(db) -> None:
     """The default checklists are data from a migration, which a transactional test's flush empties."""

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 class EventKind(models.TextChoices):
     OPENED = "opened", _("opened the case")
+    ANNOUNCED = "announced", _("announced the departure to")
     TRANSITION = "transition", _("moved the case")
     PEOPLE_CHANGED = "people_changed", _("changed who takes over")
     ITEM_ADDED = "item_added", _("added an item")

@@ -1,6 +1,7 @@
 """One function per user action. Views, admin actions and tasks call these and nothing else writes."""
 
 from .departures import (
+    departure_announce,
     departure_begin_aftercare,
     departure_close,
     departure_open,
@@ -27,6 +28,7 @@ from .trial import trial_task_complete, trial_task_create, trial_task_rework, tr
 __all__ = [
     "confirmation_produce",
     "content_fingerprint",
+    "departure_announce",
     "departure_begin_aftercare",
     "departure_close",
     "departure_open",

@@ -3,7 +3,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
@@ -152,8 +157,8 @@ def module_set_successor(
         )
 
 
-def _move(*, actor: User | None, departure: Departure, name: str, allowed) -> Departure:
-    """Run one case transition: permission, lock, state, guards, audit."""
+def _move(*, actor: User | None, departure: Departure, name: str, allowed, after=None) -> Departure:
+    """Run one case transition: permission, lock, state, guards, audit; ``after`` runs on commit."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
         if actor is not None:
@@ -171,12 +176,57 @@ def _move(*, actor: User | None, departure: Departure, name: str, allowed) -> De
         method()
         departure.save()
         record(departure, actor, EventKind.TRANSITION, from_state=before, to_state=departure.state)
+        if after is not None:
+            case_id = departure.pk
+            transaction.on_commit(lambda: after(case_id))
     return departure
 
 
 def departure_start_preparing(*, actor: User, departure: Departure) -> Departure:
-    """HR has announced the departure; the leaver may now build the inventory."""
-    return _move(actor=actor, departure=departure, name="start_preparing", allowed=lambda a: a.is_owner)
+    """HR announces the departure to the people it touches; the leaver may now build the inventory."""
+    from handover.tasks import announce_departure
+
+    return _move(
+        actor=actor,
+        departure=departure,
+        name="start_preparing",
+        allowed=lambda a: a.is_owner,
+        after=announce_departure.delay,
+    )
+
+
+def departure_announce(*, departure_id: int) -> int:
+    """Tell the manager, the successors and the department head who leaves when; once per case."""
+    with transaction.atomic():
+        departure = lock_case(departure_id)
+        if departure.events.filter(kind=EventKind.ANNOUNCED).exists():
+            return 0
+        modules = list(departure.modules.select_related("successor"))
+        people = [departure.manager, departure.hr_owner, *(m.successor for m in modules if m.successor)]
+        if departure.department is not None and departure.department.head is not None:
+            people.append(departure.department.head)
+        recipients = {
+            person.pk: person for person in people if person.email and person.pk != departure.employee_id
+        }
+        for person in recipients.values():
+            with translation.override(person.language or settings.LANGUAGE_CODE):
+                send_mail(
+                    subject=gettext("%(name)s is leaving on %(day)s")
+                    % {"name": departure.employee_name, "day": date_format(departure.last_working_day)},
+                    message=render_to_string(
+                        "handover/email/announcement.txt",
+                        {
+                            "departure": departure,
+                            "modules": modules,
+                            "person": person,
+                            "base_url": settings.HANDOVER_BASE_URL,
+                        },
+                    ),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[person.email],
+                )
+        record(departure, None, EventKind.ANNOUNCED, subject=", ".join(p.name for p in recipients.values()))
+    return len(recipients)
 
 
 def departure_start_executing(*, actor: User, departure: Departure) -> Departure:

@@ -1,4 +1,6 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from handover.models import State
 
@@ -12,3 +14,18 @@ def state_label(value: str) -> str:
         return str(State(value).label)
     except ValueError:
         return value
+
+
+@register.simple_tag
+def progress(accepted: int, handed: int) -> str:
+    """A two-segment bar: accepted (solid) and handed over but waiting, in percent."""
+    label = _("%(a)s%% accepted, %(h)s%% handed over and waiting") % {"a": accepted, "h": handed}
+    return format_html(
+        '<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{}">'
+        '<rect class="track" width="100" height="6"/><rect class="accepted" width="{}" height="6"/>'
+        '<rect class="waiting" x="{}" width="{}" height="6"/></svg>',
+        label,
+        accepted,
+        accepted,
+        handed,
+    )

@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,7 +24,7 @@ from handover.forms import (
 )
 from handover.models import EventKind, SignerRole, State
 from handover.models.departure import STATE_ORDER
-from handover.permissions import CaseAccess, visible_cases
+from handover.permissions import CaseAccess
 from handover.services._base import record
 from handover.services.items import EDITABLE_STATES
 from handover.services.signing import READY_TO_SIGN
@@ -62,19 +60,8 @@ def _step_label(name: str) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
-    cases = selectors.case_list(request.user, filters)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    by_state = dict(
-        visible_cases(request.user, selectors.Departure.objects.all())
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    largest = max(by_state.values(), default=0) or 1
-    chart = [
-        (value, label, by_state.get(value, 0), round(100 * by_state.get(value, 0) / largest))
-        for value, label in State.choices
-    ]
+    page = selectors.case_list_page(request.user, filters, request.GET.get("page"))
+    chart = selectors.cases_by_state(request.user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -167,11 +154,7 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
         "done_form": TrialDoneForm(),
         "feedback_form": FeedbackForm(),
         "sign_form": SignForm() if can_sign else None,
-        "successor_choices": (
-            list(SuccessorForm().fields["successor"].choices)
-            if access.is_owner and departure.is_open
-            else None
-        ),
+        "can_change_successors": access.is_owner and departure.is_open,
         "signatures": signatures,
         "confirmation": getattr(departure, "confirmation", None),
         "timeline": selectors.case_timeline(departure),
@@ -194,16 +177,30 @@ def case_transition(request: HttpRequest, departure, access, name: str):
     messages.success(request, _("The case is now “%(state)s”.") % {"state": departure.get_state_display()})
 
 
-@case_action
-def set_successor(request: HttpRequest, departure, access, module_id: int):
+@login_required
+def set_successor(request: HttpRequest, pk: int, module_id: int) -> HttpResponse:
+    departure, access = load_case(request, pk)
     module = departure.modules.filter(pk=module_id).first()
     if module is None:
         raise Http404
-    form = SuccessorForm(request.POST)
-    if not form.is_valid():
-        raise HandoverError(_("Choose a successor."))
-    services.module_set_successor(
-        actor=request.user, departure=departure, module=module, successor=form.cleaned_data["successor"]
+    if not access.is_owner:
+        raise PermissionDenied
+    form = SuccessorForm(request.POST or None, initial={"successor": module.successor_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.module_set_successor(
+                actor=request.user,
+                departure=departure,
+                module=module,
+                successor=form.cleaned_data["successor"],
+            )
+        except HandoverError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The successor is saved."))
+            return redirect(case_url(departure.pk, f"module-{module.pk}"))
+    return render(
+        request, "handover/module_successor.html", {"departure": departure, "module": module, "form": form}
     )
 
 

@@ -43,52 +43,27 @@ def _item_action(request: HttpRequest, departure, access, item_id: int, act) -> 
     return redirect(case_url(departure.pk, f"item-{item_id}"))
 
 
-@case_action
-def item_hand_over(request: HttpRequest, departure, access, item_id: int):
-    return _item_action(
-        request,
-        departure,
-        access,
-        item_id,
-        lambda: services.item_hand_over(actor=request.user, departure=departure, item_id=item_id),
-    )
+def _item_view(service, text_field: str | None = None):
+    """An item action (tick, accept, return, answer) as a view; ``text_field`` is its form text, if any."""
+
+    @case_action
+    def view(request: HttpRequest, departure, access, item_id: int):
+        extra = {text_field: request.POST.get(text_field, "")} if text_field else {}
+        return _item_action(
+            request,
+            departure,
+            access,
+            item_id,
+            lambda: service(actor=request.user, departure=departure, item_id=item_id, **extra),
+        )
+
+    return view
 
 
-@case_action
-def item_accept(request: HttpRequest, departure, access, item_id: int):
-    return _item_action(
-        request,
-        departure,
-        access,
-        item_id,
-        lambda: services.item_accept(actor=request.user, departure=departure, item_id=item_id),
-    )
-
-
-@case_action
-def item_return(request: HttpRequest, departure, access, item_id: int):
-    question = request.POST.get("question", "")
-    return _item_action(
-        request,
-        departure,
-        access,
-        item_id,
-        lambda: services.item_return(
-            actor=request.user, departure=departure, item_id=item_id, question=question
-        ),
-    )
-
-
-@case_action
-def item_answer(request: HttpRequest, departure, access, item_id: int):
-    answer = request.POST.get("answer", "")
-    return _item_action(
-        request,
-        departure,
-        access,
-        item_id,
-        lambda: services.item_answer(actor=request.user, departure=departure, item_id=item_id, answer=answer),
-    )
+item_hand_over = _item_view(services.item_hand_over)
+item_accept = _item_view(services.item_accept)
+item_return = _item_view(services.item_return, "question")
+item_answer = _item_view(services.item_answer, "answer")
 
 
 @case_action

@@ -11,5 +11,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "handover/my_work.html",
-        {"cards": cards, "todo_count": sum(len(card.todos) for card in cards)},
+        {
+            "busy": [card for card in cards if card.todos],
+            "waiting": [card for card in cards if not card.todos],
+            "todo_count": sum(len(card.todos) for card in cards),
+        },
     )

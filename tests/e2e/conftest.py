@@ -26,15 +26,3 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
-
-
-@pytest.fixture
-def celery_eager():
-    """Run tasks queued by the app (the confirmation PDF) in the web request that queues them."""
-    from config.celery import app
-
-    before = app.conf.task_always_eager, app.conf.task_eager_propagates
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield app
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before

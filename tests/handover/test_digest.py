@@ -61,5 +61,5 @@ def test_todos_follow_the_case(make_case, people):
     todos = reminders.todos_for_case(facts, dt.date(2026, 11, 2))
     assert [t.kind for t in todos[people.hr.pk]] == ["schedule_meeting"]
     assert [t.kind for t in todos[people.manager.pk]] == ["schedule_meeting"]
-    assert people.leaver.pk not in todos
+    assert [t.kind for t in todos[people.leaver.pk]] == ["review_inventory"]
     assert people.successor_a.pk not in todos

@@ -45,10 +45,11 @@ def test_case_list_queries_are_constant(client, people, make_case):
     make_case(State.EXECUTING)
     client.force_login(people.hr)
     url = reverse("handover:case_list")
-    # session, user, groups (is HR), count, page of cases, per-state chart, departments for the filter
-    assert count_queries(client, url) == 7
+    # session, user, groups (is HR), count, page of cases, item counts of the page,
+    # per-state chart, departments for the filter
+    assert count_queries(client, url) == 8
     grow(make_case, people, 3)
-    assert count_queries(client, url) == 7
+    assert count_queries(client, url) == 8
 
 
 def test_case_list_queries_are_constant_for_non_hr(client, people, make_case):

@@ -251,3 +251,22 @@ def test_login_page_works(client, people):
     response = client.post(reverse("login"), {"username": "leaver", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("handover:my_work")
+
+
+def test_hr_replaces_a_successor_from_its_own_page(client, people, make_case):
+    from tests.factories import UserFactory
+
+    departure = make_case(State.PREPARING)
+    module = departure.modules.get(kind="product")
+    newcomer = UserFactory(username="newcomer", display_name="Nia Newcomer")
+    url = reverse("handover:set_successor", args=[departure.pk, module.pk])
+    client.force_login(people.successor_a)
+    assert client.get(url).status_code == 403
+    client.force_login(people.hr)
+    assert "Nia Newcomer" in client.get(url).content.decode()
+    response = client.post(url, {"successor": people.leaver.pk})
+    assert "cannot be their own successor" in response.content.decode()
+    response = client.post(url, {"successor": newcomer.pk})
+    assert response.status_code == 302
+    module.refresh_from_db()
+    assert module.successor_name == "Nia Newcomer"

@@ -6,6 +6,9 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from email import message_from_string
+from email.message import EmailMessage
+from email.policy import default
 from pathlib import Path
 
 import pytest
@@ -58,6 +61,13 @@ def worker(tmp_path):
     log.close()
 
 
+def read_mails(folder: Path) -> list[EmailMessage]:
+    """The file-based mail backend writes each message followed by a line of dashes."""
+    separator = "\n" + "-" * 79 + "\n"
+    texts = [text for path in folder.iterdir() for text in path.read_text().split(separator) if text.strip()]
+    return [message_from_string(text, policy=default) for text in texts]
+
+
 def wait_until(condition, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -84,8 +94,12 @@ def test_worker_sends_the_digest_once_and_starts_aftercare(default_templates, ma
     wait_until(lambda: Departure.objects.get(pk=leaving_today.pk).state == State.AFTERCARE)
     assert Departure.objects.get(pk=working.pk).state == State.EXECUTING
     assert list(DigestLog.objects.values_list("user__username", flat=True)) == [people.leaver.username]
-    mails = [path.read_text() for path in worker.iterdir()]
-    assert len(mails) == 1
-    assert people.leaver.email in mails[0]
-    assert working.number in mails[0]
+    mails = read_mails(worker)
+    digests = [m for m in mails if m["Subject"].startswith("Handover: your open work")]
+    assert len(digests) == 1
+    assert digests[0]["To"] == people.leaver.email
+    assert working.number in digests[0].get_content()
+    # The worker also sent each case's announcement: five people for the first case, four for
+    # the second (its employee has no department head).
+    assert sum(" is leaving on " in m["Subject"] for m in mails) == 9
     assert leaving_today.events.filter(to_state=State.AFTERCARE, actor=None).exists()
