@@ -23,8 +23,8 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env.bool("DEBUG", default=True)
 _EMBEDDED_SECRET = "embedded-mode-only-not-secret"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_EMBEDDED_SECRET)
-if not DEBUG and SECRET_KEY == _EMBEDDED_SECRET:
-    raise ImproperlyConfigured("Set SECRET_KEY in the environment when DEBUG is off.")
+if not DEBUG and (SECRET_KEY == _EMBEDDED_SECRET or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured("Set SECRET_KEY (32 characters or more) in the environment when DEBUG is off.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -191,6 +191,10 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+if env.bool("BEHIND_HTTPS_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

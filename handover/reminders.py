@@ -143,7 +143,8 @@ class Todo:
             "sign_off": gettext("Sign off the handover: everyone else has signed"),
             "close": gettext("Close the case: aftercare has ended"),
         }
-        return messages[self.kind] % {"n": n, "module": module}
+        text = messages[self.kind]
+        return text % {"n": n, "module": module} if "%(" in text else text
 
 
 def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:

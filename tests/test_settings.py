@@ -1,0 +1,31 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def check(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("key", ["", "change-me", "embedded-mode-only-not-secret"])
+def test_production_refuses_to_start_without_a_real_secret_key(key):
+    result = check(DEBUG="0", SECRET_KEY=key)
+    assert result.returncode != 0
+    assert "Set SECRET_KEY (32 characters or more)" in result.stderr
+
+
+def test_production_starts_with_a_real_secret_key():
+    result = check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="handover.example.com")
+    assert result.returncode == 0, result.stderr
