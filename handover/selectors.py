@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -142,7 +142,10 @@ class CaseFilters:
 
 
 def case_list(user: User, filters: CaseFilters) -> QuerySet[Departure]:
-    """Cases the user may see, filtered: active ones first, by last working day."""
+    """Cases the user may see, filtered, the latest last working day first.
+
+    Open cases have the latest last days, so they come first without an ordering expression
+    that would stop the database from reading the last-day index in order."""
     cases = visible_cases(user, Departure.objects.all())
     if filters.state:
         cases = cases.filter(state=filters.state)
@@ -160,8 +163,7 @@ def case_list(user: User, filters: CaseFilters) -> QuerySet[Departure]:
             | Q(manager_name__icontains=term)
             | Q(department_name__icontains=term)
         )
-    finished = Case(When(state__in=ACTIVE_STATES, then=Value(0)), default=Value(1))
-    return cases.annotate(finished=finished).order_by("finished", "last_working_day", "pk")
+    return cases.order_by("-last_working_day", "-pk")
 
 
 def case_list_page(user: User, filters: CaseFilters, number, per_page: int = 50) -> Page:

@@ -26,6 +26,31 @@ class EventKind(models.TextChoices):
     DOCUMENT_DOWNLOADED = "document_downloaded", _("downloaded the confirmation PDF")
 
 
+# How the timeline tells each event: whole sentences, so translators can order the words.
+EVENT_SENTENCES = {
+    EventKind.OPENED: _("%(actor)s opened the case for %(subject)s"),
+    EventKind.ANNOUNCED: _("%(actor)s announced the departure to %(subject)s"),
+    EventKind.TRANSITION: _("%(actor)s moved the case from “%(from)s” to “%(to)s”"),
+    EventKind.PEOPLE_CHANGED: _("%(actor)s changed who takes over: %(subject)s"),
+    EventKind.ITEM_ADDED: _("%(actor)s added “%(subject)s”"),
+    EventKind.ITEM_EDITED: _("%(actor)s edited “%(subject)s”"),
+    EventKind.ITEM_REMOVED: _("%(actor)s removed “%(subject)s”"),
+    EventKind.ITEM_HANDED_OVER: _("%(actor)s handed over “%(subject)s”"),
+    EventKind.ITEM_ACCEPTED: _("%(actor)s accepted “%(subject)s”"),
+    EventKind.ITEM_RETURNED: _("%(actor)s returned an item with a question: %(subject)s"),
+    EventKind.ITEM_ANSWERED: _("%(actor)s answered a question: %(subject)s"),
+    EventKind.MEETING_SCHEDULED: _("%(actor)s scheduled the handover meeting: %(subject)s"),
+    EventKind.MEETING_HELD: _("%(actor)s recorded that the handover meeting took place (%(subject)s)"),
+    EventKind.TRIAL_ADDED: _("%(actor)s set the trial task “%(subject)s”"),
+    EventKind.TRIAL_DONE: _("%(actor)s did the trial task “%(subject)s”"),
+    EventKind.TRIAL_VERIFIED: _("%(actor)s verified the trial task “%(subject)s”"),
+    EventKind.TRIAL_REWORK: _("%(actor)s sent a trial task back for rework: %(subject)s"),
+    EventKind.SIGNED: _("%(actor)s signed the confirmation as %(subject)s"),
+    EventKind.DOCUMENT_CREATED: _("%(actor)s produced the confirmation PDF, SHA-256 %(subject)s"),
+    EventKind.DOCUMENT_DOWNLOADED: _("%(actor)s downloaded the confirmation PDF"),
+}
+
+
 class Event(models.Model):
     """Append-only timeline of what happened to a case: who, what, when."""
 

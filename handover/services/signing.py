@@ -77,7 +77,7 @@ def departure_sign(
                 )
         except IntegrityError as exc:
             raise HandoverError(_("You have already signed this confirmation.")) from exc
-        record(departure, actor, EventKind.SIGNED, subject=signature.get_role_display())
+        record(departure, actor, EventKind.SIGNED, subject=role)
         if role == SignerRole.MANAGER:
             before = departure.state
             departure.sign_off()

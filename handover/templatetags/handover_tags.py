@@ -1,5 +1,6 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from handover.models import State
@@ -29,3 +30,21 @@ def progress(accepted: int, handed: int) -> str:
         accepted,
         handed,
     )
+
+
+@register.simple_tag
+def event_sentence(event) -> str:
+    """One timeline entry as a translated sentence, the actor in bold, everything else escaped."""
+    from handover.models import SignerRole
+    from handover.models.events import EVENT_SENTENCES
+
+    subject = event.subject
+    if event.kind == "signed" and subject in SignerRole.values:
+        subject = SignerRole(subject).label
+    values = {
+        "actor": format_html("<strong>{}</strong>", event.actor_name),
+        "subject": conditional_escape(subject),
+        "from": conditional_escape(state_label(event.from_state)),
+        "to": conditional_escape(state_label(event.to_state)),
+    }
+    return mark_safe(str(EVENT_SENTENCES[event.kind]) % values)  # noqa: S308 (every value is escaped above)

@@ -156,7 +156,7 @@ def test_timeline_lists_who_did_what(client, people, make_case):
     client.force_login(people.successor_a)
     page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
     assert "opened the case" in page
-    assert "recorded the handover meeting" in page
+    assert "recorded that the handover meeting took place" in page
     assert people.hr.name in page
 
 
@@ -270,3 +270,18 @@ def test_hr_replaces_a_successor_from_its_own_page(client, people, make_case):
     assert response.status_code == 302
     module.refresh_from_db()
     assert module.successor_name == "Nia Newcomer"
+
+
+def test_timeline_tells_events_as_sentences_and_escapes_what_users_wrote(client, people, make_case):
+    from handover import services
+
+    departure = make_case(State.PREPARING)
+    module = departure.modules.first()
+    services.item_create(
+        actor=people.leaver, departure=departure, module=module, title="<script>x()</script>"
+    )
+    client.force_login(people.manager)
+    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    assert f"<strong>{people.leaver.name}</strong> added “&lt;script&gt;x()&lt;/script&gt;”" in page
+    assert "<script>x()" not in page
+    assert f"<strong>{people.hr.name}</strong> moved the case from “Intent confirmed” to “Preparing”" in page
