@@ -7,7 +7,7 @@ all agree on what "your turn" means.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from handover.models import ModuleKind, SignerRole, State
 
@@ -111,40 +111,37 @@ class Todo:
     @property
     def text(self) -> str:
         module = str(ModuleKind(self.module).label) if self.module else ""
-        n = self.count
-        messages = {
-            "start_preparing": gettext("Announce the departure and start the preparation"),
-            "name_successor": gettext("Name a successor for %(module)s"),
-            "schedule_meeting": gettext("Schedule the handover meeting"),
-            "record_meeting": gettext("Record the handover meeting and its minutes"),
-            "build_inventory": gettext("List what you hand over in %(module)s"),
-            "review_inventory": gettext("Complete your handover checklist: steps, key moments and cautions"),
-            "start_executing": gettext("Start the execution: the meeting has taken place"),
-            "hand_over": ngettext(
-                "Hand over %(n)d item in %(module)s", "Hand over %(n)d items in %(module)s", n
-            ),
-            "answer": ngettext(
-                "Answer %(n)d question in %(module)s", "Answer %(n)d questions in %(module)s", n
-            ),
-            "accept": ngettext(
-                "Accept or question %(n)d item in %(module)s",
-                "Accept or question %(n)d items in %(module)s",
-                n,
-            ),
-            "start_trial_run": gettext("Start the trial run: everything is handed over"),
-            "add_trial_task": gettext("Set trial tasks for %(module)s"),
-            "do_trial": ngettext(
-                "Do %(n)d trial task in %(module)s", "Do %(n)d trial tasks in %(module)s", n
-            ),
-            "verify_trial": ngettext(
-                "Verify %(n)d trial task in %(module)s", "Verify %(n)d trial tasks in %(module)s", n
-            ),
-            "sign": gettext("Sign the handover confirmation"),
-            "sign_off": gettext("Sign off the handover: everyone else has signed"),
-            "close": gettext("Close the case: aftercare has ended"),
-        }
-        text = messages[self.kind]
-        return text % {"n": n, "module": module} if "%(" in text else text
+        return TODO_TEXT[self.kind] % {"n": self.count, "module": module}
+
+
+# What each to-do says; the plural forms follow the count "n".
+TODO_TEXT = {
+    "start_preparing": gettext_lazy("Announce the departure and start the preparation"),
+    "name_successor": gettext_lazy("Name a successor for %(module)s"),
+    "schedule_meeting": gettext_lazy("Schedule the handover meeting"),
+    "record_meeting": gettext_lazy("Record the handover meeting and its minutes"),
+    "build_inventory": gettext_lazy("List what you hand over in %(module)s"),
+    "review_inventory": gettext_lazy("Complete your handover checklist: steps, key moments and cautions"),
+    "start_executing": gettext_lazy("Start the execution: the meeting has taken place"),
+    "hand_over": ngettext_lazy(
+        "Hand over %(n)d item in %(module)s", "Hand over %(n)d items in %(module)s", "n"
+    ),
+    "answer": ngettext_lazy(
+        "Answer %(n)d question in %(module)s", "Answer %(n)d questions in %(module)s", "n"
+    ),
+    "accept": ngettext_lazy(
+        "Accept or question %(n)d item in %(module)s", "Accept or question %(n)d items in %(module)s", "n"
+    ),
+    "start_trial_run": gettext_lazy("Start the trial run: everything is handed over"),
+    "add_trial_task": gettext_lazy("Set trial tasks for %(module)s"),
+    "do_trial": ngettext_lazy("Do %(n)d trial task in %(module)s", "Do %(n)d trial tasks in %(module)s", "n"),
+    "verify_trial": ngettext_lazy(
+        "Verify %(n)d trial task in %(module)s", "Verify %(n)d trial tasks in %(module)s", "n"
+    ),
+    "sign": gettext_lazy("Sign the handover confirmation"),
+    "sign_off": gettext_lazy("Sign off the handover: everyone else has signed"),
+    "close": gettext_lazy("Close the case: aftercare has ended"),
+}
 
 
 def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:

@@ -17,19 +17,19 @@ def state_label(value: str) -> str:
         return value
 
 
+PROGRESS_SVG = (
+    '<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{label}">'
+    '<rect class="track" width="100" height="6"/><rect class="accepted" width="{a}" height="6"/>'
+    '<rect class="waiting" x="{a}" width="{h}" height="6"/></svg>'
+)
+
+
 @register.simple_tag
 def progress(accepted: int, handed: int) -> str:
     """A two-segment bar: accepted (solid) and handed over but waiting, in percent."""
+    accepted, handed = int(accepted), int(handed)
     label = _("%(a)s%% accepted, %(h)s%% handed over and waiting") % {"a": accepted, "h": handed}
-    return format_html(
-        '<svg class="progress" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="{}">'
-        '<rect class="track" width="100" height="6"/><rect class="accepted" width="{}" height="6"/>'
-        '<rect class="waiting" x="{}" width="{}" height="6"/></svg>',
-        label,
-        accepted,
-        accepted,
-        handed,
-    )
+    return mark_safe(PROGRESS_SVG.format(label=conditional_escape(label), a=accepted, h=handed))  # noqa: S308
 
 
 @register.simple_tag
