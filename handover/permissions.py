@@ -76,6 +76,11 @@ class CaseAccess:
         """HR owner and manager run the meeting and move the case forward."""
         return self.is_owner or self.is_manager
 
+    @property
+    def can_download_confirmation(self) -> bool:
+        """The signed confirmation is for HR and the people on the case, not for onlookers."""
+        return self.is_hr or self.is_manager or self.is_leaver or self.is_successor or self.is_owner
+
     def receives(self, module) -> bool:
         return self.is_successor and module.successor_id == self.user_id
 

@@ -22,10 +22,11 @@ from .items import (
     item_update,
 )
 from .meetings import meeting_record, meeting_schedule
-from .signing import confirmation_produce, content_fingerprint, departure_sign
+from .signing import confirmation_open, confirmation_produce, content_fingerprint, departure_sign
 from .trial import trial_task_complete, trial_task_create, trial_task_rework, trial_task_verify
 
 __all__ = [
+    "confirmation_open",
     "confirmation_produce",
     "content_fingerprint",
     "departure_announce",

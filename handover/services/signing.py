@@ -1,8 +1,10 @@
 import hashlib
 import json
 
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -88,6 +90,17 @@ def departure_sign(
             case_id = departure.pk
             transaction.on_commit(lambda: produce_confirmation.delay(case_id))
     return signature
+
+
+def confirmation_open(*, actor: User, departure: Departure) -> tuple[ConfirmationDocument, File]:
+    """Open the stored confirmation for a participant or HR; every download is on the timeline."""
+    access = access_for(actor, departure)
+    document = ConfirmationDocument.objects.filter(departure=departure).first()
+    if document is None:
+        raise Http404
+    require(access.can_download_confirmation)
+    record(departure, actor, EventKind.DOCUMENT_DOWNLOADED, subject=document.sha256)
+    return document, document_storage().open(document.file_name, "rb")
 
 
 def confirmation_produce(*, departure_id: int) -> ConfirmationDocument:

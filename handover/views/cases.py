@@ -6,7 +6,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from handover import guards, selectors, services
-from handover.documents.storage import document_storage
 from handover.errors import HandoverError
 from handover.forms import (
     AnswerForm,
@@ -22,10 +21,9 @@ from handover.forms import (
     TrialDoneForm,
     TrialTaskForm,
 )
-from handover.models import EventKind, SignerRole, State
+from handover.models import SignerRole, State
 from handover.models.departure import STATE_ORDER
 from handover.permissions import CaseAccess
-from handover.services._base import record
 from handover.services.items import EDITABLE_STATES
 from handover.services.signing import READY_TO_SIGN
 
@@ -237,19 +235,8 @@ def case_sign(request: HttpRequest, departure, access):
 
 @login_required
 def confirmation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    departure, access = load_case(request, pk)
-    document = getattr(departure, "confirmation", None)
-    if document is None:
-        raise Http404
-    participant = (
-        access.is_hr or access.is_manager or access.is_leaver or access.is_successor or access.is_owner
-    )
-    if not participant:
-        raise PermissionDenied
-    record(departure, request.user, EventKind.DOCUMENT_DOWNLOADED, subject=document.sha256)
+    departure, _access = load_case(request, pk)
+    _document, file = services.confirmation_open(actor=request.user, departure=departure)
     return FileResponse(
-        document_storage().open(document.file_name, "rb"),
-        as_attachment=True,
-        filename=f"{departure.number}.pdf",
-        content_type="application/pdf",
+        file, as_attachment=True, filename=f"{departure.number}.pdf", content_type="application/pdf"
     )
