@@ -19,7 +19,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # harfbuzz-subset makes CJK PDFs ~10x faster; Noto CJK has the Chinese glyphs.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext \
+        fonts-noto-cjk fonts-dejavu-core fonts-liberation libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 1000 handover \
