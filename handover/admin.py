@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from handover import services
@@ -11,6 +12,8 @@ from handover.models import (
     HandoverModule,
     TemplateItem,
 )
+
+PRIVATE_FIELDS = ["reason_category", "reason_text"]
 
 
 class TemplateItemInline(admin.TabularInline):
@@ -47,7 +50,7 @@ def withdraw(modeladmin, request, queryset):
     for departure in queryset:
         try:
             services.departure_withdraw(actor=request.user, departure=departure)
-        except HandoverError as error:
+        except (HandoverError, PermissionDenied) as error:
             modeladmin.message_user(request, f"{departure.number}: {error}", messages.ERROR)
 
 
@@ -59,8 +62,9 @@ class DepartureAdmin(admin.ModelAdmin):
     list_filter = ["state", "department"]
     search_fields = ["number", "employee_name"]
     date_hierarchy = "last_working_day"
-    readonly_fields = [f.name for f in Departure._meta.fields]
-    exclude = ["reason_category", "reason_text"]
+    # The reason for leaving is for HR, the manager and the leaver only: never in the admin.
+    exclude = PRIVATE_FIELDS
+    readonly_fields = [f.name for f in Departure._meta.fields if f.name not in PRIVATE_FIELDS]
     inlines = [ModuleInline]
     actions = [withdraw]
 
@@ -68,20 +72,8 @@ class DepartureAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ChecklistItem)
-class ChecklistItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "module", "state", "due_date"]
-    list_filter = ["state", "module__kind"]
-    search_fields = ["title"]
-    list_select_related = ["module"]
-    readonly_fields = ["state", "module", "accepted_by", "handed_over_at", "accepted_at"]
-
-
-@admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "departure", "actor_name", "kind", "subject"]
-    list_filter = ["kind"]
-    list_select_related = ["departure"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """What was handed over and signed changes only through the services, never in the admin."""
 
     def has_add_permission(self, request):
         return False
@@ -91,3 +83,18 @@ class EventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(ReadOnlyAdmin):
+    list_display = ["title", "module", "state", "due_date"]
+    list_filter = ["state", "module__kind"]
+    search_fields = ["title"]
+    list_select_related = ["module"]
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "departure", "actor_name", "kind", "subject"]
+    list_filter = ["kind"]
+    list_select_related = ["departure"]

@@ -18,6 +18,18 @@ from handover.models import (
 User = get_user_model()
 
 
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def within_years(value) -> None:
+    """Dates outside these years are typing mistakes, and some would overflow date arithmetic."""
+    if value is not None and not (EARLIEST_YEAR <= value.year <= LATEST_YEAR):
+        raise forms.ValidationError(
+            _("Enter a date between the years %(first)s and %(last)s.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+        )
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -51,8 +63,10 @@ class DepartureOpenForm(forms.Form):
         required=False,
         help_text=_("Visible only to HR, the manager and the employee."),
     )
-    notice_date = forms.DateField(label=_("Notice date"), widget=DateInput())
-    last_working_day = forms.DateField(label=_("Last working day"), widget=DateInput())
+    notice_date = forms.DateField(label=_("Notice date"), widget=DateInput(), validators=[within_years])
+    last_working_day = forms.DateField(
+        label=_("Last working day"), widget=DateInput(), validators=[within_years]
+    )
     language = forms.ChoiceField(
         label=_("Case language"),
         choices=settings.LANGUAGES,
@@ -100,19 +114,26 @@ class ItemForm(forms.ModelForm):
             "due_date": DateInput(),
         }
 
+    def clean_due_date(self):
+        due = self.cleaned_data.get("due_date")
+        within_years(due)
+        return due
+
 
 class SuccessorForm(forms.Form):
     successor = PersonChoiceField(label=_("Successor"), queryset=_people())
 
 
 class MeetingScheduleForm(forms.Form):
-    scheduled_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
+    scheduled_at = forms.DateTimeField(
+        label=_("Date and time"), widget=DateTimeInput(), validators=[within_years]
+    )
     location = forms.CharField(label=_("Place or link"), max_length=300)
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
 class MeetingRecordForm(forms.Form):
-    held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput())
+    held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput(), validators=[within_years])
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
@@ -171,10 +192,22 @@ class CaseFilterForm(forms.Form):
     last_day_to = forms.DateField(label=_("Last day to"), required=False, widget=DateInput())
 
 
-class TemplateForm(forms.ModelForm):
-    class Meta:
-        model = ChecklistTemplate
-        fields = ["name", "language", "is_default"]
+class TemplateForm(forms.Form):
+    """A plain form: one default per language is kept by ``template_save``, which moves the flag
+    from the previous default, so the database constraint must not refuse the form first."""
+
+    name = forms.CharField(label=_("Name"), max_length=120)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    is_default = forms.BooleanField(
+        label=_("Default for its language"),
+        required=False,
+        help_text=_("New cases in this language start from this template."),
+    )
+
+    def apply_to(self, template: ChecklistTemplate) -> ChecklistTemplate:
+        for name, value in self.cleaned_data.items():
+            setattr(template, name, value)
+        return template
 
 
 class TemplateItemForm(forms.ModelForm):

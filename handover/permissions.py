@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import QuerySet
-from guardian.core import ObjectPermissionChecker
 
 from accounts.models import Role
 
@@ -89,9 +88,17 @@ NO_ACCESS = CaseAccess(user_id=None)
 
 
 def case_access(user, departure) -> CaseAccess:
+    """Roles come only from the grants given to the people on the case, so a superuser (who
+    guardian would otherwise grant everything) is not silently the manager or the leaver."""
+    from handover.models import DepartureUserObjectPermission
+
     if not user.is_authenticated or not user.is_active:
         return NO_ACCESS
-    perms = frozenset(ObjectPermissionChecker(user).get_perms(departure))
+    perms = frozenset(
+        DepartureUserObjectPermission.objects.filter(user=user, content_object=departure).values_list(
+            "permission__codename", flat=True
+        )
+    )
     return CaseAccess(user_id=user.pk, perms=perms, is_hr=user.is_hr)
 
 

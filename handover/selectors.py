@@ -214,8 +214,13 @@ def case_detail(departure_id: int) -> Departure:
     )
 
 
-def case_timeline(departure: Departure) -> list[Event]:
-    return list(departure.events.order_by("-created_at", "-id")[:TIMELINE_LIMIT])
+def case_timeline(departure: Departure, everything: bool = False) -> tuple[list[Event], bool]:
+    """The latest events (or all of them), and whether older ones were left out."""
+    events = departure.events.order_by("-created_at", "-id")
+    if everything:
+        return list(events), False
+    latest = list(events[: TIMELINE_LIMIT + 1])
+    return latest[:TIMELINE_LIMIT], len(latest) > TIMELINE_LIMIT
 
 
 def case_progress(departure: Departure) -> CaseFacts:

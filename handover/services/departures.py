@@ -30,7 +30,15 @@ from handover.permissions import sync_case_permissions
 from ._base import access_for, lock_case, record, require
 
 
-def _check_people(*, employee: User, manager: User, successors: dict[str, User | None]) -> None:
+def _check_people(
+    *, employee: User, manager: User, successors: dict[str, User | None], hr_owner: User | None = None
+) -> None:
+    if hr_owner is not None and (
+        hr_owner.pk == employee.pk or any(s is not None and s.pk == hr_owner.pk for s in successors.values())
+    ):
+        raise HandoverError(
+            _("The HR owner cannot be the departing employee or a successor on the same case.")
+        )
     if employee.pk == manager.pk:
         raise HandoverError(_("The manager cannot be the departing employee."))
     for successor in successors.values():
@@ -40,6 +48,9 @@ def _check_people(*, employee: User, manager: User, successors: dict[str, User |
             raise HandoverError(_("The departing employee cannot be their own successor."))
         if successor.pk == manager.pk:
             raise HandoverError(_("The manager signs off the handover and cannot also be a successor."))
+
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def _template_for(language: str) -> ChecklistTemplate | None:
@@ -70,7 +81,10 @@ def departure_open(
     unknown = set(successors) - set(ModuleKind.values)
     if unknown or not successors:
         raise HandoverError(_("Choose at least one work module to hand over."))
-    _check_people(employee=employee, manager=manager, successors=successors)
+    _check_people(employee=employee, manager=manager, successors=successors, hr_owner=actor)
+    for day in (notice_date, last_working_day, support_until):
+        if day is not None and not (EARLIEST <= day <= LATEST):
+            raise HandoverError(_("Dates must lie between the years 2000 and 2100."))
     if Departure.objects.filter(employee=employee, state__in=ACTIVE_STATES).exists():
         raise HandoverError(_("%(name)s already has an open departure case.") % {"name": employee.name})
 
@@ -142,7 +156,14 @@ def module_set_successor(
         require(access_for(actor, departure).is_owner)
         if departure.state not in OPEN_STATES:
             raise HandoverError(_("Successors cannot change once the case is signed off or withdrawn."))
-        _check_people(employee=departure.employee, manager=departure.manager, successors={"x": successor})
+        if departure.signatures.exists():
+            raise HandoverError(_("Someone has already signed; successors can no longer change."))
+        _check_people(
+            employee=departure.employee,
+            manager=departure.manager,
+            successors={"x": successor},
+            hr_owner=departure.hr_owner,
+        )
         if module.successor_id == successor.pk:
             return
         module.successor = successor

@@ -11,7 +11,9 @@ from handover.models import ChecklistItem, Departure, EventKind, HandoverModule,
 
 from ._base import access_for, lock_case, record, require, require_state
 
+# Items can still be added or corrected while handing over; removing one is for the preparation.
 EDITABLE_STATES = (State.PREPARING, State.EXECUTING)
+REMOVABLE_STATES = (State.PREPARING,)
 
 
 def _locked_item(departure: Departure, item_id: int) -> ChecklistItem:
@@ -81,7 +83,7 @@ def item_delete(*, actor: User, departure: Departure, item_id: int) -> None:
     with transaction.atomic():
         departure = lock_case(departure.pk)
         require(access_for(actor, departure).is_leaver)
-        require_state(departure, *EDITABLE_STATES)
+        require_state(departure, *REMOVABLE_STATES)
         item = _locked_item(departure, item_id)
         if item.state != ItemState.PENDING:
             raise HandoverError(_("Only items not yet handed over can be removed."))

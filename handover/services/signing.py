@@ -66,6 +66,13 @@ def departure_sign(
             blocked.append(guards.LEAVER_AND_SUCCESSORS_SIGNED.message)
         if blocked:
             raise HandoverError(" ".join(str(message) for message in blocked))
+        fingerprint = content_fingerprint(departure)
+        stale = [s.signer_name for s in departure.signatures.all() if s.content_sha256 != fingerprint]
+        if stale:
+            raise HandoverError(
+                _("The handover changed after %(names)s signed; nothing was signed.")
+                % {"names": ", ".join(stale)}
+            )
         try:
             with transaction.atomic():
                 signature = Signature.objects.create(
@@ -75,7 +82,7 @@ def departure_sign(
                     role=role,
                     ip_address=ip_address,
                     user_agent=user_agent[:300],
-                    content_sha256=content_fingerprint(departure),
+                    content_sha256=fingerprint,
                 )
         except IntegrityError as exc:
             raise HandoverError(_("You have already signed this confirmation.")) from exc

@@ -117,6 +117,9 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
             "can": getattr(access, who) and service is not None,
             "blockers": guards.blocking(departure, name),
         }
+    timeline, timeline_cut = selectors.case_timeline(
+        departure, everything=request.GET.get("timeline") == "all"
+    )
     signatures = list(departure.signatures.all())
     signed = {(s.signer_id, s.role) for s in signatures}
     my_role = (
@@ -155,7 +158,8 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
         "can_change_successors": access.is_owner and departure.is_open,
         "signatures": signatures,
         "confirmation": getattr(departure, "confirmation", None),
-        "timeline": selectors.case_timeline(departure),
+        "timeline": timeline,
+        "timeline_cut": timeline_cut,
         "terminal": departure.state in (State.CLOSED, State.WITHDRAWN),
     }
 

@@ -16,7 +16,11 @@ from .common import case_action, case_url, load_case
 
 def _item_row(request: HttpRequest, departure, access, item_id: int, error: str = "") -> HttpResponse:
     """The one item's row, re-rendered for htmx after an action."""
-    item = ChecklistItem.objects.select_related("module").get(pk=item_id)
+    item = (
+        ChecklistItem.objects.select_related("module").filter(pk=item_id, module__departure=departure).first()
+    )
+    if item is None:
+        raise Http404
     item.module.mine = access.receives(item.module)
     context = {
         "item": item,

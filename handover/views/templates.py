@@ -22,7 +22,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
     templates = ChecklistTemplate.objects.annotate(item_count=Count("items"))
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        template = template_save(actor=request.user, template=form.save(commit=False))
+        template = template_save(actor=request.user, template=form.apply_to(ChecklistTemplate()))
         messages.success(request, _("Template created."))
         return redirect("handover:template_detail", template.pk)
     return render(request, "handover/template_list.html", {"templates": templates, "form": form})
@@ -32,10 +32,14 @@ def template_list(request: HttpRequest) -> HttpResponse:
 def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_hr(request)
     template = get_object_or_404(ChecklistTemplate, pk=pk)
-    form = TemplateForm(request.POST or None, instance=template, prefix="t")
+    form = TemplateForm(
+        request.POST or None,
+        prefix="t",
+        initial={"name": template.name, "language": template.language, "is_default": template.is_default},
+    )
     item_form = TemplateItemForm(prefix="new")
     if request.method == "POST" and "save_template" in request.POST and form.is_valid():
-        template_save(actor=request.user, template=form.save(commit=False))
+        template_save(actor=request.user, template=form.apply_to(template))
         messages.success(request, _("Template saved."))
         return redirect("handover:template_detail", template.pk)
     if request.method == "POST" and "add_item" in request.POST:

@@ -65,9 +65,9 @@ def test_case_page_queries_do_not_grow_with_items(client, people, make_case):
     departure = make_case(State.EXECUTING)
     client.force_login(people.leaver)
     url = reverse("handover:case_detail", args=[departure.pk])
-    # session, user, case, user and group object permissions, groups; the page: case with meeting,
-    # modules, items, trial tasks, signatures; progress: case, modules, trial counts, meeting,
-    # signatures; the next step's guard; the timeline
+    # session, user, case, the user's grants on it, groups; the page: case with meeting, modules,
+    # items, trial tasks, signatures; progress: case, modules, trial counts, meeting, signatures;
+    # the next step's two guards; the timeline
     before = count_queries(client, url)
     assert before == 18
     module = departure.modules.first()

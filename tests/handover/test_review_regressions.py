@@ -1,0 +1,163 @@
+"""Defects found in review, each pinned by the request that used to get through."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from accounts.models import Role
+from handover import selectors, services
+from handover.errors import HandoverError
+from handover.models import ChecklistItem, ChecklistTemplate, Departure, State
+from tests.factories import PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def first_item(departure, kind="product"):
+    return ChecklistItem.objects.filter(module__departure=departure, module__kind=kind).first()
+
+
+def test_a_superuser_is_not_the_manager_or_the_leaver_of_every_case(make_case, people):
+    boss = UserFactory(username="root", roles=[Role.HR], is_superuser=True, is_staff=True)
+    departure = make_case(State.EXECUTING)
+    with pytest.raises(PermissionDenied):
+        services.item_hand_over(actor=boss, departure=departure, item_id=first_item(departure).pk)
+    with pytest.raises(PermissionDenied):
+        services.departure_withdraw(actor=boss, departure=departure)
+    with pytest.raises(PermissionDenied):
+        services.departure_sign(actor=boss, departure=departure, password=PASSWORD)
+
+
+@pytest.mark.parametrize("action", ["item_return", "item_answer", "item_hand_over"])
+def test_an_item_of_another_case_or_no_item_is_404_even_when_the_action_fails(
+    client, people, make_case, action
+):
+    mine = make_case(State.EXECUTING)
+    other = make_case(State.EXECUTING, employee=UserFactory(username="other_leaver"))
+    client.force_login(people.leaver)
+    for item_id in (first_item(other).pk, 987654):
+        response = client.post(
+            reverse(f"handover:{action}", args=[mine.pk, item_id]), {"question": "", "answer": ""},
+            headers={"HX-Request": "true"},
+        )  # fmt: skip
+        assert response.status_code == 404
+        assert first_item(other).title.encode() not in response.content
+
+
+def test_dates_far_outside_working_life_get_a_form_error(client, people, make_case):
+    client.force_login(people.hr)
+    response = client.post(
+        reverse("handover:case_open"),
+        {
+            "employee": people.leaver.pk, "manager": people.manager.pk, "reason_category": "other",
+            "notice_date": "9999-12-01", "last_working_day": "9999-12-31", "language": "en",
+            "include_product": "on", "successor_product": people.successor_a.pk,
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Enter a date between the years 2000 and 2100." in response.content.decode()
+    assert not Departure.objects.exists()
+    departure = make_case(State.PREPARING)
+    client.force_login(people.manager)
+    response = client.post(
+        reverse("handover:meeting_schedule", args=[departure.pk]),
+        {"scheduled_at": "0001-01-01T00:00", "location": "Room"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "Give the meeting a date, a time and a place." in response.content.decode()
+
+
+def test_the_admin_neither_edits_items_nor_shows_the_reason(client, people, make_case):
+    people.hr.is_staff = people.hr.is_superuser = True
+    people.hr.save()
+    departure = make_case(State.EXECUTING, reason_text="Private words")
+    client.force_login(people.hr)
+    page = client.get(reverse("admin:handover_departure_change", args=[departure.pk])).content.decode()
+    assert departure.number in page
+    assert "Private words" not in page
+    item = first_item(departure)
+    response = client.post(
+        reverse("admin:handover_checklistitem_change", args=[item.pk]), {"title": "Edited"}
+    )
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.title != "Edited"
+
+
+def test_hr_makes_another_template_the_default_in_the_app(client, people):
+    old = ChecklistTemplate.objects.get(language="en", is_default=True)
+    client.force_login(people.hr)
+    response = client.post(
+        reverse("handover:template_list"), {"name": "Marketplace ops", "language": "en", "is_default": "on"}
+    )
+    assert response.status_code == 302
+    new = ChecklistTemplate.objects.get(name="Marketplace ops")
+    old.refresh_from_db()
+    assert new.is_default and not old.is_default
+
+
+def _signed_by_leaver(make_case, people):
+    departure = make_case(State.TRIAL_RUN)
+    for module in departure.modules.select_related("successor"):
+        for item in module.items.all():
+            services.item_accept(actor=module.successor, departure=departure, item_id=item.pk)
+        task = services.trial_task_create(
+            actor=people.leaver, departure=departure, module=module, title="Run"
+        )
+        services.trial_task_complete(actor=module.successor, departure=departure, task_id=task.pk, note="Ran")
+        services.trial_task_verify(actor=people.leaver, departure=departure, task_id=task.pk)
+    services.departure_sign(actor=people.leaver, departure=departure, password=PASSWORD)
+    return departure
+
+
+def test_nothing_signed_can_change_after_a_signature(make_case, people):
+    departure = _signed_by_leaver(make_case, people)
+    module = departure.modules.first()
+    with pytest.raises(HandoverError, match="already signed"):
+        services.trial_task_create(actor=people.manager, departure=departure, module=module, title="One more")
+    with pytest.raises(HandoverError, match="already signed"):
+        services.module_set_successor(
+            actor=people.hr, departure=departure, module=module, successor=UserFactory(username="late")
+        )
+
+
+def test_nobody_signs_content_that_changed_after_a_signature(make_case, people):
+    departure = _signed_by_leaver(make_case, people)
+    ChecklistItem.objects.filter(pk=first_item(departure).pk).update(title="Quietly changed")
+    with pytest.raises(HandoverError, match="changed after Leo Leaver signed"):
+        services.departure_sign(actor=people.successor_a, departure=departure, password=PASSWORD)
+    with pytest.raises(HandoverError):
+        services.departure_sign(actor=people.manager, departure=departure, password=PASSWORD)
+    assert departure.signatures.count() == 1
+    departure.refresh_from_db()
+    assert departure.state == State.TRIAL_RUN
+
+
+def test_items_are_removed_only_while_preparing_and_no_module_goes_empty(make_case, people):
+    departure = make_case(State.EXECUTING)
+    with pytest.raises(HandoverError, match="cannot be done while the case is"):
+        services.item_delete(actor=people.leaver, departure=departure, item_id=first_item(departure).pk)
+    ChecklistItem.objects.filter(module__departure=departure, module__kind="orders").delete()
+    for item in ChecklistItem.objects.filter(module__departure=departure):
+        services.item_hand_over(actor=people.leaver, departure=departure, item_id=item.pk)
+    with pytest.raises(HandoverError, match=r"Every module needs at least one checklist item\."):
+        services.departure_start_trial_run(actor=people.manager, departure=departure)
+
+
+def test_hr_cannot_run_their_own_departure(make_case, people):
+    with pytest.raises(HandoverError, match="HR owner cannot be"):
+        make_case(employee=people.hr)
+    with pytest.raises(HandoverError, match="HR owner cannot be"):
+        make_case(successors={"product": people.hr})
+
+
+def test_timeline_offers_the_older_events(client, people, make_case, monkeypatch):
+    monkeypatch.setattr(selectors, "TIMELINE_LIMIT", 3)
+    departure = make_case(State.EXECUTING)
+    client.force_login(people.manager)
+    url = reverse("handover:case_detail", args=[departure.pk])
+    assert "Show older events" in client.get(url).content.decode()
+    page = client.get(url, {"timeline": "all"}).content.decode()
+    assert "Show older events" not in page
+    assert "opened the case for" in page
