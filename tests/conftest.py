@@ -109,5 +109,26 @@ def make_case(people):
 
 
 @pytest.fixture
+def ready_to_sign(make_case, people):
+    """A case in trial run with every item accepted and one verified trial task per module."""
+
+    def make() -> Departure:
+        departure = make_case(State.TRIAL_RUN)
+        for module in departure.modules.select_related("successor"):
+            for item in module.items.all():
+                services.item_accept(actor=module.successor, departure=departure, item_id=item.pk)
+            task = services.trial_task_create(
+                actor=people.leaver, departure=departure, module=module, title="Run"
+            )
+            services.trial_task_complete(
+                actor=module.successor, departure=departure, task_id=task.pk, note="Ran"
+            )
+            services.trial_task_verify(actor=people.leaver, departure=departure, task_id=task.pk)
+        return departure
+
+    return make
+
+
+@pytest.fixture
 def case(make_case) -> Departure:
     return make_case()

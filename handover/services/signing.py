@@ -12,6 +12,7 @@ from handover import guards
 from handover.documents.storage import document_storage
 from handover.errors import HandoverError
 from handover.models import ConfirmationDocument, Departure, EventKind, Signature, SignerRole, State
+from handover.permissions import CaseAccess
 
 from ._base import access_for, lock_case, record, require, require_state
 
@@ -41,6 +42,29 @@ def content_fingerprint(departure: Departure) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def signer_role(access: CaseAccess) -> SignerRole | None:
+    """The role a person signs in: the manager's signature comes first in this order because it
+    is the sign-off; someone with no role on the case does not sign."""
+    if access.is_manager:
+        return SignerRole.MANAGER
+    if access.is_leaver:
+        return SignerRole.LEAVER
+    if access.is_successor:
+        return SignerRole.SUCCESSOR
+    return None
+
+
+def may_sign_now(departure: Departure, access: CaseAccess, signed: set[tuple[int, str]]) -> bool:
+    """Whether the sign form should be offered: right state, a role, not yet signed, content ready."""
+    role = signer_role(access)
+    return (
+        departure.state == State.TRIAL_RUN
+        and role is not None
+        and (access.user_id, role) not in signed
+        and all(guard(departure) for guard in READY_TO_SIGN)
+    )
+
+
 def departure_sign(
     *, actor: User, departure: Departure, password: str, ip_address: str | None = None, user_agent: str = ""
 ) -> Signature:
@@ -48,14 +72,8 @@ def departure_sign(
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
-        if access.is_manager:
-            role = SignerRole.MANAGER
-        elif access.is_leaver:
-            role = SignerRole.LEAVER
-        elif access.is_successor:
-            role = SignerRole.SUCCESSOR
-        else:
-            require(False)
+        role = signer_role(access)
+        require(role is not None)
         require_state(departure, State.TRIAL_RUN)
         if not password or not actor.check_password(password):
             raise HandoverError(_("Your password was not correct; nothing was signed."))

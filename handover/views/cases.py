@@ -21,11 +21,11 @@ from handover.forms import (
     TrialDoneForm,
     TrialTaskForm,
 )
-from handover.models import SignerRole, State
+from handover.models import State
 from handover.models.departure import STATE_ORDER
 from handover.permissions import CaseAccess
 from handover.services.items import EDITABLE_STATES
-from handover.services.signing import READY_TO_SIGN
+from handover.services.signing import may_sign_now
 
 from .common import case_action, case_url, client_ip, load_case
 
@@ -122,21 +122,7 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
     )
     signatures = list(departure.signatures.all())
     signed = {(s.signer_id, s.role) for s in signatures}
-    my_role = (
-        SignerRole.MANAGER
-        if access.is_manager
-        else SignerRole.LEAVER
-        if access.is_leaver
-        else SignerRole.SUCCESSOR
-        if access.is_successor
-        else None
-    )
-    can_sign = (
-        departure.state == State.TRIAL_RUN
-        and my_role is not None
-        and (request.user.pk, my_role) not in signed
-        and all(g(departure) for g in READY_TO_SIGN)
-    )
+    can_sign = may_sign_now(departure, access, signed)
     return {
         "departure": departure,
         "access": access,

@@ -97,22 +97,15 @@ def test_hr_makes_another_template_the_default_in_the_app(client, people):
     assert new.is_default and not old.is_default
 
 
-def _signed_by_leaver(make_case, people):
-    departure = make_case(State.TRIAL_RUN)
-    for module in departure.modules.select_related("successor"):
-        for item in module.items.all():
-            services.item_accept(actor=module.successor, departure=departure, item_id=item.pk)
-        task = services.trial_task_create(
-            actor=people.leaver, departure=departure, module=module, title="Run"
-        )
-        services.trial_task_complete(actor=module.successor, departure=departure, task_id=task.pk, note="Ran")
-        services.trial_task_verify(actor=people.leaver, departure=departure, task_id=task.pk)
+@pytest.fixture
+def signed_by_leaver(ready_to_sign, people):
+    departure = ready_to_sign()
     services.departure_sign(actor=people.leaver, departure=departure, password=PASSWORD)
     return departure
 
 
-def test_nothing_signed_can_change_after_a_signature(make_case, people):
-    departure = _signed_by_leaver(make_case, people)
+def test_nothing_signed_can_change_after_a_signature(signed_by_leaver, people):
+    departure = signed_by_leaver
     module = departure.modules.first()
     with pytest.raises(HandoverError, match="already signed"):
         services.trial_task_create(actor=people.manager, departure=departure, module=module, title="One more")
@@ -122,8 +115,8 @@ def test_nothing_signed_can_change_after_a_signature(make_case, people):
         )
 
 
-def test_nobody_signs_content_that_changed_after_a_signature(make_case, people):
-    departure = _signed_by_leaver(make_case, people)
+def test_nobody_signs_content_that_changed_after_a_signature(signed_by_leaver, people):
+    departure = signed_by_leaver
     ChecklistItem.objects.filter(pk=first_item(departure).pk).update(title="Quietly changed")
     with pytest.raises(HandoverError, match="changed after Leo Leaver signed"):
         services.departure_sign(actor=people.successor_a, departure=departure, password=PASSWORD)

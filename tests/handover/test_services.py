@@ -130,21 +130,8 @@ def test_trial_task_rework_loop(make_case, people):
     assert task.state == TrialState.VERIFIED
 
 
-def _ready_to_sign(make_case, people):
-    departure = make_case(State.TRIAL_RUN)
-    for module in departure.modules.select_related("successor"):
-        for item in module.items.all():
-            services.item_accept(actor=module.successor, departure=departure, item_id=item.pk)
-        task = services.trial_task_create(
-            actor=people.leaver, departure=departure, module=module, title="Run"
-        )
-        services.trial_task_complete(actor=module.successor, departure=departure, task_id=task.pk, note="Ran")
-        services.trial_task_verify(actor=people.leaver, departure=departure, task_id=task.pk)
-    return departure
-
-
-def test_signing_needs_the_password_and_happens_once(make_case, people):
-    departure = _ready_to_sign(make_case, people)
+def test_signing_needs_the_password_and_happens_once(ready_to_sign, people):
+    departure = ready_to_sign()
     with pytest.raises(HandoverError, match="password was not correct"):
         services.departure_sign(actor=people.leaver, departure=departure, password="wrong")
     signature = services.departure_sign(
@@ -170,10 +157,10 @@ def test_signing_waits_until_everything_is_accepted_and_verified(make_case, peop
 
 
 def test_manager_signature_signs_off_and_queues_the_document(
-    make_case, people, django_capture_on_commit_callbacks, settings, tmp_path
+    ready_to_sign, people, django_capture_on_commit_callbacks, settings, tmp_path
 ):
     settings.HANDOVER_DOCUMENT_DIR = tmp_path
-    departure = _ready_to_sign(make_case, people)
+    departure = ready_to_sign()
     for signer in (people.leaver, people.successor_a, people.successor_b):
         services.departure_sign(actor=signer, departure=departure, password=PASSWORD)
     with django_capture_on_commit_callbacks() as callbacks:

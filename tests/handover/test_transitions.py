@@ -107,18 +107,8 @@ def test_executing_needs_a_successor_and_an_item_in_every_module(make_case, peop
     assert "The handover meeting has not taken place yet." in message
 
 
-def test_manager_cannot_sign_before_leaver_and_successors(make_case, people):
-    departure = make_case(State.TRIAL_RUN)
-    for module in departure.modules.select_related("successor"):
-        for item in module.items.all():
-            services.item_accept(actor=module.successor, departure=departure, item_id=item.pk)
-        task = services.trial_task_create(
-            actor=people.manager, departure=departure, module=module, title="Run it"
-        )
-        services.trial_task_complete(
-            actor=module.successor, departure=departure, task_id=task.pk, note="Ran it"
-        )
-        services.trial_task_verify(actor=people.leaver, departure=departure, task_id=task.pk)
+def test_manager_cannot_sign_before_leaver_and_successors(ready_to_sign, people):
+    departure = ready_to_sign()
     with pytest.raises(HandoverError, match="must sign before the manager"):
         _sign_off(people, departure)
     services.departure_sign(actor=people.leaver, departure=departure, password=PASSWORD)
