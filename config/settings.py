@@ -150,6 +150,17 @@ HANDOVER_COMPANY_NAME = env.str("HANDOVER_COMPANY_NAME", default="Handover Demo 
 HANDOVER_BASE_URL = env.str("HANDOVER_BASE_URL", default="http://127.0.0.1:8000")
 HANDOVER_DOCUMENT_DIR = Path(env.str("HANDOVER_DOCUMENT_DIR", default=str(VAR_DIR / "documents")))
 HANDOVER_SHORT_NOTICE_DAYS = 14
+# Keys that encrypt stored account secrets (Fernet, newest first); never derived from SECRET_KEY.
+# Embedded mode keeps a generated key in var/vault.key; production must set them.
+HANDOVER_VAULT_KEYS = env.list("HANDOVER_VAULT_KEYS", default=[])
+if not DEBUG and not HANDOVER_VAULT_KEYS:
+    raise ImproperlyConfigured(
+        "Set HANDOVER_VAULT_KEYS when DEBUG is off (make one with: python manage.py vault_key generate)."
+    )
+HANDOVER_VAULT_KEY_FILE = VAR_DIR / "vault.key"
+HANDOVER_UPLOAD_DIR = Path(env.str("HANDOVER_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
+HANDOVER_UPLOAD_MAX_BYTES = env.int("HANDOVER_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+HANDOVER_IMPORT_MAX_ROWS = 1000
 
 _broker_dir = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
@@ -175,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
     # One digest per person per day, in working hours; the hourly retries catch a worker that
     # was down at 08:00, and the task itself refuses a second send on the same day.
     "daily-digest": {"task": "handover.tasks.send_daily_digests", "schedule": crontab(minute=0, hour="8-18")},
+    # Accesses still open after the last working day: HR owner and manager, once a day each.
+    "access-overdue": {
+        "task": "handover.tasks.send_overdue_access_notices",
+        "schedule": crontab(minute=30, hour="8-18"),
+    },
 }
 
 CONTENT_SECURITY_POLICY = {

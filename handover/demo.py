@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from handover import services
-from handover.models import Departure, ItemState, State
+from handover.models import AccessState, Departure, Importance, ItemState, State, TransferMethod
 from handover.models.departure import STATE_ORDER
 
 
@@ -44,6 +44,7 @@ def _step(departure: Departure, cast: Cast) -> None:
         for module in departure.modules.all():
             for item in module.items.filter(state=ItemState.PENDING):
                 services.item_hand_over(actor=cast.leaver, departure=departure, item_id=item.pk)
+        _take_over_inventory(departure)
         services.departure_start_trial_run(actor=cast.manager, departure=departure)
     elif state == State.TRIAL_RUN:
         modules = list(departure.modules.select_related("successor"))
@@ -66,7 +67,29 @@ def _step(departure: Departure, cast: Cast) -> None:
     elif state == State.SIGNED_OFF:
         services.departure_begin_aftercare(actor=cast.hr, departure=departure)
     elif state == State.AFTERCARE:
+        for access in departure.accesses.filter(state=AccessState.TRANSFERRED):
+            services.access_revoke(
+                actor=cast.hr,
+                departure=departure,
+                access_id=access.pk,
+                note="Disabled by IT on the last day.",
+            )
         services.departure_close(actor=cast.hr, departure=departure)
+
+
+def _take_over_inventory(departure: Departure) -> None:
+    """Each successor confirms working access to every listed account and finds what matters most."""
+    for access in departure.accesses.filter(state=AccessState.LISTED).select_related("module__successor"):
+        services.access_transfer(
+            actor=access.module.successor,
+            departure=departure,
+            access_id=access.pk,
+            method=TransferMethod.ROTATED if access.has_secret else TransferMethod.OWN_IDENTITY,
+        )
+    for material in departure.materials.filter(
+        importance=Importance.HIGH, found_at__isnull=True
+    ).select_related("module__successor"):
+        services.material_found(actor=material.module.successor, departure=departure, material_id=material.pk)
 
 
 def drive_to(departure: Departure, target: str, cast: Cast) -> Departure:

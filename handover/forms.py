@@ -1,18 +1,25 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from handover.models import (
+    AccessKind,
+    AccessSystem,
     ChecklistItem,
     ChecklistTemplate,
     HandoverModule,
+    Importance,
+    MaterialCategory,
+    MaterialMedium,
     ModuleKind,
     ReasonCategory,
     State,
     TemplateItem,
+    TransferMethod,
 )
 
 User = get_user_model()
@@ -219,3 +226,177 @@ class TemplateItemForm(forms.ModelForm):
             "key_moments": forms.Textarea(attrs={"rows": 2}),
             "cautions": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class ModuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return str(obj.get_kind_display())
+
+
+class AccessForm(forms.Form):
+    module = ModuleChoiceField(label=_("Module"), queryset=HandoverModule.objects.none())
+    system = forms.ModelChoiceField(
+        label=_("System"),
+        queryset=AccessSystem.objects.none(),
+        help_text=_("Missing from the list? HR can add it to the system catalogue."),
+    )
+    account = forms.CharField(
+        label=_("Account"), max_length=200, help_text=_("The login name, shop name or account number.")
+    )
+    access_level = forms.CharField(
+        label=_("Access level"),
+        max_length=120,
+        required=False,
+        help_text=_("For example: administrator, finance role, read-only."),
+    )
+    kind = forms.ChoiceField(label=_("Type"), choices=AccessKind.choices, initial=AccessKind.PERSONAL)
+    credential_location = forms.CharField(
+        label=_("Where the credential is kept"),
+        max_length=300,
+        required=False,
+        help_text=_("For example the company vault entry. Never the password itself."),
+    )
+
+    def __init__(self, *args, departure, with_secret: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = departure.modules.all()
+        self.fields["system"].queryset = AccessSystem.objects.filter(is_active=True)
+        if with_secret:
+            self.fields["secret"] = SecretField(required=False)
+
+
+class SecretField(forms.CharField):
+    """A secret typed once: never echoed back into the page, not remembered by the browser."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Password or recovery code (optional)"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Only for a shared account or sub-account. Stored encrypted; only the successor of "
+                "the module can reveal it, and it is deleted once they change the password."
+            ),
+        )
+        super().__init__(
+            max_length=2000,
+            strip=False,
+            widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+            **kwargs,
+        )
+
+
+class SecretForm(forms.Form):
+    secret = SecretField(required=True, label=_("Password or recovery code"))
+
+
+class RevealForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your own password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Re-enter your password to reveal the secret. Every reveal is recorded."),
+    )
+
+
+class TransferForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How you now get in"), choices=TransferMethod.choices, widget=forms.RadioSelect
+    )
+
+
+class RevokeForm(forms.Form):
+    note = forms.CharField(
+        label=_("How it was revoked"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: sub-account deleted by IT, ticket 4711."),
+    )
+    evidence = forms.URLField(label=_("Evidence link"), required=False, max_length=500, assume_scheme="https")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("note", "").strip() or data.get("evidence")) and not self.errors:
+            raise forms.ValidationError(
+                _("Say how the access was revoked: a note or a link to the evidence.")
+            )
+        return data
+
+
+class NotApplicableForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it needs neither transfer nor revocation"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MaterialForm(forms.Form):
+    module = ModuleChoiceField(label=_("Module"), queryset=HandoverModule.objects.none())
+    title = forms.CharField(label=_("Name"), max_length=200)
+    medium = forms.ChoiceField(
+        label=_("Form"), choices=MaterialMedium.choices, initial=MaterialMedium.ELECTRONIC
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=MaterialCategory.choices)
+    location = forms.CharField(
+        label=_("Location"), max_length=500, help_text=_("A link, a folder path or a physical place.")
+    )
+    created_on = forms.DateField(
+        label=_("Created on"), required=False, widget=DateInput(), validators=[within_years]
+    )
+    purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    importance = forms.ChoiceField(
+        label=_("Importance"), choices=Importance.choices, initial=Importance.MEDIUM
+    )
+    upload = forms.FileField(label=_("File (optional)"), required=False)
+
+    def __init__(self, *args, departure, has_file: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].help_text = _("PDF, Office, image, CSV, text or ZIP, up to %(size)s.") % {
+            "size": filesizeformat(settings.HANDOVER_UPLOAD_MAX_BYTES)
+        }
+        self.fields["module"].queryset = departure.modules.all()
+        if has_file:
+            self.fields["remove_file"] = forms.BooleanField(
+                label=_("Remove the attached file"), required=False
+            )
+
+    def clean_upload(self):
+        from handover.errors import HandoverError
+        from handover.services.inventory import check_upload
+
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            try:
+                check_upload(upload)
+            except HandoverError as error:
+                raise forms.ValidationError(str(error.message)) from error
+        return upload
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file lists"),
+        choices=[("accounts", _("Accounts and access")), ("materials", _("Materials"))],
+        widget=forms.RadioSelect,
+        initial="accounts",
+    )
+    upload = forms.FileField(
+        label=_("Spreadsheet"), help_text=_("A .csv or .xlsx file whose first row names the columns.")
+    )
+
+
+class SystemForm(forms.ModelForm):
+    class Meta:
+        model = AccessSystem
+        fields = ["name", "category", "is_active"]
+
+
+class OpenAccessSortForm(forms.Form):
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("-overdue", _("Most days overdue first")),
+            ("overdue", _("Fewest days overdue first")),
+            ("case", _("Case number")),
+            ("system", _("System")),
+        ],
+    )

@@ -86,6 +86,24 @@ def _leaver_and_successors_signed(departure) -> bool:
     return needed <= signed
 
 
+def _accesses_transferred(departure) -> bool:
+    from handover.models import AccessState
+
+    return not departure.accesses.filter(state=AccessState.LISTED).exists()
+
+
+def _important_materials_found(departure) -> bool:
+    from handover.models import Importance
+
+    return not departure.materials.filter(importance=Importance.HIGH, found_at__isnull=True).exists()
+
+
+def _accesses_revoked(departure) -> bool:
+    from handover.models.inventory import OPEN_ACCESS_STATES
+
+    return not departure.accesses.filter(state__in=OPEN_ACCESS_STATES).exists()
+
+
 def _support_period_over(departure) -> bool:
     return timezone.localdate() > departure.support_until
 
@@ -115,6 +133,24 @@ LEAVER_AND_SUCCESSORS_SIGNED = Guard(
     _("The departing employee and every successor must sign before the manager."),
     _leaver_and_successors_signed,
 )
+ACCESSES_TRANSFERRED = Guard(
+    "accesses_transferred",
+    _(
+        "Some accounts are not transferred yet: their successor must confirm working access, "
+        "or HR or the manager mark them not applicable."
+    ),
+    _accesses_transferred,
+)
+IMPORTANT_MATERIALS_FOUND = Guard(
+    "important_materials_found",
+    _("Some high-importance materials are not confirmed as found by their successor yet."),
+    _important_materials_found,
+)
+ACCESSES_REVOKED = Guard(
+    "accesses_revoked",
+    _("Some of the departing employee's accesses are not confirmed as revoked yet."),
+    _accesses_revoked,
+)
 SUPPORT_PERIOD_OVER = Guard(
     "support_period_over", _("The aftercare period has not ended yet."), _support_period_over
 )
@@ -127,9 +163,11 @@ TRANSITION_GUARDS: dict[str, list[Guard]] = {
         ITEMS_ACCEPTED,
         TRIAL_TASKS_EXIST,
         TRIAL_TASKS_VERIFIED,
+        ACCESSES_TRANSFERRED,
+        IMPORTANT_MATERIALS_FOUND,
         LEAVER_AND_SUCCESSORS_SIGNED,
     ],
-    "close": [SUPPORT_PERIOD_OVER],
+    "close": [SUPPORT_PERIOD_OVER, ACCESSES_REVOKED],
 }
 
 

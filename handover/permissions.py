@@ -80,6 +80,12 @@ class CaseAccess:
         """The signed confirmation is for HR and the people on the case, not for onlookers."""
         return self.is_hr or self.is_manager or self.is_leaver or self.is_successor or self.is_owner
 
+    @property
+    def can_see_inventory(self) -> bool:
+        """Accounts and materials are for HR and the people on the case; a department head only
+        follows progress."""
+        return self.can_download_confirmation
+
     def receives(self, module) -> bool:
         return self.is_successor and module.successor_id == self.user_id
 

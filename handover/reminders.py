@@ -26,6 +26,9 @@ class ModuleFacts:
     trial_open: int = 0
     trial_done: int = 0
     trial_verified: int = 0
+    accesses_listed: int = 0
+    accesses_transferred: int = 0
+    materials_to_find: int = 0
 
     @property
     def label(self) -> str:
@@ -93,7 +96,13 @@ class CaseFacts:
             and all(m.accepted == m.total for m in self.modules)
             and any(m.trial_total for m in self.modules)
             and all(m.trial_verified == m.trial_total for m in self.modules)
+            and not any(m.accesses_listed or m.materials_to_find for m in self.modules)
         )
+
+    @property
+    def accesses_open(self) -> int:
+        """Accesses the leaver may still be able to use."""
+        return sum(m.accesses_listed + m.accesses_transferred for m in self.modules)
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,21 @@ TODO_TEXT = {
         "Accept or question %(n)d item in %(module)s", "Accept or question %(n)d items in %(module)s", "n"
     ),
     "start_trial_run": gettext_lazy("Start the trial run: everything is handed over"),
+    "transfer_access": ngettext_lazy(
+        "Confirm working access to %(n)d account in %(module)s",
+        "Confirm working access to %(n)d accounts in %(module)s",
+        "n",
+    ),
+    "find_material": ngettext_lazy(
+        "Confirm you found %(n)d important material in %(module)s",
+        "Confirm you found %(n)d important materials in %(module)s",
+        "n",
+    ),
+    "revoke_access": ngettext_lazy(
+        "Confirm %(n)d access of the departing employee is revoked (overdue)",
+        "Confirm %(n)d accesses of the departing employee are revoked (overdue)",
+        "n",
+    ),
     "add_trial_task": gettext_lazy("Set trial tasks for %(module)s"),
     "do_trial": ngettext_lazy("Do %(n)d trial task in %(module)s", "Do %(n)d trial tasks in %(module)s", "n"),
     "verify_trial": ngettext_lazy(
@@ -182,6 +206,8 @@ def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
             add(facts.employee_id, "hand_over", module.pending, module.kind, anchor)
             add(facts.employee_id, "answer", module.returned, module.kind, anchor)
             add(module.successor_id, "accept", module.handed_over, module.kind, anchor)
+            add(module.successor_id, "transfer_access", module.accesses_listed, module.kind, "accesses")
+            add(module.successor_id, "find_material", module.materials_to_find, module.kind, "materials")
     if state == State.EXECUTING and all(m.pending == 0 and m.returned == 0 for m in facts.modules):
         for user_id in supervisors:
             add(user_id, "start_trial_run", anchor="actions")
@@ -199,6 +225,9 @@ def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
                 add(user_id, "sign", anchor="sign")
             if first_signers <= facts.signed:
                 add(facts.manager_id, "sign_off", anchor="sign")
+    if state != State.WITHDRAWN and today > facts.last_working_day and facts.accesses_open:
+        for user_id in supervisors:
+            add(user_id, "revoke_access", facts.accesses_open, anchor="accesses")
     if state == State.AFTERCARE and today > facts.support_until:
         add(facts.hr_owner_id, "close", anchor="actions")
     return todos

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from accounts.models import User
 from handover import selectors, services
 from handover.errors import HandoverError
 from handover.models import Departure, State
@@ -45,5 +46,17 @@ def send_daily_digests() -> int:
     sent = 0
     for user, todos in selectors.open_work_by_user():
         if services.digest_send(user=user, day=day, todos=todos):
+            sent += 1
+    return sent
+
+
+@shared_task
+def send_overdue_access_notices() -> int:
+    """HR owners and managers hear of accesses open after the last day, once per person per day."""
+    day = timezone.localdate()
+    people = selectors.overdue_accesses_by_person(day)
+    sent = 0
+    for user in User.objects.filter(pk__in=list(people), is_active=True):
+        if services.overdue_notice_send(user=user, day=day, accesses=people[user.pk]):
             sent += 1
     return sent

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from handover.views import cases, items, templates, trial, work
+from handover.views import cases, catalogue, inventory, items, templates, trial, work
 
 app_name = "handover"
 
@@ -28,6 +28,46 @@ urlpatterns = [
     path("cases/<int:pk>/trial/<int:task_id>/rework/", trial.trial_rework, name="trial_rework"),
     path("cases/<int:pk>/sign/", cases.case_sign, name="case_sign"),
     path("cases/<int:pk>/confirmation.pdf", cases.confirmation_pdf, name="confirmation_pdf"),
+    path("cases/<int:pk>/accounts/new/", inventory.access_add, name="access_add"),
+    path("cases/<int:pk>/accounts/<int:access_id>/edit/", inventory.access_edit, name="access_edit"),
+    path("cases/<int:pk>/accounts/<int:access_id>/delete/", inventory.access_delete, name="access_delete"),
+    path("cases/<int:pk>/accounts/<int:access_id>/secret/", inventory.access_secret, name="access_secret"),
+    path("cases/<int:pk>/accounts/<int:access_id>/reveal/", inventory.access_reveal, name="access_reveal"),
+    path(
+        "cases/<int:pk>/accounts/<int:access_id>/transfer/", inventory.access_transfer, name="access_transfer"
+    ),
+    path("cases/<int:pk>/accounts/<int:access_id>/rotated/", inventory.access_rotated, name="access_rotated"),
+    path("cases/<int:pk>/accounts/<int:access_id>/revoke/", inventory.access_revoke, name="access_revoke"),
+    path(
+        "cases/<int:pk>/accounts/<int:access_id>/not-applicable/",
+        inventory.access_not_applicable,
+        name="access_not_applicable",
+    ),
+    path("cases/<int:pk>/materials/new/", inventory.material_add, name="material_add"),
+    path("cases/<int:pk>/materials/<int:material_id>/edit/", inventory.material_edit, name="material_edit"),
+    path(
+        "cases/<int:pk>/materials/<int:material_id>/delete/",
+        inventory.material_delete,
+        name="material_delete",
+    ),
+    path(
+        "cases/<int:pk>/materials/<int:material_id>/found/", inventory.material_found, name="material_found"
+    ),
+    path("cases/<int:pk>/materials/<int:material_id>/file/", inventory.material_file, name="material_file"),
+    path("cases/<int:pk>/import/", inventory.inventory_import, name="inventory_import"),
+    path(
+        "cases/<int:pk>/import/<slug:kind>-template.<slug:file_format>",
+        inventory.import_template,
+        name="import_template",
+    ),
+    path(
+        "cases/<int:pk>/inventory.<slug:file_format>",
+        inventory.inventory_export,
+        name="inventory_export",
+    ),
+    path("access/open/", catalogue.open_accesses, name="open_accesses"),
+    path("systems/", catalogue.system_list, name="system_list"),
+    path("systems/<int:pk>/", catalogue.system_edit, name="system_edit"),
     path("templates/", templates.template_list, name="template_list"),
     path("templates/<int:pk>/", templates.template_detail, name="template_detail"),
     path("templates/<int:pk>/items/<int:item_id>/", templates.template_item_edit, name="template_item_edit"),

@@ -7,11 +7,28 @@ from .departure import (
     State,
 )
 from .events import DigestLog, Event, EventKind
+from .inventory import (
+    Access,
+    AccessKind,
+    AccessState,
+    AccessSystem,
+    Importance,
+    Material,
+    MaterialCategory,
+    MaterialMedium,
+    OverdueNotice,
+    SystemCategory,
+    TransferMethod,
+)
 from .meetings import HandoverMeeting
 from .signoff import ConfirmationDocument, Signature, SignerRole
 from .trial import TrialState, TrialTask
 
 __all__ = [
+    "Access",
+    "AccessKind",
+    "AccessState",
+    "AccessSystem",
     "ChecklistItem",
     "ChecklistTemplate",
     "ConfirmationDocument",
@@ -23,13 +40,20 @@ __all__ = [
     "EventKind",
     "HandoverMeeting",
     "HandoverModule",
+    "Importance",
     "ItemState",
+    "Material",
+    "MaterialCategory",
+    "MaterialMedium",
     "ModuleKind",
+    "OverdueNotice",
     "ReasonCategory",
     "Signature",
     "SignerRole",
     "State",
+    "SystemCategory",
     "TemplateItem",
+    "TransferMethod",
     "TrialState",
     "TrialTask",
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class EventKind(models.TextChoices):
@@ -24,6 +25,22 @@ class EventKind(models.TextChoices):
     SIGNED = "signed", _("signed the confirmation")
     DOCUMENT_CREATED = "document_created", _("produced the confirmation PDF")
     DOCUMENT_DOWNLOADED = "document_downloaded", _("downloaded the confirmation PDF")
+    ACCESS_ADDED = "access_added", _("listed an account")
+    ACCESS_EDITED = "access_edited", _("edited an account")
+    ACCESS_REMOVED = "access_removed", _("removed an account")
+    ACCESS_TRANSFERRED = "access_transferred", _("confirmed an account transfer")
+    ACCESS_REVOKED = "access_revoked", _("confirmed an account revoked")
+    ACCESS_NOT_APPLICABLE = "access_not_applicable", _("marked an account not applicable")
+    SECRET_STORED = "secret_stored", _("stored a secret")
+    SECRET_REVEALED = "secret_revealed", _("revealed a secret")
+    SECRET_PURGED = "secret_purged", _("purged a secret")
+    MATERIAL_ADDED = "material_added", _("listed a material")
+    MATERIAL_EDITED = "material_edited", _("edited a material")
+    MATERIAL_REMOVED = "material_removed", _("removed a material")
+    MATERIAL_FOUND = "material_found", _("found a material")
+    MATERIAL_DOWNLOADED = "material_downloaded", _("downloaded a material's file")
+    INVENTORY_IMPORTED = "inventory_imported", _("imported an inventory")
+    INVENTORY_EXPORTED = "inventory_exported", _("exported the inventory")
 
 
 # How the timeline tells each event: whole sentences, so translators can order the words.
@@ -48,7 +65,40 @@ EVENT_SENTENCES = {
     EventKind.SIGNED: _("%(actor)s signed the confirmation as %(subject)s"),
     EventKind.DOCUMENT_CREATED: _("%(actor)s produced the confirmation PDF, SHA-256 %(subject)s"),
     EventKind.DOCUMENT_DOWNLOADED: _("%(actor)s downloaded the confirmation PDF"),
+    EventKind.ACCESS_ADDED: _("%(actor)s listed the account %(subject)s"),
+    EventKind.ACCESS_EDITED: _("%(actor)s edited the account %(subject)s"),
+    EventKind.ACCESS_REMOVED: _("%(actor)s removed the account %(subject)s"),
+    EventKind.ACCESS_TRANSFERRED: _("%(actor)s confirmed working access to %(subject)s"),
+    EventKind.ACCESS_REVOKED: _("%(actor)s confirmed the departing employee's access to %(subject)s is gone"),
+    EventKind.ACCESS_NOT_APPLICABLE: _("%(actor)s marked the account %(subject)s not applicable"),
+    EventKind.SECRET_STORED: _("%(actor)s stored a secret for %(subject)s"),
+    EventKind.SECRET_REVEALED: _("%(actor)s revealed the secret of %(subject)s"),
+    EventKind.SECRET_PURGED: _("%(actor)s purged the secret of %(subject)s"),
+    EventKind.MATERIAL_ADDED: _("%(actor)s listed the material “%(subject)s”"),
+    EventKind.MATERIAL_EDITED: _("%(actor)s edited the material “%(subject)s”"),
+    EventKind.MATERIAL_REMOVED: _("%(actor)s removed the material “%(subject)s”"),
+    EventKind.MATERIAL_FOUND: _("%(actor)s found the material “%(subject)s”"),
+    EventKind.MATERIAL_DOWNLOADED: _("%(actor)s downloaded the file of “%(subject)s”"),
+    EventKind.INVENTORY_IMPORTED: _("%(actor)s imported %(subject)s"),
+    EventKind.INVENTORY_EXPORTED: _("%(actor)s exported the inventory (%(subject)s)"),
 }
+
+
+def import_subject(accounts: int, secrets: int, materials: int) -> str:
+    """What an import created, stored as numbers so each reader sees it in their own language."""
+    return f"{accounts},{secrets},{materials}"
+
+
+def import_summary(subject: str) -> str:
+    try:
+        accounts, secrets, materials = (int(part) for part in subject.split(","))
+    except ValueError:
+        return subject
+    parts = [ngettext("%(n)d account", "%(n)d accounts", accounts) % {"n": accounts}]
+    if secrets:
+        parts.append(ngettext("%(n)d stored secret", "%(n)d stored secrets", secrets) % {"n": secrets})
+    parts.append(ngettext("%(n)d material", "%(n)d materials", materials) % {"n": materials})
+    return ", ".join(parts)
 
 
 class Event(models.Model):

@@ -11,7 +11,25 @@ from .departures import (
     departure_withdraw,
     module_set_successor,
 )
-from .digest import digest_send
+from .digest import digest_send, overdue_notice_send
+from .inventory import (
+    access_confirm_rotated,
+    access_create,
+    access_delete,
+    access_not_applicable,
+    access_reveal_secret,
+    access_revoke,
+    access_store_secret,
+    access_transfer,
+    access_update,
+    inventory_exported,
+    inventory_import,
+    material_create,
+    material_delete,
+    material_found,
+    material_open,
+    material_update,
+)
 from .items import (
     item_accept,
     item_answer,
@@ -26,6 +44,15 @@ from .signing import confirmation_open, confirmation_produce, content_fingerprin
 from .trial import trial_task_complete, trial_task_create, trial_task_rework, trial_task_verify
 
 __all__ = [
+    "access_confirm_rotated",
+    "access_create",
+    "access_delete",
+    "access_not_applicable",
+    "access_reveal_secret",
+    "access_revoke",
+    "access_store_secret",
+    "access_transfer",
+    "access_update",
     "confirmation_open",
     "confirmation_produce",
     "content_fingerprint",
@@ -39,6 +66,8 @@ __all__ = [
     "departure_start_trial_run",
     "departure_withdraw",
     "digest_send",
+    "inventory_exported",
+    "inventory_import",
     "item_accept",
     "item_answer",
     "item_create",
@@ -46,9 +75,15 @@ __all__ = [
     "item_hand_over",
     "item_return",
     "item_update",
+    "material_create",
+    "material_delete",
+    "material_found",
+    "material_open",
+    "material_update",
     "meeting_record",
     "meeting_schedule",
     "module_set_successor",
+    "overdue_notice_send",
     "trial_task_complete",
     "trial_task_create",
     "trial_task_rework",

@@ -178,8 +178,13 @@ def module_set_successor(
         )
 
 
-def _move(*, actor: User | None, departure: Departure, name: str, allowed, after=None) -> Departure:
-    """Run one case transition: permission, lock, state, guards, audit; ``after`` runs on commit."""
+def _move(
+    *, actor: User | None, departure: Departure, name: str, allowed, after=None, within=None
+) -> Departure:
+    """Run one case transition: permission, lock, state, guards, audit.
+
+    ``within(departure, actor)`` runs in the same transaction after the move; ``after(case_id)``
+    runs once it has committed."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
         if actor is not None:
@@ -197,6 +202,8 @@ def _move(*, actor: User | None, departure: Departure, name: str, allowed, after
         method()
         departure.save()
         record(departure, actor, EventKind.TRANSITION, from_state=before, to_state=departure.state)
+        if within is not None:
+            within(departure, actor)
         if after is not None:
             case_id = departure.pk
             transaction.on_commit(lambda: after(case_id))
@@ -264,9 +271,26 @@ def departure_begin_aftercare(*, actor: User | None, departure: Departure) -> De
 
 
 def departure_close(*, actor: User, departure: Departure) -> Departure:
-    return _move(actor=actor, departure=departure, name="close", allowed=lambda a: a.is_owner)
+    """HR closes the case once aftercare is over and every access is revoked; stored secrets go."""
+    from .inventory import purge_case_secrets
+
+    return _move(
+        actor=actor,
+        departure=departure,
+        name="close",
+        allowed=lambda a: a.is_owner,
+        within=purge_case_secrets,
+    )
 
 
 def departure_withdraw(*, actor: User, departure: Departure) -> Departure:
-    """The employee stays; only possible before sign-off."""
-    return _move(actor=actor, departure=departure, name="withdraw", allowed=lambda a: a.is_owner)
+    """The employee stays; only possible before sign-off. Stored secrets are purged all the same."""
+    from .inventory import purge_case_secrets
+
+    return _move(
+        actor=actor,
+        departure=departure,
+        name="withdraw",
+        allowed=lambda a: a.is_owner,
+        within=purge_case_secrets,
+    )

@@ -11,12 +11,26 @@ from accounts.models import User
 from handover import guards
 from handover.documents.storage import document_storage
 from handover.errors import HandoverError
-from handover.models import ConfirmationDocument, Departure, EventKind, Signature, SignerRole, State
+from handover.models import (
+    AccessState,
+    ConfirmationDocument,
+    Departure,
+    EventKind,
+    Signature,
+    SignerRole,
+    State,
+)
 from handover.permissions import CaseAccess
 
 from ._base import access_for, lock_case, record, require, require_state
 
-READY_TO_SIGN = [guards.ITEMS_ACCEPTED, guards.TRIAL_TASKS_EXIST, guards.TRIAL_TASKS_VERIFIED]
+READY_TO_SIGN = [
+    guards.ITEMS_ACCEPTED,
+    guards.TRIAL_TASKS_EXIST,
+    guards.TRIAL_TASKS_VERIFIED,
+    guards.ACCESSES_TRANSFERRED,
+    guards.IMPORTANT_MATERIALS_FOUND,
+]
 
 
 def content_fingerprint(departure: Departure) -> str:
@@ -37,6 +51,12 @@ def content_fingerprint(departure: Departure) -> str:
             for module in departure.modules.order_by("position")
         ],
         "trial_tasks": [[t.pk, t.title, t.state] for t in departure.trial_tasks.order_by("pk")],
+        # Whether each account reached the successor; its later revocation is not what signers affirm.
+        "accesses": [
+            [a.pk, a.system.name, a.account, a.state != AccessState.LISTED]
+            for a in departure.accesses.select_related("system").order_by("pk")
+        ],
+        "materials": [[m.pk, m.title, m.found_at is not None] for m in departure.materials.order_by("pk")],
     }
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -36,11 +36,13 @@ def progress(accepted: int, handed: int) -> str:
 def event_sentence(event) -> str:
     """One timeline entry as a translated sentence, the actor in bold, everything else escaped."""
     from handover.models import SignerRole
-    from handover.models.events import EVENT_SENTENCES
+    from handover.models.events import EVENT_SENTENCES, EventKind, import_summary
 
     subject = event.subject
-    if event.kind == "signed" and subject in SignerRole.values:
+    if event.kind == EventKind.SIGNED and subject in SignerRole.values:
         subject = SignerRole(subject).label
+    elif event.kind == EventKind.INVENTORY_IMPORTED:
+        subject = import_summary(subject)
     values = {
         "actor": format_html("<strong>{}</strong>", event.actor_name),
         "subject": conditional_escape(subject),

@@ -1,8 +1,11 @@
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from handover import guards, selectors, services
@@ -18,13 +21,16 @@ from handover.forms import (
     QuestionForm,
     SignForm,
     SuccessorForm,
+    TransferForm,
     TrialDoneForm,
     TrialTaskForm,
 )
-from handover.models import State
+from handover.models import AccessState, Importance, State
 from handover.models.departure import STATE_ORDER
+from handover.models.inventory import OPEN_ACCESS_STATES
 from handover.permissions import CaseAccess
-from handover.services.items import EDITABLE_STATES
+from handover.services.inventory import AFTER_PREPARATION, RECEIVING_STATES, SUPERVISED_STATES
+from handover.services.items import EDITABLE_STATES, REMOVABLE_STATES
 from handover.services.signing import may_sign_now
 
 from .common import case_action, case_url, client_ip, load_case
@@ -120,6 +126,7 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
     timeline, timeline_cut = selectors.case_timeline(
         departure, everything=request.GET.get("timeline") == "all"
     )
+    inventory = inventory_context(departure, access) if access.can_see_inventory else {}
     signatures = list(departure.signatures.all())
     signed = {(s.signer_id, s.role) for s in signatures}
     can_sign = may_sign_now(departure, access, signed)
@@ -147,6 +154,56 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
         "timeline": timeline,
         "timeline_cut": timeline_cut,
         "terminal": departure.state in (State.CLOSED, State.WITHDRAWN),
+        **inventory,
+    }
+
+
+def inventory_context(departure, access: CaseAccess) -> dict:
+    """The accounts and materials sections: each row with what this person may do on it now."""
+    state = departure.state
+    today = timezone.localdate()
+    editable = access.is_leaver and state in EDITABLE_STATES
+    removable = access.is_leaver and state in REMOVABLE_STATES
+    modules = {module.pk: module for module in departure.modules.all()}
+    accesses = list(departure.accesses.all())
+    for row in accesses:
+        module = modules[row.module_id]
+        row.module_label = module.get_kind_display()
+        receives = access.receives(module)
+        listed = row.state == AccessState.LISTED
+        row.can_edit = editable and listed
+        row.can_delete = removable and listed
+        row.can_store_secret = editable and listed and row.may_hold_secret
+        row.can_transfer = receives and listed and state in RECEIVING_STATES
+        row.can_reveal = receives and row.has_secret and state in AFTER_PREPARATION
+        row.can_rotate = row.can_reveal
+        row.can_revoke = (
+            access.can_supervise and row.state == AccessState.TRANSFERRED and state in AFTER_PREPARATION
+        )
+        row.can_set_not_applicable = access.can_supervise and listed and state in SUPERVISED_STATES
+        row.overdue = (
+            row.state in OPEN_ACCESS_STATES
+            and today > departure.last_working_day
+            and state != State.WITHDRAWN
+        )
+    materials = list(departure.materials.all())
+    for material in materials:
+        module = modules[material.module_id]
+        material.module_label = module.get_kind_display()
+        unfound = material.found_at is None
+        material.can_edit = editable and unfound
+        material.can_delete = removable and unfound
+        material.can_find = access.receives(module) and unfound and state in RECEIVING_STATES
+    counts = Counter(row.state for row in accesses)
+    return {
+        "accesses": accesses,
+        "access_counts": [(value, label, counts.get(value, 0)) for value, label in AccessState.choices],
+        "materials": materials,
+        "materials_to_find": sum(
+            1 for m in materials if m.importance == Importance.HIGH and m.found_at is None
+        ),
+        "inventory_editable": editable,
+        "transfer_form": TransferForm(),
     }
 
 

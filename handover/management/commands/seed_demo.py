@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import Department, Role, User
 from handover import services
 from handover.demo import Cast, drive_to
-from handover.models import Departure, ItemState, State
+from handover.models import AccessSystem, Departure, ItemState, State
 
 DEMO_PASSWORD = "handover-demo"
 
@@ -27,6 +27,81 @@ PEOPLE = [
     ("fang", "Fang Xu 许芳", "Product lister", Role.STAFF, "en"),
     ("tao", "Tao He 何涛", "Promotion planner", Role.STAFF, "en"),
 ]
+
+# module: system, account, type, access level, demo secret (shared accounts only)
+DEMO_ACCOUNTS = {
+    "product": [
+        (
+            "Tmall / Taobao seller centre (千牛 · 天猫/淘宝卖家中心)",
+            "demo旗舰店:运营1",
+            "sub_account",
+            "Product, promotions",
+            "",
+        ),
+        (
+            "Shopify admin",
+            "ops@demo-shop.example",
+            "shared",
+            "Staff: products, discounts",
+            "demo-Shopify-2026!",
+        ),
+    ],
+    "orders": [
+        ("ERP (e.g. Jushuitan 聚水潭, Wangdiantong 旺店通)", "zhanglei", "personal", "Order admin", "")
+    ],
+    "customer_service": [("WeCom (企业微信)", "zhanglei", "personal", "Customer groups owner", "")],
+    "data": [
+        (
+            "Business intelligence dashboards (生意参谋 / BI)",
+            "demo旗舰店:数据",
+            "sub_account",
+            "Read-only",
+            "",
+        )
+    ],
+    "logistics": [
+        ("Cainiao logistics portal (菜鸟)", "demo-wh-01", "shared", "Shipping labels", "demo-cainiao-88")
+    ],
+    "finance": [
+        ("Alipay merchant (支付宝商家)", "finance@demo-shop.example", "shared", "Reconciliation", "")
+    ],
+}
+# module: title, category, form, location, importance
+DEMO_MATERIALS = {
+    "product": [
+        (
+            "Price floor list 2026",
+            "report",
+            "electronic",
+            "https://drive.example/ops/price-floor-2026.xlsx",
+            "high",
+        )
+    ],
+    "orders": [
+        ("After-sales SOP", "manual", "electronic", "\\\\fileserver\\ops\\SOP\\after-sales.docx", "medium")
+    ],
+    "finance": [
+        (
+            "Supplier contracts 2026 (originals)",
+            "contract",
+            "paper",
+            "Office cabinet B, second drawer",
+            "high",
+        )
+    ],
+    "logistics": [
+        ("Courier rate cards", "contract", "electronic", "https://drive.example/logistics/rates/", "medium")
+    ],
+    "data": [
+        (
+            "Monthly dashboard exports",
+            "data_export",
+            "electronic",
+            "https://drive.example/data/monthly/",
+            "low",
+        )
+    ],
+}
 
 # leaver, target state, case language, notice days ago, days from notice to last day, modules
 CASES = [
@@ -102,9 +177,42 @@ class Command(BaseCommand):
             support_until=max(last_day, today - timedelta(days=1)) if target == State.CLOSED else None,
         )
         cast = Cast(hr=people["hr"], manager=people["manager"], leaver=people[leaver], password=DEMO_PASSWORD)
+        if target != State.INTENT_CONFIRMED:
+            departure = drive_to(departure, State.PREPARING, cast)
+            self._inventory(departure, people[leaver])
         departure = drive_to(departure, target, cast)
         if target == State.EXECUTING:
             self._halfway(departure, people[leaver])
+
+    def _inventory(self, departure: Departure, leaver: User) -> None:
+        """The accounts and materials an operator in these modules typically holds."""
+        systems = {system.name: system for system in AccessSystem.objects.all()}
+        for module in departure.modules.all():
+            for system_name, account, kind, level, secret in DEMO_ACCOUNTS.get(module.kind, []):
+                if system_name in systems:
+                    services.access_create(
+                        actor=leaver,
+                        departure=departure,
+                        module=module,
+                        system=systems[system_name],
+                        account=account,
+                        kind=kind,
+                        access_level=level,
+                        credential_location="1Password: E-commerce / " + system_name.split(" (")[0],
+                        secret=secret,
+                    )
+            for title, category, medium, location, importance in DEMO_MATERIALS.get(module.kind, []):
+                services.material_create(
+                    actor=leaver,
+                    departure=departure,
+                    module=module,
+                    title=title,
+                    category=category,
+                    medium=medium,
+                    location=location,
+                    importance=importance,
+                    purpose="Needed for the day-to-day work of this module.",
+                )
 
     def _halfway(self, departure: Departure, leaver: User) -> None:
         """Leave the main demo case mid-way: some items handed over, some accepted, one question."""

@@ -1,0 +1,433 @@
+"""Accounts and materials in and out of spreadsheets (CSV and XLSX).
+
+Reading checks every row and says what is wrong with it, so a preview can show
+the whole file before anything is saved. Writing never lets a cell start a
+formula: a spreadsheet opening the export must not run what someone typed.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from handover.models import (
+    Access,
+    AccessKind,
+    AccessSystem,
+    Departure,
+    Importance,
+    Material,
+    MaterialCategory,
+    MaterialMedium,
+    ModuleKind,
+)
+from handover.models.inventory import SECRET_KINDS
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; the message says why."""
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: object
+    required: bool = False
+    max_length: int = 0
+    choices: type | None = None
+
+
+ACCOUNT_COLUMNS = [
+    Column("module", _("Module"), required=True, choices=ModuleKind),
+    Column("system", _("System"), required=True),
+    Column("account", _("Account"), required=True, max_length=200),
+    Column("access_level", _("Access level"), max_length=120),
+    Column("kind", _("Type"), required=True, choices=AccessKind),
+    Column("credential_location", _("Where the credential is kept"), max_length=300),
+    Column("secret", _("Secret"), max_length=2000),
+]
+MATERIAL_COLUMNS = [
+    Column("module", _("Module"), required=True, choices=ModuleKind),
+    Column("title", _("Name"), required=True, max_length=200),
+    Column("medium", _("Form"), required=True, choices=MaterialMedium),
+    Column("category", _("Category"), required=True, choices=MaterialCategory),
+    Column("location", _("Location"), required=True, max_length=500),
+    Column("created_on", _("Created on")),
+    Column("purpose", _("Purpose"), max_length=2000),
+    Column("importance", _("Importance"), required=True, choices=Importance),
+]
+COLUMNS = {"accounts": ACCOUNT_COLUMNS, "materials": MATERIAL_COLUMNS}
+# The export adds what happened to each row; these are never imported.
+ACCOUNT_STATUS_COLUMNS = [
+    _("State"),
+    _("Transferred at"),
+    _("Transferred to"),
+    _("Revoked at"),
+    _("Revoked by"),
+    _("Stored secret"),
+]
+MATERIAL_STATUS_COLUMNS = [_("File"), _("Found at"), _("Found by")]
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _names(text) -> set[str]:
+    """A label as written in every language the app speaks, folded for comparison."""
+    names = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            names.add(_fold(str(text)))
+    return names
+
+
+def _fold(value: str) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+def _header_index(header: list[str], columns: list[Column]) -> dict[str, int]:
+    aliases = {}
+    for column in columns:
+        for name in {_fold(column.key)} | _names(column.label):
+            aliases[name] = column.key
+    index: dict[str, int] = {}
+    for position, cell in enumerate(header):
+        key = aliases.get(_fold(cell))
+        if key is not None and key not in index:
+            index[key] = position
+    missing = [str(c.label) for c in columns if c.required and c.key not in index]
+    if missing:
+        raise ImportFileError(
+            _("The first row must name the columns; missing: %(columns)s.") % {"columns": ", ".join(missing)}
+        )
+    return index
+
+
+def _choice_aliases(choices) -> dict[str, str]:
+    aliases = {}
+    for value, label in choices.choices:
+        for name in {_fold(value)} | _names(label):
+            aliases[name] = value
+    return aliases
+
+
+def read_table(upload) -> list[list[str]]:
+    """Every row of the first sheet of a CSV or XLSX file, as text."""
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension == ".csv":
+        return _read_csv(upload.read())
+    if extension == ".xlsx":
+        return _read_xlsx(upload)
+    raise ImportFileError(_("Upload a .csv or .xlsx file."))
+
+
+def _read_csv(raw: bytes) -> list[list[str]]:
+    # Excel in a Chinese locale saves CSV as GB18030 (GBK); everything else uses UTF-8.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("The file is not text in UTF-8 or GBK."))
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_xlsx(upload) -> list[list[str]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(upload, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, str]
+    data: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Preview:
+    kind: str
+    columns: list[Column]
+    rows: list[Row]
+
+    @property
+    def bad_rows(self) -> list[Row]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.bad_rows
+
+
+def _parse_date(text: str) -> date:
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%Y/%m/%d").date()):
+        try:
+            value = parse(text)
+        except ValueError:
+            continue
+        if 1900 <= value.year <= 2100:
+            return value
+    raise ValueError(text)
+
+
+def check_rows(kind: str, departure: Departure, table: list[list[str]]) -> Preview:
+    """Check every row of a table against this case; the preview says what is wrong where."""
+    columns = COLUMNS[kind]
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if not table:
+        raise ImportFileError(_("The file is empty."))
+    index = _header_index(table[0], columns)
+    body = table[1:]
+    if not body:
+        raise ImportFileError(_("The file has column names but no rows."))
+    if len(body) > settings.HANDOVER_IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("A file can hold at most %(n)d rows; split it.") % {"n": settings.HANDOVER_IMPORT_MAX_ROWS}
+        )
+    modules = {m.kind: m.pk for m in departure.modules.all()}
+    systems = {_fold(s.name): s.pk for s in AccessSystem.objects.filter(is_active=True)}
+    aliases = {c.key: _choice_aliases(c.choices) for c in columns if c.choices}
+    url = URLValidator()
+    rows = []
+    for offset, cells in enumerate(body, start=2):
+        values = {
+            c.key: (cells[index[c.key]] if c.key in index and index[c.key] < len(cells) else "")
+            for c in columns
+        }
+        row = Row(number=offset, values=values)
+        for column in columns:
+            value = values[column.key].strip()
+            label = str(column.label)
+            if column.required and not value:
+                row.errors.append(str(_("%(column)s is empty.") % {"column": label}))
+                continue
+            if column.max_length and len(value) > column.max_length:
+                row.errors.append(
+                    str(
+                        _("%(column)s is longer than %(n)d characters.")
+                        % {"column": label, "n": column.max_length}
+                    )
+                )
+                continue
+            if not value:
+                row.data[column.key] = ""
+                continue
+            if column.choices is not None:
+                choice = aliases[column.key].get(_fold(value))
+                if choice is None:
+                    allowed = ", ".join(str(label) for _value, label in column.choices.choices)
+                    row.errors.append(
+                        str(
+                            _("%(column)s “%(value)s” is not one of: %(allowed)s.")
+                            % {"column": label, "value": value, "allowed": allowed}
+                        )
+                    )
+                    continue
+                value = choice
+            row.data[column.key] = value
+        if "module" in row.data:
+            module_id = modules.get(row.data["module"])
+            if module_id is None:
+                row.errors.append(
+                    str(
+                        _("This case does not hand over the module “%(module)s”.")
+                        % {"module": ModuleKind(row.data["module"]).label}
+                    )
+                )
+            else:
+                row.data["module"] = module_id
+        if kind == "accounts":
+            _check_account(row, systems)
+        else:
+            _check_material(row, url)
+        rows.append(row)
+    return Preview(kind=kind, columns=columns, rows=rows)
+
+
+def _check_account(row: Row, systems: dict[str, int]) -> None:
+    if row.data.get("system"):
+        system_id = systems.get(_fold(row.data["system"]))
+        if system_id is None:
+            row.errors.append(
+                str(
+                    _("“%(system)s” is not in the system catalogue; pick a listed name or ask HR to add it.")
+                    % {"system": row.data["system"]}
+                )
+            )
+        else:
+            row.data["system"] = system_id
+    if row.data.get("secret") and row.data.get("kind") and row.data["kind"] not in SECRET_KINDS:
+        row.errors.append(str(_("Only a shared account or a sub-account may carry a stored secret.")))
+
+
+def _check_material(row: Row, url: URLValidator) -> None:
+    if row.data.get("created_on"):
+        try:
+            row.data["created_on"] = _parse_date(row.data["created_on"]).isoformat()
+        except ValueError:
+            row.errors.append(str(_("Created on is not a date (write it as 2026-03-31).")))
+    location = row.data.get("location", "")
+    if location.lower().startswith(("http://", "https://")):
+        try:
+            url(location)
+        except ValidationError:
+            row.errors.append(str(_("The location looks like a link but is not a valid address.")))
+
+
+def neutralise(value) -> str:
+    """A cell a spreadsheet shows as text: a leading = + - @ (or tab, return) gets a quote first."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _when(value) -> str:
+    return date_format(value, "Y-m-d H:i") if value else ""
+
+
+def account_table(departure: Departure) -> tuple[list[str], list[list[str]]]:
+    header = [str(c.label) for c in ACCOUNT_COLUMNS if c.key != "secret"] + [
+        str(label) for label in ACCOUNT_STATUS_COLUMNS
+    ]
+    rows = []
+    for access in (
+        Access.objects.filter(departure=departure)
+        .select_related("module", "system")
+        .order_by("position", "pk")
+    ):
+        rows.append(
+            [
+                access.module.get_kind_display(),
+                access.system.name,
+                access.account,
+                access.access_level,
+                access.get_kind_display(),
+                access.credential_location,
+                access.get_state_display(),
+                _when(access.transferred_at),
+                access.transferred_by_name,
+                _when(access.revoked_at),
+                access.revoked_by_name,
+                str(_("Yes")) if access.has_secret else str(_("No")),
+            ]
+        )
+    return header, rows
+
+
+def material_table(departure: Departure) -> tuple[list[str], list[list[str]]]:
+    header = [str(c.label) for c in MATERIAL_COLUMNS] + [str(label) for label in MATERIAL_STATUS_COLUMNS]
+    rows = []
+    for material in (
+        Material.objects.filter(departure=departure).select_related("module").order_by("position", "pk")
+    ):
+        rows.append(
+            [
+                material.module.get_kind_display(),
+                material.title,
+                material.get_medium_display(),
+                material.get_category_display(),
+                material.location,
+                material.created_on.isoformat() if material.created_on else "",
+                material.purpose,
+                material.get_importance_display(),
+                material.file_name,
+                _when(material.found_at),
+                material.found_by_name,
+            ]
+        )
+    return header, rows
+
+
+def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens Chinese text correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([neutralise(cell) for cell in header])
+    writer.writerows([neutralise(cell) for cell in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
+    """One worksheet per (title, header, rows); every cell is text, none a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        for row_number, values in enumerate([header, *rows], start=1):
+            for column_number, value in enumerate(values, start=1):
+                cell = sheet.cell(row=row_number, column=column_number)
+                cell.value = neutralise(value)
+                cell.data_type = "s"
+                if row_number == 1:
+                    cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        for column_number, _label in enumerate(header, start=1):
+            sheet.column_dimensions[sheet.cell(row=1, column=column_number).column_letter].width = 22
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_table(kind: str) -> tuple[list[str], list[list[str]]]:
+    """An empty sheet with the column names, and one example row, for people starting from scratch."""
+    header = [str(c.label) for c in COLUMNS[kind]]
+    if kind == "accounts":
+        example = [
+            str(ModuleKind.PRODUCT.label),
+            "Shopify admin",
+            "shop-ops@example.com",
+            "Staff (products, orders)",
+            str(AccessKind.SHARED.label),
+            "Vault: E-commerce / Shopify",
+            "",
+        ]
+    else:
+        example = [
+            str(ModuleKind.FINANCE.label),
+            "2026 supplier contracts",
+            str(MaterialMedium.PAPER.label),
+            str(MaterialCategory.CONTRACT.label),
+            "Office cabinet B, second drawer",
+            "2026-01-15",
+            "Originals for the annual audit",
+            str(Importance.HIGH.label),
+        ]
+    return header, [example]

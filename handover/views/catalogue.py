@@ -1,0 +1,59 @@
+"""HR's pages across cases: the security risk list and the system catalogue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from handover import selectors
+from handover.forms import OpenAccessSortForm, SystemForm
+from handover.models import AccessSystem
+
+
+def _require_hr(request: HttpRequest) -> None:
+    if not request.user.is_hr:
+        raise PermissionDenied
+
+
+@login_required
+def open_accesses(request: HttpRequest) -> HttpResponse:
+    """Accesses still open after the last working day, across all cases: the security risk list."""
+    _require_hr(request)
+    form = OpenAccessSortForm(request.GET or None)
+    sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "-overdue"
+    page = selectors.open_access_page(request.GET.get("page"), sort)
+    largest = max((row.days_overdue for row in page.object_list), default=0) or 1
+    for row in page.object_list:
+        row.bar = round(100 * row.days_overdue / largest)
+    return render(
+        request,
+        "handover/open_accesses.html",
+        {"page": page, "form": form, "sort": sort},
+    )
+
+
+@login_required
+def system_list(request: HttpRequest) -> HttpResponse:
+    _require_hr(request)
+    form = SystemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        system = form.save()
+        messages.success(request, _("“%(name)s” added to the catalogue.") % {"name": system.name})
+        return redirect("handover:system_list")
+    systems = AccessSystem.objects.annotate(accounts=Count("accesses")).order_by("category", "name")
+    return render(request, "handover/system_list.html", {"systems": systems, "form": form})
+
+
+@login_required
+def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_hr(request)
+    system = get_object_or_404(AccessSystem, pk=pk)
+    form = SystemForm(request.POST or None, instance=system)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("“%(name)s” saved.") % {"name": system.name})
+        return redirect("handover:system_list")
+    return render(request, "handover/system_edit.html", {"system": system, "form": form})
