@@ -157,7 +157,7 @@ if not DEBUG and not HANDOVER_VAULT_KEYS:
     raise ImproperlyConfigured(
         "Set HANDOVER_VAULT_KEYS when DEBUG is off (make one with: python manage.py vault_key generate)."
     )
-HANDOVER_VAULT_KEY_FILE = VAR_DIR / "vault.key"
+HANDOVER_VAULT_KEY_FILE = None if HANDOVER_VAULT_KEYS else VAR_DIR / "vault.key"
 HANDOVER_UPLOAD_DIR = Path(env.str("HANDOVER_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 HANDOVER_UPLOAD_MAX_BYTES = env.int("HANDOVER_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 HANDOVER_IMPORT_MAX_ROWS = 1000

@@ -1,15 +1,19 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from handover import services
 from handover.errors import HandoverError
 from handover.models import (
+    Access,
+    AccessSystem,
     ChecklistItem,
     ChecklistTemplate,
     Departure,
     Event,
     HandoverModule,
+    Material,
     TemplateItem,
 )
 
@@ -75,6 +79,8 @@ class DepartureAdmin(admin.ModelAdmin):
 class ReadOnlyAdmin(admin.ModelAdmin):
     """What was handed over and signed changes only through the services, never in the admin."""
 
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
     def has_add_permission(self, request):
         return False
 
@@ -98,3 +104,36 @@ class EventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "departure", "actor_name", "kind", "subject"]
     list_filter = ["kind"]
     list_select_related = ["departure"]
+
+
+@admin.register(AccessSystem)
+class AccessSystemAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "is_active"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["name"]
+
+
+# A stored secret's ciphertext is not shown either: only whether one is stored.
+SECRET_FIELDS = ["secret_token", "secret_key_id"]
+
+
+@admin.register(Access)
+class AccessAdmin(ReadOnlyAdmin):
+    list_display = ["system", "account", "departure", "state", "has_secret"]
+    list_filter = ["state", "kind", "system"]
+    search_fields = ["account", "departure__number"]
+    list_select_related = ["system", "departure"]
+    exclude = SECRET_FIELDS
+
+    @admin.display(boolean=True, description=_("secret stored"))
+    def has_secret(self, obj) -> bool:
+        return obj.has_secret
+
+
+@admin.register(Material)
+class MaterialAdmin(ReadOnlyAdmin):
+    list_display = ["title", "departure", "category", "importance", "found_at"]
+    list_filter = ["category", "importance", "medium"]
+    search_fields = ["title", "departure__number"]
+    list_select_related = ["departure"]
+    exclude = ["file"]

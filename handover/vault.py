@@ -2,7 +2,7 @@
 
 The keys come from HANDOVER_VAULT_KEYS, newest first; older keys still decrypt
 until ``manage.py vault_key rotate`` has re-encrypted everything with the newest.
-Embedded mode (DEBUG on, no keys set) generates one key into ``var/vault.key``.
+Embedded mode (DEBUG on, no keys set) generates one key into ``var/vault.key`` on first use.
 """
 
 import hashlib
@@ -28,7 +28,9 @@ def _embedded_keys() -> list[str]:
 
 
 def keys() -> list[bytes]:
-    configured = list(settings.HANDOVER_VAULT_KEYS) or (_embedded_keys() if settings.DEBUG else [])
+    configured = list(settings.HANDOVER_VAULT_KEYS) or (
+        _embedded_keys() if settings.HANDOVER_VAULT_KEY_FILE else []
+    )
     if not configured:
         raise ImproperlyConfigured("HANDOVER_VAULT_KEYS is not set.")
     result = []

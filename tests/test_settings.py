@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,5 +28,16 @@ def test_production_refuses_to_start_without_a_real_secret_key(key):
 
 
 def test_production_starts_with_a_real_secret_key():
-    result = check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="handover.example.com")
+    result = check(
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="handover.example.com",
+        HANDOVER_VAULT_KEYS=Fernet.generate_key().decode(),
+    )
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_vault_keys():
+    result = check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="handover.example.com")
+    assert result.returncode != 0
+    assert "Set HANDOVER_VAULT_KEYS" in result.stderr

@@ -2,13 +2,17 @@
 labelled controls, landmarks, contrast, headings, ARIA use; at desktop and phone widths."""
 
 import json
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
 
-from handover.models import State
+from handover import services
+from handover.models import AccessSystem, Departure, State
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -17,7 +21,7 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-def violations(browser: Browser, base_url: str, user, path: str, width: int, language: str) -> list[dict]:
+def log_in(browser: Browser, base_url: str, user, width: int) -> Page:
     # bypass_csp lets the test inject axe; the app's own pages never need it.
     context = browser.new_context(
         base_url=base_url, viewport={"width": width, "height": 900}, bypass_csp=True
@@ -28,10 +32,17 @@ def violations(browser: Browser, base_url: str, user, path: str, width: int, lan
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/work/")
+    return page
+
+
+def violations(
+    page: Page, path: str, language: str, prepare: Callable[[Page], None] | None = None
+) -> list[dict]:
     page.goto(path)
+    if prepare is not None:
+        prepare(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("options => axe.run(document, options)", RULES)
-    context.close()
     return [
         {
             "rule": v["id"],
@@ -43,23 +54,117 @@ def violations(browser: Browser, base_url: str, user, path: str, width: int, lan
     ]
 
 
+# One good row and one bad row: the preview shows the table, a row's errors and the alert.
+IMPORT_FILE = (
+    "Module,System,Account,Access level,Type,Where the credential is kept,Secret\n"
+    "product,Shopify admin,orders@example.com,Staff,personal,,\n"
+    "product,Nonexistent Shop,ghost@example.com,Admin,personal,,\n"
+).encode()
+
+
+def import_preview(page: Page) -> None:
+    # By element, not by label: the leaver reads the page in Chinese.
+    page.locator("input[type=file]").set_input_files(
+        {"name": "accounts.csv", "mimeType": "text/csv", "buffer": IMPORT_FILE}
+    )
+    page.locator("form.card button[type=submit]").click()
+    expect(page.locator("table.preview tbody tr.bad")).to_have_count(1)
+
+
+def reveal(page: Page) -> None:
+    page.get_by_label("Your own password").fill(PASSWORD)
+    page.get_by_role("button", name="Reveal", exact=True).click()
+    expect(page.locator("#revealed-secret")).to_have_text("Tr0ub4dor&3")
+
+
+def add_inventory(departure: Departure, people) -> dict[str, int]:
+    """Accounts and materials in several states on the case, and the case past its last day."""
+    shop = AccessSystem.objects.get_or_create(name="Shopify admin", defaults={"category": "marketplace"})[0]
+    ads = AccessSystem.objects.get_or_create(name="Ads manager", defaults={"category": "advertising"})[0]
+    product = departure.modules.get(kind="product")
+    orders = departure.modules.get(kind="orders")
+    shared = services.access_create(
+        actor=people.leaver,
+        departure=departure,
+        module=product,
+        system=shop,
+        account="shop-ops@example.com",
+        kind="shared",
+        access_level="Staff (products, orders)",
+        credential_location="Vault: E-commerce / Shopify",
+        secret="Tr0ub4dor&3",
+    )
+    personal = services.access_create(
+        actor=people.leaver, departure=departure, module=orders, system=ads, account="leo", kind="personal"
+    )
+    services.access_transfer(
+        actor=people.successor_b, departure=departure, access_id=personal.pk, method="own_identity"
+    )
+    services.material_create(
+        actor=people.leaver,
+        departure=departure,
+        module=product,
+        title="Supplier contracts 2026",
+        category="contract",
+        location="https://drive.example.com/contracts",
+        medium="electronic",
+        importance="high",
+        purpose="Originals for the annual audit",
+    )
+    found = services.material_create(
+        actor=people.leaver,
+        departure=departure,
+        module=orders,
+        title="Returns manual",
+        category="manual",
+        location="Office cabinet B, second drawer",
+        medium="paper",
+        importance="low",
+    )
+    services.material_found(actor=people.successor_b, departure=departure, material_id=found.pk)
+    # Past the last working day both accounts are still open: overdue on the case, listed for HR.
+    today = timezone.localdate()
+    Departure.objects.filter(pk=departure.pk).update(
+        notice_date=today - timedelta(days=33), last_working_day=today - timedelta(days=3)
+    )
+    return {"access": shared.pk, "system": shop.pk}
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_main_pages_pass_axe(browser, live_server, people, make_case, default_templates, width):
     people.leaver.language = "zh-hans"
     people.leaver.save()
     departure = make_case(State.EXECUTING)
+    ids = add_inventory(departure, people)
+    reveal_path = reverse("handover:access_reveal", args=[departure.pk, ids["access"]])
+    import_path = reverse("handover:inventory_import", args=[departure.pk])
     pages = [
-        (people.hr, reverse("handover:case_list"), "en"),
-        (people.hr, reverse("handover:case_open"), "en"),
-        (people.hr, reverse("handover:case_detail", args=[departure.pk]), "en"),
-        (people.leaver, reverse("handover:my_work"), "zh-hans"),
-        (people.leaver, reverse("handover:case_detail", args=[departure.pk]), "zh-hans"),
-        (people.successor_a, reverse("handover:case_detail", args=[departure.pk]), "en"),
-        (people.hr, reverse("handover:template_list"), "en"),
+        (people.hr, reverse("handover:case_list"), "en", None),
+        (people.hr, reverse("handover:case_open"), "en", None),
+        (people.hr, reverse("handover:case_detail", args=[departure.pk]), "en", None),
+        (people.leaver, reverse("handover:my_work"), "zh-hans", None),
+        (people.leaver, reverse("handover:case_detail", args=[departure.pk]), "zh-hans", None),
+        (people.successor_a, reverse("handover:case_detail", args=[departure.pk]), "en", None),
+        (people.hr, reverse("handover:template_list"), "en", None),
+        (people.leaver, reverse("handover:access_add", args=[departure.pk]), "zh-hans", None),
+        (people.leaver, import_path, "zh-hans", None),
+        (people.leaver, import_path, "zh-hans", import_preview),
+        (people.hr, reverse("handover:open_accesses"), "en", None),
+        (people.hr, reverse("handover:system_list"), "en", None),
+        (people.hr, reverse("handover:system_edit", args=[ids["system"]]), "en", None),
+        (people.successor_a, reveal_path, "en", None),
+        (people.successor_a, reveal_path, "en", reveal),
     ]
+    # One logged-in browser context per person; each page is loaded fresh in it.
+    sessions: dict[int, Page] = {}
     found = []
-    for user, path, language in pages:
+    for user, path, language, prepare in pages:
+        if user.pk not in sessions:
+            sessions[user.pk] = log_in(browser, live_server.url, user, width)
         found += [
-            dict(v, page=path) for v in violations(browser, live_server.url, user, path, width, language)
+            dict(v, page=path + (f" ({prepare.__name__})" if prepare else ""))
+            for v in violations(sessions[user.pk], path, language, prepare)
         ]
+    for page in sessions.values():
+        page.context.close()
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)

@@ -35,10 +35,10 @@ def test_my_work_queries_are_constant(client, people, make_case):
     client.force_login(people.manager)
     url = reverse("handover:my_work")
     # session, user, groups (is HR, for the menu), then: cases, modules with item counts,
-    # trial task counts, meetings, signatures
-    assert count_queries(client, url) == 8
+    # trial task counts, open accesses, important materials not found, meetings, signatures
+    assert count_queries(client, url) == 10
     grow(make_case, people, 3)
-    assert count_queries(client, url) == 8
+    assert count_queries(client, url) == 10
 
 
 def test_case_list_queries_are_constant(client, people, make_case):
@@ -66,10 +66,11 @@ def test_case_page_queries_do_not_grow_with_items(client, people, make_case):
     client.force_login(people.leaver)
     url = reverse("handover:case_detail", args=[departure.pk])
     # session, user, case, the user's grants on it, groups; the page: case with meeting, modules,
-    # items, trial tasks, signatures; progress: case, modules, trial counts, meeting, signatures;
+    # items, trial tasks, signatures, accesses with their systems, materials; progress: case,
+    # modules, trial counts, open accesses, important materials, meeting, signatures;
     # the next step's two guards; the timeline
     before = count_queries(client, url)
-    assert before == 18
+    assert before == 22
     module = departure.modules.first()
     for j in range(30):
         services.item_create(actor=people.leaver, departure=departure, module=module, title=f"More {j}")

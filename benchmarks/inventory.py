@@ -1,0 +1,986 @@
+"""Inventory benchmark: the security risk list and the case page's accounts and materials.
+
+Run from the project root (see benchmarks/README.md):
+
+    .venv/bin/python benchmarks/inventory.py --cases 100 1000 --accesses 10 --inventory 20 200 --repeat 30
+    .venv/bin/python benchmarks/inventory.py --database-url postgres://postgres@127.0.0.1:5432/handover_bench_inv
+
+It measures two pages at growing sizes and checks that their query count does not grow:
+
+- "Access still open after the last day" (/access/open/, HR only) at --cases cases whose last
+  working day is over, each with --accesses accounts (about 70% of them still open);
+- the case page (/cases/<pk>/) of a case with 20, then 200 accounts and 200 materials, seen by
+  the HR owner, the leaver and a successor.
+
+The script uses a database of its own (a fresh SQLite file inventory.sqlite3 under var/bench/, or
+under $HANDOVER_VAR_DIR when that is set; or the PostgreSQL database named in --database-url,
+dropped and created again), seeds it with bulk_create, and measures each page through Django's
+test client: server time around ``client.get`` and the number of SQL queries. It exits with
+status 1 when a page's query count differs between sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+# An isolated place: $HANDOVER_VAR_DIR if given (e.g. /tmp/bench_inv), else the dev var/bench/.
+BENCH_DIR = Path(os.environ.get("HANDOVER_VAR_DIR") or ROOT / "var" / "bench")
+SQLITE_PATH = BENCH_DIR / "inventory.sqlite3"
+RISK_PAGE = 50  # rows per page of the security risk list (selectors.open_access_page)
+SLOW_MS = 50.0  # DESIGN.md, quality bars: p95 server time of list pages
+HISTORY_DAYS = 5 * 365
+STAFF_PER_DEPARTMENT = 20
+
+# Past-last-day cases: mostly closed history, some in aftercare, a few just signed off.
+PAST_STATES = {"closed": 0.70, "aftercare": 0.25, "signed_off": 0.05}
+# The accounts of a past case: about 70% still open (listed or transferred, not revoked).
+ACCESS_STATE_MIX = {"listed": 0.30, "transferred": 0.40, "revoked": 0.20, "not_applicable": 0.10}
+OPEN = ("listed", "transferred")
+# For every ten past cases, one withdrawn case and one case still running, both with open accounts
+# the risk list must leave out (a withdrawn employee stays; a running case is not overdue yet).
+NOISE_EVERY = 10
+
+FIRST_NAMES = [
+    "Anna", "Ben", "Carla", "David", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira", "Luca",
+    "Maya", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wim", "Yara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Andersen", "Bauer", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann", "Ivanova",
+    "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor", "Petrov", "Rossi", "Schmidt",
+]  # fmt: skip
+DEPARTMENTS = ["E-commerce Ops", "Customer Service", "Warehouse", "Finance", "Marketing", "IT"]
+# Added to the 24 systems of the catalogue migration, so that sorting by system has work to do.
+EXTRA_SYSTEMS = [
+    ("Lazada Seller Center", "marketplace"), ("Shopee Seller Centre", "marketplace"),
+    ("TikTok Shop", "marketplace"), ("Kuaishou shop (快手小店)", "marketplace"),
+    ("Xiaohongshu Pro (小红书)", "marketplace"), ("Microsoft Ads", "advertising"),
+    ("Baidu Marketing (百度营销)", "advertising"), ("Stripe dashboard", "payment"),
+    ("UnionPay merchant (银联商户)", "payment"), ("SAP Business One", "erp"),
+    ("Odoo", "erp"), ("Flexport portal", "logistics"), ("ZTO Express portal (中通)", "logistics"),
+    ("Xero", "finance"), ("Slack", "chat"), ("Tableau Cloud", "data"),
+]  # fmt: skip
+MATERIALS = [
+    ("Supplier framework contract {n}", "contract", "paper", "Cabinet B, shelf {n}, folder 'Suppliers'"),
+    ("Monthly sales report {n}", "report", "electronic", "https://drive.example.com/reports/{n}"),
+    ("Store operations manual {n}", "manual", "electronic", "//fileserver/ops/manuals/{n}.docx"),
+    ("Invoices {n}", "invoice", "paper", "Archive room 2, box {n}"),
+    ("Customer export {n}", "data_export", "electronic", "https://bi.example.com/exports/{n}.xlsx"),
+    ("Mail folder 'Platform notices' {n}", "mail_folder", "electronic", "Company mail, shared folder {n}"),
+]
+
+
+# --------------------------------------------------------------------------- command line and database
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--cases",
+        type=int,
+        nargs="+",
+        default=[100, 1000],
+        help="past-last-day cases on the risk list, measured in turn as the data grows (default 100 1000)",
+    )
+    parser.add_argument("--accesses", type=int, default=10, help="accounts per past case (default 10)")
+    parser.add_argument(
+        "--inventory",
+        type=int,
+        nargs="+",
+        default=[20, 200],
+        help="accounts and as many materials on the measured case pages (default 20 200)",
+    )
+    parser.add_argument(
+        "--items", type=int, default=50, help="checklist items of a measured case (default 50)"
+    )
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page after one warm-up")
+    parser.add_argument("--seed", type=int, default=2024, help="random seed, for the same data every run")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL of a scratch database (its name must contain 'bench'; it is dropped and "
+        "created). Default: a fresh SQLite file inventory.sqlite3 under var/bench/ or $HANDOVER_VAR_DIR",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    args = parser.parse_args()
+    args.cases = sorted(set(args.cases))
+    args.inventory = sorted(set(args.inventory))
+    if len(args.cases) < 2 or len(args.inventory) < 2:
+        parser.error("give at least two sizes to --cases and to --inventory: the point is to compare them")
+    if args.cases[0] < 10 or args.accesses < 1 or args.inventory[0] < 1 or args.items < 5 or args.repeat < 1:
+        parser.error("need at least 10 cases, 1 account a case, 1 account on a case page, 5 items, 1 repeat")
+    return args
+
+
+def _admin_url(url: str) -> tuple[str, str]:
+    """The URL of the maintenance database on the same server, and the benchmark database's name."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise SystemExit("--database-url must be a postgres:// URL; SQLite is the default.")
+    name = parts.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
+    return urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), name
+
+
+def _pg_admin(url: str, statement: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin_url, name = _admin_url(url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+def create_database(url: str | None) -> tuple[str, str]:
+    """Recreate the benchmark database; answer its DATABASE_URL and where it lives."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if not url:
+        drop_database(None)
+        return f"sqlite:///{SQLITE_PATH}", str(SQLITE_PATH)
+    _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    _pg_admin(url, "CREATE DATABASE {}")
+    parts = urlsplit(url)
+    return url, f"{parts.hostname}:{parts.port or 5432}/{parts.path.lstrip('/')}"
+
+
+def drop_database(url: str | None) -> None:
+    if not url:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        return
+    _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    # Runtime files (broker folders, static root) of this process stay out of the dev var/.
+    os.environ["HANDOVER_VAR_DIR"] = str(BENCH_DIR / "runtime")
+    # Read at import only: keeps the plain static storage (no collectstatic manifest needed) and
+    # the embedded secret key. DEBUG itself is switched off below, before any request.
+    os.environ["DEBUG"] = "true"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = ["*"]
+
+
+# --------------------------------------------------------------------------- seeding
+
+
+@contextmanager
+def explicit_timestamps(*fields):
+    """Let bulk_create store the dates we give instead of now (auto_now / auto_now_add off)."""
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+@dataclass
+class Person:
+    id: int
+    name: str
+
+
+@dataclass
+class Batch:
+    """Rows inserted together in one transaction, parents first."""
+
+    users: list = field(default_factory=list)
+    memberships: list = field(default_factory=list)
+    departures: list = field(default_factory=list)
+    modules: list = field(default_factory=list)
+    items: list = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    accesses: list = field(default_factory=list)
+    materials: list = field(default_factory=list)
+    events: list = field(default_factory=list)
+    grants: list = field(default_factory=list)
+
+
+@dataclass
+class FocusCase:
+    """A measured case page: its size and the people who look at it."""
+
+    size: int
+    id: int
+    leaver_id: int
+
+
+class Seeder:
+    """Builds cases straight as rows (bulk_create), the way the services would have left them."""
+
+    def __init__(self, rng: random.Random):
+        from django.contrib.auth.models import Group, Permission
+        from django.utils import timezone
+
+        from accounts.models import User
+        from handover import models as m
+        from handover.models.checklist import MODULE_ORDER
+
+        self.m = m
+        self.m_user = User
+        self.m_membership = User.groups.through
+        self.rng = rng
+        self.now = timezone.now()
+        self.today = timezone.localdate()
+        self.tz = timezone.get_current_timezone()
+        self.module_kinds = list(MODULE_ORDER)
+        self.module_order = MODULE_ORDER
+        self.groups = {g.name: g.pk for g in Group.objects.all()}
+        self.perm = {
+            p.codename: p.pk
+            for p in Permission.objects.filter(
+                content_type__app_label="handover", content_type__model="departure"
+            )
+        }
+        self.next_id: dict[str, int] = defaultdict(lambda: 1)
+        self.past_cases = 0  # past-last-day, not withdrawn: the cases the risk list is about
+        self.all_cases = 0
+        self.expected_open = 0  # accounts the risk list must show
+        self.systems: list[int] = []
+
+    # ---------------------------------------------------------------- helpers
+
+    def new_id(self, model: str) -> int:
+        value = self.next_id[model]
+        self.next_id[model] = value + 1
+        return value
+
+    def at(self, day: date, hour: int = 10) -> datetime:
+        return datetime(day.year, day.month, day.day, hour, tzinfo=self.tz)
+
+    def person_name(self) -> str:
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def add_user(self, batch: Batch, username: str, name: str, group: str, department: int | None, **extra):
+        user_id = self.new_id("user")
+        batch.users.append(
+            self.m_user(
+                id=user_id,
+                username=username,
+                display_name=name,
+                email=f"{username}@example.com",
+                password="!bench-unusable",
+                department_id=department,
+                date_joined=self.now - timedelta(days=2000),
+                language="en",
+                **extra,
+            )
+        )
+        batch.memberships.append(self.m_membership(user_id=user_id, group_id=self.groups[group]))
+        return Person(user_id, name)
+
+    def insert(self, batch: Batch) -> None:
+        from django.db import transaction
+
+        m, size = self.m, 2000
+        stamped = (
+            m.Departure._meta.get_field("created_at"),
+            m.Departure._meta.get_field("updated_at"),
+            m.Event._meta.get_field("created_at"),
+        )
+        with explicit_timestamps(*stamped), transaction.atomic():
+            self.m_user.objects.bulk_create(batch.users, batch_size=size)
+            self.m_membership.objects.bulk_create(batch.memberships, batch_size=size)
+            m.Departure.objects.bulk_create(batch.departures, batch_size=size)
+            m.HandoverModule.objects.bulk_create(batch.modules, batch_size=size)
+            m.ChecklistItem.objects.bulk_create(batch.items, batch_size=size)
+            m.HandoverMeeting.objects.bulk_create(batch.meetings, batch_size=size)
+            m.Access.objects.bulk_create(batch.accesses, batch_size=size)
+            m.Material.objects.bulk_create(batch.materials, batch_size=size)
+            m.Event.objects.bulk_create(batch.events, batch_size=size)
+            m.DepartureUserObjectPermission.objects.bulk_create(batch.grants, batch_size=size)
+
+    # ---------------------------------------------------------------- people and systems
+
+    def seed_people(self) -> None:
+        from accounts.models import Department
+
+        m = self.m
+        m.AccessSystem.objects.bulk_create(
+            [m.AccessSystem(name=name, category=category) for name, category in EXTRA_SYSTEMS]
+        )
+        self.systems = list(m.AccessSystem.objects.order_by("pk").values_list("pk", flat=True))
+        departments = [Department(id=i + 1, name=name) for i, name in enumerate(DEPARTMENTS)]
+        Department.objects.bulk_create(departments)
+        self.department_names = {d.pk: d.name for d in departments}
+        batch = Batch()
+        self.hr_busy = self.add_user(
+            batch, "hr_busy", "Hana Huang", "HR", None, job_title="HR business partner"
+        )
+        self.hr = [self.hr_busy] + [
+            self.add_user(batch, f"hr{i:02d}", self.person_name(), "HR", None) for i in range(2, 5)
+        ]
+        self.heads: dict[int, Person] = {}
+        self.staff: dict[int, list[Person]] = {}
+        for d in departments:
+            head = "mgr_busy" if d.pk == 1 else f"mgr{d.pk:02d}"
+            self.heads[d.pk] = self.add_user(batch, head, self.person_name(), "Manager", d.pk)
+            self.staff[d.pk] = [
+                self.add_user(
+                    batch,
+                    "succ_busy" if (d.pk, n) == (1, 0) else f"staff{d.pk:02d}{n:02d}",
+                    "Sam Sun" if (d.pk, n) == (1, 0) else self.person_name(),
+                    "Staff",
+                    d.pk,
+                )
+                for n in range(STAFF_PER_DEPARTMENT)
+            ]
+        self.insert(batch)
+        for d in departments:
+            d.head_id = self.heads[d.pk].id
+        Department.objects.bulk_update(departments, ["head"])
+        self.succ_busy = self.staff[1][0]
+
+    # ---------------------------------------------------------------- rows of one case
+
+    def add_departure(
+        self, batch: Batch, *, state: str, last_day: date, department: int, leaver: Person, hr: Person
+    ) -> int:
+        r = self.rng
+        case_id = self.new_id("departure")
+        notice = last_day - timedelta(days=r.choice([14, 21, 30, 30, 45]))
+        created = min(self.at(notice, 9), self.now - timedelta(hours=2))
+        manager = self.heads[department]
+        batch.departures.append(
+            self.m.Departure(
+                id=case_id,
+                number=f"HO-{created:%Y}-{case_id:05d}",
+                employee_id=leaver.id,
+                hr_owner_id=hr.id,
+                manager_id=manager.id,
+                department_id=department,
+                employee_name=leaver.name,
+                employee_title="Operations specialist",
+                manager_name=manager.name,
+                hr_owner_name=hr.name,
+                department_name=self.department_names[department],
+                reason_category="career",
+                reason_text="A new role closer to home.",
+                notice_date=notice,
+                last_working_day=last_day,
+                support_until=last_day + timedelta(days=30),
+                language="en",
+                state=state,
+                created_at=created,
+                updated_at=min(self.now, self.at(last_day, 18)),
+            )
+        )
+        self.all_cases += 1
+        return case_id
+
+    def add_modules(
+        self, batch: Batch, case_id: int, successors: list[Person]
+    ) -> list[tuple[object, Person]]:
+        kinds = sorted(self.rng.sample(self.module_kinds, len(successors)), key=self.module_order.__getitem__)
+        modules = []
+        for kind, successor in zip(kinds, successors, strict=True):
+            module = self.m.HandoverModule(
+                id=self.new_id("module"),
+                departure_id=case_id,
+                kind=kind,
+                position=self.module_order[kind],
+                successor_id=successor.id,
+                successor_name=successor.name,
+            )
+            batch.modules.append(module)
+            modules.append((module, successor))
+        return modules
+
+    def access_row(self, case_id: int, module_id: int, successor: Person, state: str, n: int, when: datetime):
+        """One account in ``state``, with the fields the services fill on the way there."""
+        kind = ("personal", "personal", "shared", "sub_account")[n % 4]
+        secret = kind != "personal" and state in OPEN and n % 3 == 0
+        moved = state in ("transferred", "revoked")
+        return self.m.Access(
+            departure_id=case_id,
+            module_id=module_id,
+            system_id=self.systems[(case_id * 7 + n) % len(self.systems)],
+            account=f"shop-ops-{case_id}-{n}@example.com" if kind == "personal" else f"team-{case_id}-{n}",
+            access_level=("Administrator", "Operator", "Read only", "")[n % 4],
+            kind=kind,
+            credential_location="Vault: E-commerce / shops" if kind != "personal" else "",
+            position=n,
+            state=state,
+            transferred_at=when if moved else None,
+            transfer_method=("own_identity" if kind == "personal" else "rotated") if moved else "",
+            transferred_by_name=successor.name if moved else "",
+            revoked_at=when + timedelta(days=1) if state == "revoked" else None,
+            revoked_by_name="Hana Huang" if state == "revoked" else "",
+            revocation_note="Sub-account deleted by IT, ticket 4711." if state == "revoked" else "",
+            revocation_evidence="https://it.example.com/tickets/4711" if state == "revoked" else "",
+            not_applicable_reason="Read-only guest access, expires by itself."
+            if state == "not_applicable"
+            else "",
+            secret_token=b"gAAAAAbench-not-a-real-token" if secret else None,
+            secret_key_id="bench" if secret else "",
+            secret_stored_at=when if secret else None,
+            rotated_at=when if secret and state == "transferred" else None,
+        )
+
+    def material_row(self, case_id: int, module_id: int, successor: Person, n: int, found: bool, day: date):
+        title, category, medium, location = MATERIALS[n % len(MATERIALS)]
+        return self.m.Material(
+            departure_id=case_id,
+            module_id=module_id,
+            title=title.format(n=n + 1),
+            category=category,
+            medium=medium,
+            location=location.format(n=n + 1),
+            created_on=day - timedelta(days=30 * (n % 24)),
+            purpose="Needed for the quarterly supplier review." if n % 2 else "",
+            importance=("high", "medium", "low")[n % 3],
+            position=n,
+            found_at=self.at(day) if found else None,
+            found_by_id=successor.id if found else None,
+            found_by_name=successor.name if found else "",
+        )
+
+    def add_grants(self, batch: Batch, case_id: int, hr: Person, department: int, leaver: Person, successors):
+        """Object permissions, exactly as permissions.grants_for derives them."""
+        grants: dict[int, set[str]] = {}
+
+        def grant(user_id: int, *codenames: str) -> None:
+            grants.setdefault(user_id, {"view_departure"}).update(codenames)
+
+        grant(hr.id, "manage_departure")
+        grant(self.heads[department].id, "supervise_departure")
+        grant(leaver.id, "hand_over_departure")
+        for successor in successors:
+            grant(successor.id, "receive_departure")
+        grant(self.heads[department].id)
+        batch.grants.extend(
+            self.m.DepartureUserObjectPermission(
+                user_id=user_id, permission_id=self.perm[code], content_object_id=case_id
+            )
+            for user_id, codes in grants.items()
+            for code in codes
+        )
+
+    # ---------------------------------------------------------------- cases for the risk list
+
+    def add_case(self, batch: Batch, state: str, last_day: date, accesses: int) -> None:
+        """A case with a few modules, ``accesses`` accounts and two materials."""
+        r = self.rng
+        department = r.randint(1, len(DEPARTMENTS))
+        leaver = self.add_user(
+            batch,
+            f"leaver{self.all_cases + 1:05d}",
+            self.person_name(),
+            "Staff",
+            department,
+            is_active=state != "closed",  # accounts of people who have left are switched off
+        )
+        hr = self.hr_busy if r.random() < 0.4 else r.choice(self.hr[1:])
+        case_id = self.add_departure(
+            batch, state=state, last_day=last_day, department=department, leaver=leaver, hr=hr
+        )
+        successors = r.sample(self.staff[department], r.randint(2, 4))
+        modules = self.add_modules(batch, case_id, successors)
+        when = self.at(last_day - timedelta(days=5))
+        counted = state != "withdrawn" and last_day < self.today
+        for n in range(accesses):
+            access_state = r.choices(list(ACCESS_STATE_MIX), weights=list(ACCESS_STATE_MIX.values()))[0]
+            if state in ("withdrawn", "executing"):
+                access_state = r.choice(OPEN)  # noise: open, but not on the risk list
+            module, successor = modules[n % len(modules)]
+            batch.accesses.append(self.access_row(case_id, module.id, successor, access_state, n, when))
+            self.expected_open += counted and access_state in OPEN
+        for n in range(2):
+            module, successor = modules[n % len(modules)]
+            batch.materials.append(self.material_row(case_id, module.id, successor, n, n == 0, last_day))
+        self.add_grants(batch, case_id, hr, department, leaver, successors)
+
+    def seed_past_cases(self, count: int, accesses: int, progress_every: int = 1000) -> None:
+        """``count`` more cases whose last day is over, plus the withdrawn and running noise."""
+        r, today = self.rng, self.today
+        started = time.perf_counter()
+        target = self.past_cases + count
+        batch = Batch()
+        while self.past_cases < target:
+            state = r.choices(list(PAST_STATES), weights=list(PAST_STATES.values()))[0]
+            last_day = today - timedelta(
+                days={
+                    "closed": lambda: r.randint(35, HISTORY_DAYS),
+                    "aftercare": lambda: r.randint(1, 29),
+                    "signed_off": lambda: r.randint(1, 3),
+                }[state]()
+            )
+            self.add_case(batch, state, last_day, accesses)
+            self.past_cases += 1
+            if self.past_cases % NOISE_EVERY == 0:
+                self.add_case(
+                    batch, "withdrawn", today - timedelta(days=r.randint(1, HISTORY_DAYS)), accesses
+                )
+                self.add_case(batch, "executing", today + timedelta(days=r.randint(0, 30)), accesses)
+            if self.past_cases % progress_every == 0 or self.past_cases == target:
+                self.insert(batch)
+                batch = Batch()
+                elapsed = time.perf_counter() - started
+                print(
+                    f"  seeded {self.past_cases:>7,} / {target:,} past cases   {elapsed:7.1f} s", flush=True
+                )
+
+    # ---------------------------------------------------------------- the measured case pages
+
+    def add_focus_case(self, size: int, items: int) -> FocusCase:
+        """An executing case: 5 modules (succ_busy takes two), ``items`` checklist items, ``size``
+        accounts in every state and ``size`` materials, some found, and their timeline."""
+        from handover.models import Departure
+        from handover.permissions import sync_case_permissions
+
+        m, today = self.m, self.today
+        batch = Batch()
+        leaver = self.add_user(batch, f"leaver_inv{size}", f"Leo Leaver {size}", "Staff", 1)
+        last_day = today + timedelta(days=14)
+        case_id = self.add_departure(
+            batch, state="executing", last_day=last_day, department=1, leaver=leaver, hr=self.hr_busy
+        )
+        others = [p for p in self.staff[1] if p is not self.succ_busy]
+        successors = [self.succ_busy, self.succ_busy, *self.rng.sample(others, 3)]
+        modules = self.add_modules(batch, case_id, successors)
+        started = self.at(today - timedelta(days=10))
+        for n in range(items):
+            module, successor = modules[n % len(modules)]
+            state = ("pending", "handed_over", "returned", "accepted")[n % 4]
+            batch.items.append(
+                m.ChecklistItem(
+                    module_id=module.id,
+                    title=f"Hand over task {n + 1}",
+                    steps="1. Open the back-end.\n2. Check the queue.\n3. Reply to the tickets.",
+                    key_moments="Every morning at 9.",
+                    due_date=last_day - timedelta(days=3),
+                    position=n,
+                    state=state,
+                    question="Where is the login for this?" if state == "returned" else "",
+                    handed_over_at=started if state != "pending" else None,
+                    accepted_at=started + timedelta(hours=4) if state == "accepted" else None,
+                    accepted_by_id=successor.id if state == "accepted" else None,
+                    accepted_by_name=successor.name if state == "accepted" else "",
+                )
+            )
+        batch.meetings.append(
+            m.HandoverMeeting(
+                departure_id=case_id,
+                scheduled_at=started,
+                location="Room 3.14",
+                agenda="Walk through every module.",
+                held_at=started + timedelta(hours=1),
+                minutes="Every module walked through.",
+            )
+        )
+        # Every state on the page: listed (transfer / edit / secret links), transferred (revoke, reveal),
+        # revoked and not applicable (history only).
+        cycle = ["listed", "listed", "transferred", "listed", "transferred", "revoked", "not_applicable"]
+        for n in range(size):
+            module, successor = modules[n % len(modules)]
+            batch.accesses.append(
+                self.access_row(case_id, module.id, successor, cycle[n % len(cycle)], n, started)
+            )
+            batch.materials.append(self.material_row(case_id, module.id, successor, n, n % 4 == 0, today))
+        # The timeline: the case's path, then one event for each account and material listed.
+        events = [("opened", self.hr_busy, ""), ("transition", self.hr_busy, ""), ("transition", leaver, "")]
+        events += [("access_added", leaver, f"account {n + 1}") for n in range(size)]
+        events += [("material_added", leaver, f"material {n + 1}") for n in range(size)]
+        for n, (kind, actor, subject) in enumerate(events):
+            batch.events.append(
+                m.Event(
+                    departure_id=case_id,
+                    actor_id=actor.id,
+                    actor_name=actor.name,
+                    kind=kind,
+                    subject=subject,
+                    from_state="preparing" if n == 2 else "intent_confirmed" if n == 1 else "",
+                    to_state="executing" if n == 2 else "preparing" if n == 1 else "",
+                    created_at=started + timedelta(minutes=n),
+                )
+            )
+        self.insert(batch)
+        # The real thing, as the services grant it.
+        sync_case_permissions(Departure.objects.select_related("department").get(pk=case_id))
+        return FocusCase(size, case_id, leaver.id)
+
+    def finish(self) -> None:
+        """After a bulk load: sequences past our explicit ids (PostgreSQL), fresh planner statistics."""
+        from django.apps import apps
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            models = [
+                model for app in ("handover", "accounts") for model in apps.get_app_config(app).get_models()
+            ]
+            with connection.cursor() as cursor:
+                for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(statement)
+                cursor.execute("ANALYZE")  # what autovacuum would have done by now
+
+
+def check_data(seeder: Seeder, rng: random.Random) -> int:
+    """The seeded grants equal what permissions.grants_for derives (20 random cases), and the risk
+    list's selector finds exactly the open accounts seeded on past, not withdrawn cases."""
+    from handover.models import Departure, DepartureUserObjectPermission
+    from handover.permissions import grants_for
+    from handover.selectors import open_accesses_after_last_day
+
+    ids = list(Departure.objects.values_list("pk", flat=True))
+    for departure in Departure.objects.filter(pk__in=rng.sample(ids, min(20, len(ids)))).select_related(
+        "department"
+    ):
+        wanted = {(u, c) for u, codes in grants_for(departure).items() for c in codes}
+        stored = set(
+            DepartureUserObjectPermission.objects.filter(content_object=departure).values_list(
+                "user_id", "permission__codename"
+            )
+        )
+        if wanted != stored:
+            raise SystemExit(
+                f"Seeded permissions of case {departure.pk} differ from grants_for: {wanted ^ stored}"
+            )
+    found = open_accesses_after_last_day().count()
+    if found != seeder.expected_open:
+        raise SystemExit(
+            f"The risk list finds {found} open accounts, the seeding made {seeder.expected_open}"
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Result:
+    group: str  # which comparison the row belongs to
+    size: int
+    page: str
+    median: float
+    p95: float
+    queries: int
+    db_ms: float
+    kb: float
+    slowest: list[tuple[float, str]]
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def measure(
+    client, url: str, repeat: int, check
+) -> tuple[float, float, int, float, int, list[tuple[float, str]]]:
+    """Warm up once, capture the queries of one request (its HTML goes to ``check``), then time
+    ``repeat`` requests. Any answer but 200 stops the run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+        return response
+
+    timed: list[tuple[float, str]] = []
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, sql))
+
+    get()  # warm-up: templates compiled, caches filled
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+        html = get().content.decode()
+    queries = len(captured)  # now: the next request clears the connection's query log
+    check(url, html)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - started) * 1000)
+    slowest = sorted(timed, key=lambda pair: pair[0], reverse=True)[:3]
+    db_ms = sum(ms for ms, _ in timed)
+    return statistics.median(times), percentile(times, 0.95), queries, db_ms, len(html.encode()), slowest
+
+
+def count_check(marker: str, expected: int):
+    """A check that the page shows ``expected`` rows, each recognised by ``marker``."""
+
+    def check(url: str, html: str) -> None:
+        found = html.count(marker)
+        if found != expected:
+            raise SystemExit(f"GET {url}: {found} rows ({marker!r}), expected {expected}")
+
+    return check
+
+
+def client_for(username: str | None = None, pk: int | None = None):
+    from django.test import Client
+
+    from accounts.models import User
+
+    user = User.objects.get(username=username) if username else User.objects.get(pk=pk)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def measure_risk_list(size: int, open_count: int, args) -> list[Result]:
+    from django.urls import reverse
+
+    client = client_for("hr_busy")
+    url = reverse("handover:open_accesses")
+    last = math.ceil(open_count / RISK_PAGE)
+    on_last = open_count - RISK_PAGE * (last - 1)
+    first = min(RISK_PAGE, open_count)
+    pages = [
+        ("risk list, most overdue first", url, first),
+        ("risk list, ?sort=overdue", f"{url}?sort=overdue", first),
+        ("risk list, ?sort=system", f"{url}?sort=system", first),
+        ("risk list, ?sort=case", f"{url}?sort=case", first),
+        ("risk list, last page ?page=N", f"{url}?page={last}", on_last),
+        ("risk list, ?sort=system&page=N (last)", f"{url}?sort=system&page={last}", on_last),
+    ]
+    print(
+        f"  {open_count:,} open accounts on the list, {last:,} pages of {RISK_PAGE} (N = {last})", flush=True
+    )
+    results = []
+    for label, page_url, rows in pages:
+        # Each row links to its account on the case page: href=".../cases/<pk>/#access-<id>".
+        median, p95, queries, db_ms, size_bytes, slowest = measure(
+            client, page_url, args.repeat, count_check("#access-", rows)
+        )
+        results.append(Result("risk", size, label, median, p95, queries, db_ms, size_bytes / 1024, slowest))
+        print(f"  measured {label:<46} {median:8.1f} ms median, {queries} queries", flush=True)
+    return results
+
+
+def measure_case_pages(focus: list[FocusCase], args) -> list[Result]:
+    from django.urls import reverse
+
+    clients = {"HR owner": client_for("hr_busy"), "successor": client_for("succ_busy")}
+    results = []
+    for case in focus:
+        viewers = [*clients.items(), ("leaver", client_for(pk=case.leaver_id))]
+        url = reverse("handover:case_detail", args=[case.id])
+        for who, client in viewers:
+            label = f"case page, {who}"
+            # Every account and material row is on the page, whoever looks.
+            rows, materials = (
+                count_check('<tr id="access-', case.size),
+                count_check('<tr id="material-', case.size),
+            )
+
+            def check(url, html, rows=rows, materials=materials):
+                rows(url, html)
+                materials(url, html)
+
+            median, p95, queries, db_ms, size_bytes, slowest = measure(client, url, args.repeat, check)
+            results.append(
+                Result("case", case.size, label, median, p95, queries, db_ms, size_bytes / 1024, slowest)
+            )
+            print(
+                f"  measured {label} at {case.size} accounts + materials"
+                f" {median:8.1f} ms median, {queries} queries"
+            )
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+
+def environment_lines(where: str) -> list[str]:
+    import django
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        engine = f"SQLite {sqlite3.sqlite_version} ({where})"
+    else:
+        version = connection.pg_version
+        engine = f"PostgreSQL {version // 10000}.{version % 10000} ({where})"
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return [
+        f"Python     {platform.python_version()} ({platform.python_implementation()}), "
+        f"Django {django.get_version()}",
+        f"Database   {engine}",
+        f"Machine    {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
+    ]
+
+
+def print_table(results: list[Result], unit: str) -> None:
+    print(f"{unit:>10}  {'page':<46} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'SQL ms':>7} {'KB':>6}")
+    print("-" * 100)
+    for r in results:
+        flag = "  >50" if r.p95 > SLOW_MS else ""
+        figures = f"{r.median:9.1f} {r.p95:8.1f} {r.queries:>7} {r.db_ms:7.1f} {r.kb:6.0f}"
+        print(f"{r.size:>10,}  {r.page:<46} {figures}{flag}")
+
+
+def print_summary(results: list[Result], sizes: list[int], unit: str) -> list[str]:
+    """Sizes side by side; answers the pages whose query count differs between sizes."""
+    pages = list(dict.fromkeys(r.page for r in results))
+    by = {(r.size, r.page): r for r in results}
+    head = "".join(f"{f'{s:,} {unit}':>24}" for s in sizes)
+    print(f"{'page':<46}{head}  same queries")
+    print(f"{'':<46}" + "".join(f"{'median / p95 ms, q':>24}" for _ in sizes))
+    print("-" * (46 + 24 * len(sizes) + 14))
+    differing = []
+    for page in pages:
+        cells = ""
+        counts = set()
+        for s in sizes:
+            r = by.get((s, page))
+            if r is None:
+                cells += f"{'-':>24}"
+                continue
+            counts.add(r.queries)
+            cells += f"{f'{r.median:.1f} / {r.p95:.1f}, {r.queries}':>24}"
+        same = len(counts) == 1
+        if not same:
+            differing.append(page)
+        print(f"{page:<46}{cells}  {'yes' if same else 'NO'}")
+    return differing
+
+
+def print_slow(results: list[Result]) -> None:
+    slow = [r for r in results if r.p95 > SLOW_MS]
+    if not slow:
+        print(f"No page over {SLOW_MS:.0f} ms at p95.")
+        return
+    print(f"Pages over {SLOW_MS:.0f} ms at p95, with their three slowest queries (one captured request):")
+    for r in slow:
+        print(f"  {r.size:,}, {r.page}: p95 {r.p95:.1f} ms, SQL {r.db_ms:.1f} ms, {r.queries} queries")
+        for ms, sql in r.slowest:
+            text = " ".join(sql.split())
+            print(f"    {ms:7.1f} ms  {text[:300]}{'...' if len(text) > 300 else ''}")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def main() -> None:
+    args = parse_args()
+    database_url, where = create_database(args.database_url)
+    setup_django(database_url)
+    from django.core.management import call_command
+    from django.db import connections
+
+    from handover.models import Access, Departure, Material
+
+    print("Handover inventory benchmark")
+    for line in environment_lines(where):
+        print(line)
+    print(
+        f"Sizes      risk list at {', '.join(f'{s:,}' for s in args.cases)} past cases x {args.accesses} "
+        f"accounts; case page at {' and '.join(str(s) for s in args.inventory)} accounts + materials "
+        f"and {args.items} items; {args.repeat} timed requests a page after one warm-up"
+    )
+    print()
+    total_started = time.perf_counter()
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"Migrated a fresh database in {time.perf_counter() - started:.1f} s")
+
+    rng = random.Random(args.seed)
+    seeder = Seeder(rng)
+    seeder.seed_people()
+    seeding_total = 0.0
+    started = time.perf_counter()
+    focus = [seeder.add_focus_case(size, args.items) for size in args.inventory]
+    seeding_total += time.perf_counter() - started
+    risk: list[Result] = []
+    for size in args.cases:
+        print(f"\nSeeding up to {size:,} past cases ...", flush=True)
+        started = time.perf_counter()
+        seeder.seed_past_cases(size - seeder.past_cases, args.accesses)
+        seeder.finish()
+        seconds = time.perf_counter() - started
+        seeding_total += seconds
+        open_count = check_data(seeder, rng)
+        facts = {
+            "cases": Departure.objects.count(),
+            "accounts": Access.objects.count(),
+            "materials": Material.objects.count(),
+        }
+        print(
+            f"Seeded {size:,} past cases in {seconds:.1f} s: "
+            + ", ".join(f"{k} {v:,}" for k, v in facts.items())
+        )
+        print(f"Measuring the risk list at {size:,} past cases ...", flush=True)
+        size_results = measure_risk_list(size, open_count, args)
+        risk.extend(size_results)
+        print()
+        print_table(size_results, "past cases")
+
+    print(f"\nMeasuring the case pages (with {args.cases[-1]:,} past cases in the database) ...", flush=True)
+    case = measure_case_pages(focus, args)
+
+    print("\n" + "=" * 100)
+    print("Handover inventory benchmark: summary")
+    for line in environment_lines(where):
+        print(line)
+    total = time.perf_counter() - total_started
+    print(f"Seeding    {seeding_total:.1f} s in all (bulk_create); whole run {total:.0f} s")
+    print()
+    print("Access still open after the last day (/access/open/, HR), by past-last-day cases")
+    print_table(risk, "past cases")
+    print()
+    differing = print_summary(risk, args.cases, "cases")
+    print()
+    print("Case page (/cases/<pk>/), by accounts (and as many materials) on the case")
+    print_table(case, "accounts")
+    print()
+    differing += print_summary(case, args.inventory, "accounts")
+    print()
+    print_slow(risk + case)
+    print(
+        "median and p95: server time of the timed requests (p95 nearest-rank); queries, SQL ms (time in\n"
+        "the database driver) and KB (HTML size): one captured request after the warm-up; >50: p95 > 50 ms."
+    )
+
+    connections.close_all()
+    if not args.keep:
+        drop_database(args.database_url)
+    if differing:
+        print(f"\nFAILED: the query count grows with the data on: {', '.join(differing)}")
+        sys.exit(1)
+    print("\nOK: every page keeps the same number of queries at every size.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,353 @@
+"""Accounts, access and materials: secrets at rest, who may reveal, purges, guards, overdue notices."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from cryptography.fernet import Fernet
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from handover import services, vault
+from handover.errors import HandoverError
+from handover.models import (
+    Access,
+    AccessState,
+    AccessSystem,
+    Departure,
+    Event,
+    EventKind,
+    Importance,
+    OverdueNotice,
+    State,
+    TransferMethod,
+)
+from handover.tasks import send_overdue_access_notices
+from tests.conftest import advance
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Tmall-sub#2026!recovery"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture
+def system(db) -> AccessSystem:
+    return AccessSystem.objects.create(name="Tmall seller centre", category="marketplace")
+
+
+def module_of(departure: Departure, kind: str = "product"):
+    return departure.modules.get(kind=kind)
+
+
+def list_access(
+    departure, people, system, *, kind="shared", secret=SECRET, module="product", account="ops-1"
+):
+    return services.access_create(
+        actor=people.leaver,
+        departure=departure,
+        module=module_of(departure, module),
+        system=system,
+        account=account,
+        kind=kind,
+        secret=secret,
+    )
+
+
+@pytest.fixture
+def executing_with_secret(make_case, people, system):
+    departure = make_case(State.PREPARING)
+    access = list_access(departure, people, system)
+    departure = advance(departure, people, State.EXECUTING)
+    return departure, access
+
+
+def test_stored_secret_row_holds_no_plaintext(make_case, people, system):
+    departure = make_case(State.PREPARING)
+    access = list_access(departure, people, system)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {Access._meta.db_table} WHERE id = %s", [access.pk])  # noqa: S608
+        row = cursor.fetchone()
+    raw = b"".join(bytes(v) if isinstance(v, bytes | memoryview) else str(v).encode() for v in row)
+    assert SECRET.encode() not in raw
+    assert access.secret_token is not None and len(bytes(access.secret_token)) > len(SECRET)
+    assert vault.decrypt(Access.objects.get(pk=access.pk).secret_token) == SECRET
+    # Nor anywhere else: no event, no page for the leaver who stored it.
+    assert not Event.objects.filter(subject__contains=SECRET).exists()
+
+
+def test_secret_only_for_shared_or_sub_accounts(make_case, people, system):
+    departure = make_case(State.PREPARING)
+    with pytest.raises(HandoverError, match="shared account or a sub-account"):
+        list_access(departure, people, system, kind="personal")
+    assert not Access.objects.exists()
+
+
+def reveal_url(departure, access) -> str:
+    return reverse("handover:access_reveal", args=[departure.pk, access.pk])
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("successor_a", 200),
+        ("leaver", 403),
+        ("manager", 403),
+        ("hr", 403),
+        ("successor_b", 403),
+        ("head", 404),
+        ("stranger", 404),
+    ],
+)
+def test_reveal_matrix(client, people, executing_with_secret, role, expected):
+    departure, access = executing_with_secret
+    user = getattr(people, role)
+    client.force_login(user)
+    response = client.post(reveal_url(departure, access), {"password": people.password})
+    assert response.status_code == expected
+    revealed = SECRET in response.content.decode()
+    assert revealed is (expected == 200)
+    assert Event.objects.filter(kind=EventKind.SECRET_REVEALED).count() == (1 if expected == 200 else 0)
+    if expected == 200:
+        assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("role", ["leaver", "manager", "hr", "successor_b", "head", "stranger"])
+def test_reveal_service_refuses_everyone_but_the_modules_successor(people, executing_with_secret, role):
+    departure, access = executing_with_secret
+    with pytest.raises(PermissionDenied):
+        services.access_reveal_secret(
+            actor=getattr(people, role), departure=departure, access_id=access.pk, password=people.password
+        )
+
+
+def test_reveal_needs_the_successors_own_password(client, people, executing_with_secret):
+    departure, access = executing_with_secret
+    client.force_login(people.successor_a)
+    for password in ["", "wrong-password"]:
+        response = client.post(reveal_url(departure, access), {"password": password})
+        assert response.status_code == 200
+        assert SECRET not in response.content.decode()
+    assert client.get(reveal_url(departure, access)).status_code == 200
+    assert SECRET not in client.get(reveal_url(departure, access)).content.decode()
+    assert not Event.objects.filter(kind=EventKind.SECRET_REVEALED).exists()
+
+
+def test_every_reveal_is_an_audit_event(people, executing_with_secret):
+    departure, access = executing_with_secret
+    for _ in range(3):
+        secret = services.access_reveal_secret(
+            actor=people.successor_a, departure=departure, access_id=access.pk, password=people.password
+        )
+        assert secret == SECRET
+    events = Event.objects.filter(kind=EventKind.SECRET_REVEALED)
+    assert events.count() == 3
+    assert {e.actor_id for e in events} == {people.successor_a.pk}
+
+
+def test_secret_never_on_the_case_page_export_or_admin(client, people, executing_with_secret, admin_client):
+    departure, access = executing_with_secret
+    for role in ["leaver", "successor_a", "hr", "manager"]:
+        client.force_login(getattr(people, role))
+        page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+        assert "secret stored, encrypted" in page
+        assert SECRET not in page
+        for fmt, what in [("csv", "accounts"), ("xlsx", "accounts")]:
+            url = reverse("handover:inventory_export", args=[departure.pk, fmt]) + f"?what={what}"
+            assert SECRET.encode() not in client.get(url).content
+    admin = admin_client.get(reverse("admin:handover_access_changelist")).content.decode()
+    assert SECRET not in admin
+    detail = admin_client.get(reverse("admin:handover_access_change", args=[access.pk])).content.decode()
+    assert SECRET not in detail
+
+
+def test_purged_when_the_successor_confirms_rotation(people, executing_with_secret):
+    departure, access = executing_with_secret
+    services.access_confirm_rotated(actor=people.successor_a, departure=departure, access_id=access.pk)
+    access.refresh_from_db()
+    assert access.secret_token is None and access.secret_purged_at is not None and access.rotated_at
+    assert Event.objects.filter(kind=EventKind.SECRET_PURGED).count() == 1
+    with pytest.raises(HandoverError, match="No secret"):
+        services.access_reveal_secret(
+            actor=people.successor_a, departure=departure, access_id=access.pk, password=people.password
+        )
+
+
+def test_purged_when_transferred_with_a_changed_password(people, executing_with_secret):
+    departure, access = executing_with_secret
+    services.access_transfer(
+        actor=people.successor_a, departure=departure, access_id=access.pk, method=TransferMethod.ROTATED
+    )
+    access.refresh_from_db()
+    assert access.state == AccessState.TRANSFERRED
+    assert access.secret_token is None and access.rotated_at is not None
+
+
+def test_purged_when_the_case_closes(people, executing_with_secret):
+    departure, access = executing_with_secret
+    services.access_transfer(
+        actor=people.successor_a, departure=departure, access_id=access.pk, method=TransferMethod.OWN_IDENTITY
+    )
+    access.refresh_from_db()
+    assert access.secret_token is not None  # under their own account: the shared secret stays for now
+    departure = advance(departure, people, State.AFTERCARE)
+    assert Access.objects.get(pk=access.pk).secret_token is not None
+    departure = advance(departure, people, State.CLOSED)
+    access.refresh_from_db()
+    assert departure.state == State.CLOSED
+    assert access.state == AccessState.REVOKED
+    assert access.secret_token is None and access.secret_purged_at is not None
+
+
+def test_purged_when_the_case_is_withdrawn(people, make_case, system):
+    departure = make_case(State.PREPARING)
+    access = list_access(departure, people, system)
+    services.departure_withdraw(actor=people.hr, departure=departure)
+    access.refresh_from_db()
+    assert access.secret_token is None
+
+
+def test_sign_off_waits_for_transfers_and_important_materials(ready_to_sign, people, system):
+    departure = ready_to_sign()
+    Access.objects.create(
+        departure=departure, module=module_of(departure), system=system, account="ops", kind="personal"
+    )
+    material = departure.materials.create(
+        module=module_of(departure),
+        title="Contracts",
+        category="contract",
+        location="Cabinet B",
+        importance=Importance.HIGH,
+    )
+    with pytest.raises(HandoverError) as refused:
+        services.departure_sign(actor=people.leaver, departure=departure, password=people.password)
+    assert "not transferred yet" in str(refused.value)
+    assert "high-importance materials" in str(refused.value)
+    access = departure.accesses.get()
+    services.access_transfer(
+        actor=people.successor_a, departure=departure, access_id=access.pk, method=TransferMethod.OWN_IDENTITY
+    )
+    services.material_found(actor=people.successor_a, departure=departure, material_id=material.pk)
+    services.departure_sign(actor=people.leaver, departure=departure, password=people.password)
+
+
+def test_close_waits_for_every_revocation(people, executing_with_secret):
+    departure, access = executing_with_secret
+    services.access_transfer(
+        actor=people.successor_a, departure=departure, access_id=access.pk, method=TransferMethod.OWN_IDENTITY
+    )
+    departure = advance(departure, people, State.AFTERCARE)
+    Departure.objects.filter(pk=departure.pk).update(support_until=dt.date(2000, 1, 1))
+    with pytest.raises(HandoverError, match="not confirmed as revoked"):
+        services.departure_close(actor=people.hr, departure=departure)
+    with pytest.raises(HandoverError, match="a note or a link"):
+        services.access_revoke(actor=people.manager, departure=departure, access_id=access.pk)
+    services.access_revoke(actor=people.manager, departure=departure, access_id=access.pk, note="Deleted")
+    assert services.departure_close(actor=people.hr, departure=departure).state == State.CLOSED
+
+
+def test_not_applicable_needs_a_reason_and_a_supervisor(people, make_case, system):
+    departure = make_case(State.PREPARING)
+    access = list_access(departure, people, system, secret="")
+    with pytest.raises(PermissionDenied):
+        services.access_not_applicable(
+            actor=people.leaver, departure=departure, access_id=access.pk, reason="x"
+        )
+    with pytest.raises(HandoverError):
+        services.access_not_applicable(actor=people.hr, departure=departure, access_id=access.pk, reason=" ")
+    services.access_not_applicable(
+        actor=people.hr, departure=departure, access_id=access.pk, reason="Expired"
+    )
+    assert Access.objects.get(pk=access.pk).state == AccessState.NOT_APPLICABLE
+
+
+def overdue_case(make_case, people, system, last_day: dt.date) -> Departure:
+    departure = make_case(State.PREPARING)
+    list_access(departure, people, system, secret="")
+    Departure.objects.filter(pk=departure.pk).update(
+        notice_date=last_day - dt.timedelta(days=30), last_working_day=last_day
+    )
+    return departure
+
+
+def test_overdue_notice_once_per_person_per_day(make_case, people, system, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        overdue_case(make_case, people, system, dt.date(2026, 11, 1))
+        assert send_overdue_access_notices() == 2
+        assert send_overdue_access_notices() == 0  # the task running twice sends nothing new
+        assert sorted(m.to[0] for m in mail.outbox) == sorted([people.hr.email, people.manager.email])
+        assert "ops-1" in mail.outbox[0].body
+    with time_machine.travel(dt.datetime(2026, 11, 2, 17, 0, tzinfo=SHANGHAI), tick=False):
+        assert send_overdue_access_notices() == 0
+    with time_machine.travel(dt.datetime(2026, 11, 3, 9, 0, tzinfo=SHANGHAI), tick=False):
+        assert send_overdue_access_notices() == 2
+        assert send_overdue_access_notices() == 0
+    assert len(mail.outbox) == 4
+    assert OverdueNotice.objects.count() == 4
+
+
+def test_no_notice_before_the_last_day_is_over_or_once_revoked(make_case, people, system, settings):
+    settings.TIME_ZONE = "Asia/Shanghai"
+    with time_machine.travel(dt.datetime(2026, 11, 1, 20, 0, tzinfo=SHANGHAI), tick=False):
+        departure = overdue_case(make_case, people, system, dt.date(2026, 11, 1))
+        assert send_overdue_access_notices() == 0  # due by the end of the last day: not yet late
+    access = departure.accesses.get()
+    Access.objects.filter(pk=access.pk).update(state=AccessState.REVOKED)
+    with time_machine.travel(dt.datetime(2026, 11, 2, 9, 0, tzinfo=SHANGHAI), tick=False):
+        assert send_overdue_access_notices() == 0
+    assert mail.outbox == []
+
+
+def test_open_access_page_for_hr_only_sorted_by_days_overdue(client, make_case, people, system):
+    older = overdue_case(make_case, people, system, dt.date(2026, 1, 1))
+    other_leaver = people.successor_b
+    newer = make_case(State.PREPARING, employee=other_leaver, successors={"product": people.successor_a})
+    services.access_create(
+        actor=other_leaver,
+        departure=newer,
+        module=module_of(newer),
+        system=system,
+        account="ops-2",
+        kind="personal",
+    )
+    Departure.objects.filter(pk=newer.pk).update(
+        notice_date=dt.date(2026, 5, 1), last_working_day=dt.date(2026, 6, 1)
+    )
+    url = reverse("handover:open_accesses")
+    client.force_login(people.hr)
+    page = client.get(url).content.decode()
+    assert page.index(older.number) < page.index(newer.number)
+    page = client.get(url + "?sort=overdue").content.decode()
+    assert page.index(newer.number) < page.index(older.number)
+    for role in ["manager", "leaver", "successor_a", "stranger"]:
+        client.force_login(getattr(people, role))
+        assert client.get(url).status_code == 403
+
+
+def test_vault_key_rotation_re_encrypts_under_the_new_key(make_case, people, system, settings):
+    old = vault.keys()[0].decode()
+    departure = make_case(State.PREPARING)
+    access = list_access(departure, people, system)
+    new = Fernet.generate_key().decode()
+    settings.HANDOVER_VAULT_KEYS = [new, old]
+    call_command("vault_key", "rotate")
+    access.refresh_from_db()
+    assert access.secret_key_id == vault.key_id(new.encode())
+    settings.HANDOVER_VAULT_KEYS = [new]
+    assert vault.decrypt(access.secret_token) == SECRET
+    settings.HANDOVER_VAULT_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(vault.VaultError):
+        vault.decrypt(access.secret_token)
+
+
+def test_vault_refuses_secret_key_as_a_vault_key(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.HANDOVER_VAULT_KEYS = ["not-a-fernet-key"]
+    with pytest.raises(ImproperlyConfigured):
+        vault.encrypt("x")
