@@ -56,10 +56,10 @@ def violations(
 
 # One good row and one bad row: the preview shows the table, a row's errors and the alert.
 IMPORT_FILE = (
-    "Module,System,Account,Access level,Type,Where the credential is kept,Secret\n"
-    "product,Shopify admin,orders@example.com,Staff,personal,,\n"
-    "product,Nonexistent Shop,ghost@example.com,Admin,personal,,\n"
-).encode()
+    b"Module,System,Account,Access level,Type,Where the credential is kept,Secret\n"
+    b"product,Shopify admin,orders@example.com,Staff,personal,,\n"
+    b"product,Nonexistent Shop,ghost@example.com,Admin,personal,,\n"
+)
 
 
 def import_preview(page: Page) -> None:

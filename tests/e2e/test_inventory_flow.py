@@ -102,6 +102,7 @@ def test_shared_account_secret_from_listing_to_working_access(
     expect(
         accounts_section(successor).get_by_role("link", name=re.compile("^Reveal the secret"))
     ).to_have_count(0)
+    expect(accounts_section(successor).get_by_role("button", name="Confirm working access")).to_have_count(0)
 
     # 2. The meeting is held and the case moves to executing (through the services).
     departure = drive_to(
