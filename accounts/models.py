@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     HR = "HR", _("HR")
     MANAGER = "Manager", _("Manager")
     STAFF = "Staff", _("Staff")
+    IT = "IT", _("IT")
 
 
 class Department(models.Model):
@@ -67,3 +68,8 @@ class User(AbstractUser):
     @property
     def is_hr(self) -> bool:
         return Role.HR in self.role_names
+
+    @property
+    def is_it(self) -> bool:
+        """IT revokes a former employee's accesses on any case, without seeing the cases."""
+        return Role.IT in self.role_names

@@ -34,6 +34,7 @@ ROLE_PERMISSIONS = {
     ],
     Role.MANAGER: [],
     Role.STAFF: [],
+    Role.IT: [],
 }
 
 

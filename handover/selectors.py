@@ -267,6 +267,8 @@ class OpenAccess:
     state: str
     module: str
     days_overdue: int
+    hr_owner_id: int
+    manager_id: int
 
 
 OPEN_ACCESS_SORTS = {
@@ -303,6 +305,8 @@ _OPEN_ACCESS_VALUES = (
     "kind",
     "state",
     "module__kind",
+    "departure__hr_owner_id",
+    "departure__manager_id",
 )
 
 
@@ -320,6 +324,8 @@ def _open_access(row: dict, today: date) -> OpenAccess:
         state=row["state"],
         module=row["module__kind"],
         days_overdue=(today - row["departure__last_working_day"]).days,
+        hr_owner_id=row["departure__hr_owner_id"],
+        manager_id=row["departure__manager_id"],
     )
 
 
@@ -335,11 +341,8 @@ def open_access_page(number, sort: str = "-overdue", per_page: int = 50) -> Page
 def overdue_accesses_by_person(today: date) -> dict[int, list[OpenAccess]]:
     """Who must hear about which overdue accesses today: each case's HR owner and manager."""
     by_person: dict[int, list[OpenAccess]] = defaultdict(list)
-    rows = open_accesses_after_last_day(today).values(
-        *_OPEN_ACCESS_VALUES, "departure__hr_owner_id", "departure__manager_id"
-    )
-    for row in rows:
+    for row in open_accesses_after_last_day(today).values(*_OPEN_ACCESS_VALUES):
         entry = _open_access(row, today)
-        for user_id in {row["departure__hr_owner_id"], row["departure__manager_id"]}:
+        for user_id in {entry.hr_owner_id, entry.manager_id}:
             by_person[user_id].append(entry)
     return by_person

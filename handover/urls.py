@@ -66,6 +66,7 @@ urlpatterns = [
         name="inventory_export",
     ),
     path("access/open/", catalogue.open_accesses, name="open_accesses"),
+    path("access/<int:access_id>/revoke/", inventory.access_revoke_by_it, name="access_revoke_by_it"),
     path("systems/", catalogue.system_list, name="system_list"),
     path("systems/<int:pk>/", catalogue.system_edit, name="system_edit"),
     path("templates/", templates.template_list, name="template_list"),

@@ -127,9 +127,10 @@ class Access(FSMModelMixin, models.Model):
     def transfer(self) -> None:
         """The successor works in the system under their own identity or a changed credential."""
 
-    @transition(field=state, source=AccessState.TRANSFERRED, target=AccessState.REVOKED)
+    @transition(field=state, source=[AccessState.LISTED, AccessState.TRANSFERRED], target=AccessState.REVOKED)
     def revoke(self) -> None:
-        """HR or the manager confirms the leaver can no longer get in."""
+        """HR, IT or the manager confirms the leaver can no longer get in (before a transfer only
+        once the last working day is over: then closing the door comes first)."""
 
     @transition(field=state, source=AccessState.LISTED, target=AccessState.NOT_APPLICABLE)
     def set_not_applicable(self) -> None:

@@ -29,6 +29,7 @@ from handover.models import (
 )
 from handover.models.events import import_subject
 from handover.models.inventory import SECRET_KINDS
+from handover.permissions import case_access
 
 from ._base import access_for, lock_case, record, require, require_state
 from .items import EDITABLE_STATES, REMOVABLE_STATES
@@ -247,9 +248,9 @@ def access_reveal_secret(*, actor: User, departure: Departure, access_id: int, p
     Every reveal is on the timeline; the secret is returned to the caller and nowhere else."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        case_access = access_for(actor, departure)
+        roles = access_for(actor, departure)
         access = _locked_access(departure, access_id)
-        require(case_access.receives(access.module))
+        require(roles.receives(access.module))
         require_state(departure, *AFTER_PREPARATION)
         if not password or not actor.check_password(password):
             raise HandoverError(_("Your password was not correct; the secret stays hidden."))
@@ -271,9 +272,9 @@ def access_transfer(*, actor: User, departure: Departure, access_id: int, method
         raise HandoverError(_("Say how you now get in: under your own account or with a changed password."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        case_access = access_for(actor, departure)
+        roles = access_for(actor, departure)
         access = _locked_access(departure, access_id)
-        require(case_access.receives(access.module))
+        require(roles.receives(access.module))
         require_state(departure, *RECEIVING_STATES)
         if access.state != AccessState.LISTED:
             raise HandoverError(
@@ -296,9 +297,9 @@ def access_confirm_rotated(*, actor: User, departure: Departure, access_id: int)
     """The successor changed the password: the stored one is useless and is purged at once."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        case_access = access_for(actor, departure)
+        roles = access_for(actor, departure)
         access = _locked_access(departure, access_id)
-        require(case_access.receives(access.module))
+        require(roles.receives(access.module))
         require_state(departure, *AFTER_PREPARATION)
         if access.secret_token is None:
             raise HandoverError(_("No secret is stored for this account."))
@@ -308,21 +309,35 @@ def access_confirm_rotated(*, actor: User, departure: Departure, access_id: int)
     return access
 
 
+def may_revoke(access: Access, departure: Departure, today: date) -> bool:
+    """Revoked once transferred; after the last working day, also before any transfer."""
+    if access.state == AccessState.TRANSFERRED:
+        return departure.state in AFTER_PREPARATION
+    return (
+        access.state == AccessState.LISTED
+        and today > departure.last_working_day
+        and departure.state in SUPERVISED_STATES
+    )
+
+
 def access_revoke(
     *, actor: User, departure: Departure, access_id: int, note: str = "", evidence: str = ""
 ) -> Access:
-    """HR or the manager confirms the leaver's own access is gone, with a note or an evidence link."""
+    """The HR owner, the manager or IT confirms the leaver's own access is gone, with a note or an
+    evidence link. IT acts on any case from the open-access list without seeing the case itself."""
     note, evidence = note.strip(), evidence.strip()
     if not (note or evidence):
         raise HandoverError(_("Say how the access was revoked: a note or a link to the evidence."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).can_supervise)
-        require_state(departure, *AFTER_PREPARATION)
+        require(actor.is_it or case_access(actor, departure).can_supervise)
         access = _locked_access(departure, access_id)
-        if access.state != AccessState.TRANSFERRED:
+        if not may_revoke(access, departure, timezone.localdate()):
             raise HandoverError(
-                _("“%(access)s” is “%(state)s”; the successor confirms the transfer before it is revoked.")
+                _(
+                    "“%(access)s” is “%(state)s”; it is revoked once the successor confirms the transfer, "
+                    "or after the last working day."
+                )
                 % {"access": access, "state": access.get_state_display()}
             )
         access.revoke()
@@ -484,9 +499,9 @@ def material_found(*, actor: User, departure: Departure, material_id: int) -> Ma
     """The successor of the material's module confirms they found it where the leaver said."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        case_access = access_for(actor, departure)
+        roles = access_for(actor, departure)
         material = _locked_material(departure, material_id)
-        require(case_access.receives(material.module))
+        require(roles.receives(material.module))
         require_state(departure, *RECEIVING_STATES)
         if material.found_at is not None:
             raise HandoverError(_("“%(title)s” is already confirmed as found.") % {"title": material.title})

@@ -29,7 +29,12 @@ from handover.models import AccessState, Importance, State
 from handover.models.departure import STATE_ORDER
 from handover.models.inventory import OPEN_ACCESS_STATES
 from handover.permissions import CaseAccess
-from handover.services.inventory import AFTER_PREPARATION, RECEIVING_STATES, SUPERVISED_STATES
+from handover.services.inventory import (
+    AFTER_PREPARATION,
+    RECEIVING_STATES,
+    SUPERVISED_STATES,
+    may_revoke,
+)
 from handover.services.items import EDITABLE_STATES, REMOVABLE_STATES
 from handover.services.signing import may_sign_now
 
@@ -177,9 +182,7 @@ def inventory_context(departure, access: CaseAccess) -> dict:
         row.can_transfer = receives and listed and state in RECEIVING_STATES
         row.can_reveal = receives and row.has_secret and state in AFTER_PREPARATION
         row.can_rotate = row.can_reveal
-        row.can_revoke = (
-            access.can_supervise and row.state == AccessState.TRANSFERRED and state in AFTER_PREPARATION
-        )
+        row.can_revoke = access.can_supervise and may_revoke(row, departure, today)
         row.can_set_not_applicable = access.can_supervise and listed and state in SUPERVISED_STATES
         row.overdue = (
             row.state in OPEN_ACCESS_STATES

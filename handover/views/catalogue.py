@@ -20,8 +20,10 @@ def _require_hr(request: HttpRequest) -> None:
 
 @login_required
 def open_accesses(request: HttpRequest) -> HttpResponse:
-    """Accesses still open after the last working day, across all cases: the security risk list."""
-    _require_hr(request)
+    """Accesses still open after the last working day, across all cases: the security risk list,
+    for HR and for IT (who revoke from it)."""
+    if not (request.user.is_hr or request.user.is_it):
+        raise PermissionDenied
     form = OpenAccessSortForm(request.GET or None)
     sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "-overdue"
     page = selectors.open_access_page(request.GET.get("page"), sort)

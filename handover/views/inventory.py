@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -257,6 +258,21 @@ def access_revoke(request: HttpRequest, pk: int, access_id: int) -> HttpResponse
     departure, case_access, access = _case_access_row(request, pk, access_id)
     if not case_access.can_supervise:
         raise PermissionDenied
+    return _revoke_page(request, departure, access, back=case_url(departure.pk, f"access-{access.pk}"))
+
+
+@login_required
+def access_revoke_by_it(request: HttpRequest, access_id: int) -> HttpResponse:
+    """IT confirms a revocation from the open-access list; the case itself stays out of sight."""
+    if not request.user.is_it:
+        raise Http404
+    access = Access.objects.select_related("departure", "system", "module").filter(pk=access_id).first()
+    if access is None:
+        raise Http404
+    return _revoke_page(request, access.departure, access, back=reverse("handover:open_accesses"))
+
+
+def _revoke_page(request: HttpRequest, departure, access, back: str) -> HttpResponse:
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +283,7 @@ def access_revoke(request: HttpRequest, pk: int, access_id: int) -> HttpResponse
             _errors_to_form(form, error)
         else:
             messages.success(request, _("%(access)s is revoked.") % {"access": access})
-            return redirect(case_url(departure.pk, f"access-{access.pk}"))
+            return redirect(back)
     return _form_page(
         request,
         departure,
@@ -279,7 +295,7 @@ def access_revoke(request: HttpRequest, pk: int, access_id: int) -> HttpResponse
             "or its password changed."
         ),
         submit=_("Confirm revoked"),
-        back=case_url(departure.pk, f"access-{access.pk}"),
+        back=back,
     )
 
 

@@ -351,3 +351,96 @@ def test_vault_refuses_secret_key_as_a_vault_key(settings):
     settings.HANDOVER_VAULT_KEYS = ["not-a-fernet-key"]
     with pytest.raises(ImproperlyConfigured):
         vault.encrypt("x")
+
+
+def test_transfer_after_a_signature_makes_later_signers_sign_nothing(ready_to_sign, people, system):
+    departure = ready_to_sign()
+    Access.objects.create(
+        departure=departure, module=module_of(departure), system=system, account="late", kind="personal"
+    )
+    access = departure.accesses.get()
+    services.access_not_applicable(actor=people.hr, departure=departure, access_id=access.pk, reason="Unused")
+    services.departure_sign(actor=people.leaver, departure=departure, password=people.password)
+    second = Access.objects.create(
+        departure=departure, module=module_of(departure), system=system, account="later", kind="personal"
+    )
+    services.access_transfer(
+        actor=people.successor_a, departure=departure, access_id=second.pk, method=TransferMethod.OWN_IDENTITY
+    )
+    with pytest.raises(HandoverError, match="changed after Leo Leaver signed"):
+        services.departure_sign(actor=people.successor_a, departure=departure, password=people.password)
+
+
+def test_my_work_tells_each_person_their_part(make_case, people, system):
+    from handover import selectors
+
+    departure = make_case(State.PREPARING)
+    list_access(departure, people, system, secret="")
+    departure.materials.create(
+        module=module_of(departure),
+        title="Contracts",
+        category="contract",
+        location="Cabinet B",
+        importance=Importance.HIGH,
+    )
+    advance(departure, people, State.EXECUTING)
+    texts = [str(todo.text) for card in selectors.my_work(people.successor_a) for todo in card.todos]
+    assert "Confirm working access to 1 account in Product management" in texts
+    assert "Confirm you found 1 important material in Product management" in texts
+    Departure.objects.filter(pk=departure.pk).update(
+        notice_date=dt.date(2026, 1, 1), last_working_day=dt.date(2026, 2, 1)
+    )
+    for person in (people.hr, people.manager):
+        texts = [str(todo.text) for card in selectors.my_work(person) for todo in card.todos]
+        assert "Confirm 1 access of the departing employee is revoked (overdue)" in texts
+
+
+def test_system_catalogue_is_hrs_to_extend(client, people):
+    url = reverse("handover:system_list")
+    client.force_login(people.leaver)
+    assert client.get(url).status_code == 403
+    client.force_login(people.hr)
+    response = client.post(url, {"name": "Temu seller centre", "category": "marketplace", "is_active": "on"})
+    assert response.status_code == 302
+    system = AccessSystem.objects.get(name="Temu seller centre")
+    client.post(
+        reverse("handover:system_edit", args=[system.pk]), {"name": system.name, "category": "marketplace"}
+    )
+    system.refresh_from_db()
+    assert not system.is_active
+
+
+def test_it_revokes_from_the_open_list_without_seeing_the_case(client, make_case, people, system):
+    from accounts.models import Role
+    from tests.factories import UserFactory
+
+    it = UserFactory(username="it", display_name="Ivy IT", roles=[Role.IT])
+    departure = overdue_case(make_case, people, system, dt.date(2026, 1, 1))
+    access = departure.accesses.get()
+    client.force_login(it)
+    page = client.get(reverse("handover:open_accesses")).content.decode()
+    revoke = reverse("handover:access_revoke_by_it", args=[access.pk])
+    assert revoke in page
+    assert client.get(reverse("handover:case_detail", args=[departure.pk])).status_code == 404
+    # Never transferred, but the last day is over: closing the door comes first.
+    response = client.post(revoke, {"note": "Sub-account deleted, ticket 4711"})
+    assert response.status_code == 302
+    access.refresh_from_db()
+    assert access.state == AccessState.REVOKED and access.revoked_by_name == "Ivy IT"
+    assert Event.objects.filter(kind=EventKind.ACCESS_REVOKED, actor=it).exists()
+    assert access.pk not in [row.id for row in selectors_open()]
+    client.force_login(people.successor_a)
+    assert client.get(revoke).status_code == 404
+
+
+def selectors_open():
+    from handover import selectors
+
+    return selectors.open_access_page(1).object_list
+
+
+def test_revoking_before_a_transfer_waits_for_the_last_day(people, make_case, system):
+    departure = make_case(State.PREPARING)
+    access = list_access(departure, people, system, secret="")
+    with pytest.raises(HandoverError, match="after the last working day"):
+        services.access_revoke(actor=people.hr, departure=departure, access_id=access.pk, note="Too early")

@@ -17,6 +17,7 @@ PEOPLE = [
     ("hr", "Hana Wu 吴晗", "HR business partner", Role.HR, "en"),
     ("manager", "Ming Li 李明", "Head of e-commerce operations", Role.MANAGER, "zh-hans"),
     ("head", "Grace Lin 林嘉", "Head of customer service", Role.MANAGER, "zh-hant"),
+    ("it", "Bo Huang 黄波", "IT administrator", Role.IT, "zh-hans"),
     ("leaver", "Lei Zhang 张磊", "Senior store operator", Role.STAFF, "zh-hans"),
     ("successor1", "Xiao Chen 陈晓", "Store operator", Role.STAFF, "en"),
     ("successor2", "Yan Zhao 赵燕", "Data analyst", Role.STAFF, "en"),
