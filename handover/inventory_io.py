@@ -9,6 +9,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import PurePath
 
 from django.conf import settings
@@ -118,8 +119,13 @@ def _choice_aliases(choices) -> dict[str, str]:
     return aliases
 
 
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+
+
 def read_table(upload) -> list[list[str]]:
     """Every row of the first sheet of a CSV or XLSX file, as text."""
+    if upload.size is not None and upload.size > IMPORT_MAX_BYTES:
+        raise ImportFileError(_("A spreadsheet to import can be at most 5 MB."))
     extension = PurePath(upload.name or "").suffix.lower()
     if extension == ".csv":
         return _read_csv(upload.read())
@@ -167,7 +173,10 @@ def _read_xlsx(upload) -> list[list[str]]:
         raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from error
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        # Read one row past the limit (plus the header): enough to refuse an oversized sheet
+        # without loading it.
+        rows = islice(sheet.iter_rows(values_only=True), settings.HANDOVER_IMPORT_MAX_ROWS + 2)
+        return [[_cell_text(value) for value in row] for row in rows]
     finally:
         workbook.close()
 

@@ -262,3 +262,14 @@ def test_stranger_gets_404_on_every_inventory_url(client, people, preparing, sys
         assert client.post(url).status_code == 404, url
     assert not Event.objects.filter(actor=people.stranger).exists()
     assert settings.HANDOVER_UPLOAD_DIR.exists()
+
+
+def test_too_many_rows_are_refused_before_anything_is_checked(client, people, preparing, settings):
+    settings.HANDOVER_IMPORT_MAX_ROWS = 3
+    client.force_login(people.leaver)
+    rows = [HEADER] + [
+        ["Product management", "Shopify admin", f"a{i}", "", "Personal account"] for i in range(10)
+    ]
+    page = check(client, preparing, xlsx_file(rows)).content.decode()
+    assert "at most 3 rows" in page
+    assert not Access.objects.exists()
