@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department
 from handover.models import (
@@ -330,7 +331,7 @@ class NotApplicableForm(forms.Form):
 
 class MaterialForm(forms.Form):
     module = ModuleChoiceField(label=_("Module"), queryset=HandoverModule.objects.none())
-    title = forms.CharField(label=_("Name"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("material", "Name"), max_length=200)
     medium = forms.ChoiceField(
         label=_("Form"), choices=MaterialMedium.choices, initial=MaterialMedium.ELECTRONIC
     )

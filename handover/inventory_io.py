@@ -18,6 +18,7 @@ from django.core.validators import URLValidator
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from handover.models import (
     Access,
@@ -44,10 +45,12 @@ class Column:
     required: bool = False
     max_length: int = 0
     choices: type | None = None
+    # Other names people give this column in their own sheets.
+    aliases: tuple[str, ...] = ()
 
 
 ACCOUNT_COLUMNS = [
-    Column("module", _("Module"), required=True, choices=ModuleKind),
+    Column("module", _("Module"), required=True, choices=ModuleKind, aliases=("模块", "模塊")),
     Column("system", _("System"), required=True),
     Column("account", _("Account"), required=True, max_length=200),
     Column("access_level", _("Access level"), max_length=120),
@@ -56,8 +59,8 @@ ACCOUNT_COLUMNS = [
     Column("secret", _("Secret"), max_length=2000),
 ]
 MATERIAL_COLUMNS = [
-    Column("module", _("Module"), required=True, choices=ModuleKind),
-    Column("title", _("Name"), required=True, max_length=200),
+    Column("module", _("Module"), required=True, choices=ModuleKind, aliases=("模块", "模塊")),
+    Column("title", pgettext_lazy("material", "Name"), required=True, max_length=200, aliases=("Title",)),
     Column("medium", _("Form"), required=True, choices=MaterialMedium),
     Column("category", _("Category"), required=True, choices=MaterialCategory),
     Column("location", _("Location"), required=True, max_length=500),
@@ -96,7 +99,7 @@ def _fold(value: str) -> str:
 def _header_index(header: list[str], columns: list[Column]) -> dict[str, int]:
     aliases = {}
     for column in columns:
-        for name in {_fold(column.key)} | _names(column.label):
+        for name in {_fold(column.key)} | _names(column.label) | {_fold(a) for a in column.aliases}:
             aliases[name] = column.key
     index: dict[str, int] = {}
     for position, cell in enumerate(header):

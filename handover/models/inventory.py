@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from handover.documents.storage import upload_storage
@@ -170,7 +171,7 @@ class Material(models.Model):
         on_delete=models.CASCADE,
         related_name="materials",
     )
-    title = models.CharField(_("name"), max_length=200)
+    title = models.CharField(pgettext_lazy("material", "name"), max_length=200)
     medium = models.CharField(
         _("form"), max_length=20, choices=MaterialMedium.choices, default=MaterialMedium.ELECTRONIC
     )
