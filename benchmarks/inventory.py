@@ -7,7 +7,7 @@ Run from the project root (see benchmarks/README.md):
 
 It measures two pages at growing sizes and checks that their query count does not grow:
 
-- "Access still open after the last day" (/access/open/, HR only) at --cases cases whose last
+- "Access still open after the last day" (/access/open/, HR and IT) at --cases cases whose last
   working day is over, each with --accesses accounts (about 70% of them still open);
 - the case page (/cases/<pk>/) of a case with 20, then 200 accounts and 200 materials, seen by
   the HR owner, the leaver and a successor.
@@ -335,6 +335,8 @@ class Seeder:
         self.hr = [self.hr_busy] + [
             self.add_user(batch, f"hr{i:02d}", self.person_name(), "HR", None) for i in range(2, 5)
         ]
+        # IT sees the risk list too, with a revoke link on every row (and no case).
+        self.add_user(batch, "it_busy", "Ivan Ito", "IT", None, job_title="IT administrator")
         self.heads: dict[int, Person] = {}
         self.staff: dict[int, list[Person]] = {}
         for d in departments:
@@ -754,27 +756,29 @@ def client_for(username: str | None = None, pk: int | None = None):
 def measure_risk_list(size: int, open_count: int, args) -> list[Result]:
     from django.urls import reverse
 
-    client = client_for("hr_busy")
+    clients = {"hr": client_for("hr_busy"), "it": client_for("it_busy")}
     url = reverse("handover:open_accesses")
     last = math.ceil(open_count / RISK_PAGE)
     on_last = open_count - RISK_PAGE * (last - 1)
     first = min(RISK_PAGE, open_count)
     pages = [
-        ("risk list, most overdue first", url, first),
-        ("risk list, ?sort=overdue", f"{url}?sort=overdue", first),
-        ("risk list, ?sort=system", f"{url}?sort=system", first),
-        ("risk list, ?sort=case", f"{url}?sort=case", first),
-        ("risk list, last page ?page=N", f"{url}?page={last}", on_last),
-        ("risk list, ?sort=system&page=N (last)", f"{url}?sort=system&page={last}", on_last),
+        ("risk list, most overdue first", "hr", url, first),
+        ("risk list, ?sort=overdue", "hr", f"{url}?sort=overdue", first),
+        ("risk list, ?sort=system", "hr", f"{url}?sort=system", first),
+        ("risk list, ?sort=case", "hr", f"{url}?sort=case", first),
+        ("risk list, last page ?page=N", "hr", f"{url}?page={last}", on_last),
+        ("risk list, ?sort=system&page=N (last)", "hr", f"{url}?sort=system&page={last}", on_last),
+        ("risk list, IT, most overdue first", "it", url, first),
+        ("risk list, IT, last page ?page=N", "it", f"{url}?page={last}", on_last),
     ]
     print(
         f"  {open_count:,} open accounts on the list, {last:,} pages of {RISK_PAGE} (N = {last})", flush=True
     )
     results = []
-    for label, page_url, rows in pages:
+    for label, who, page_url, rows in pages:
         # Each row links to its account on the case page: href=".../cases/<pk>/#access-<id>".
         median, p95, queries, db_ms, size_bytes, slowest = measure(
-            client, page_url, args.repeat, count_check("#access-", rows)
+            clients[who], page_url, args.repeat, count_check("#access-", rows)
         )
         results.append(Result("risk", size, label, median, p95, queries, db_ms, size_bytes / 1024, slowest))
         print(f"  measured {label:<46} {median:8.1f} ms median, {queries} queries", flush=True)
@@ -957,7 +961,7 @@ def main() -> None:
     total = time.perf_counter() - total_started
     print(f"Seeding    {seeding_total:.1f} s in all (bulk_create); whole run {total:.0f} s")
     print()
-    print("Access still open after the last day (/access/open/, HR), by past-last-day cases")
+    print("Access still open after the last day (/access/open/, HR and IT), by past-last-day cases")
     print_table(risk, "past cases")
     print()
     differing = print_summary(risk, args.cases, "cases")
