@@ -9,7 +9,6 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from itertools import islice
 from pathlib import PurePath
 
 from django.conf import settings
@@ -148,9 +147,21 @@ def _read_csv(raw: bytes) -> list[list[str]]:
     else:
         raise ImportFileError(_("The file is not text in UTF-8 or GBK."))
     try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+        return _non_blank(csv.reader(io.StringIO(text)))
     except csv.Error as error:
-        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+        raise ImportFileError(_("The CSV file cannot be read; save it again as CSV (UTF-8).")) from error
+
+
+def _non_blank(rows) -> list[list[str]]:
+    """The rows that hold anything, up to one past the limit (plus the header): enough to refuse
+    an oversized sheet without reading it all."""
+    kept = []
+    for row in rows:
+        if any(cell.strip() for cell in row):
+            kept.append(row)
+            if len(kept) > settings.HANDOVER_IMPORT_MAX_ROWS + 1:
+                break
+    return kept
 
 
 def _cell_text(value) -> str:
@@ -162,26 +173,39 @@ def _cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value)
+
+
+# A workbook unpacks to far more than its file size; refuse one that would unpack to more than
+# this (a "zip bomb" would exhaust the worker's memory).
+XLSX_MAX_UNPACKED = 50 * 1024 * 1024
 
 
 def _read_xlsx(upload) -> list[list[str]]:
-    from zipfile import BadZipFile
+    from zipfile import ZipFile
 
     from openpyxl import load_workbook
 
+    unreadable = ImportFileError(_("The file is not a readable .xlsx workbook."))
     try:
+        with ZipFile(upload) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > XLSX_MAX_UNPACKED:
+            raise ImportFileError(_("The workbook is too large once unpacked; save a smaller one as CSV."))
+        upload.seek(0)
         workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ImportFileError(_("The file is not a readable .xlsx workbook.")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        # Read one row past the limit (plus the header): enough to refuse an oversized sheet
-        # without loading it.
-        rows = islice(sheet.iter_rows(values_only=True), settings.HANDOVER_IMPORT_MAX_ROWS + 2)
-        return [[_cell_text(value) for value in row] for row in rows]
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            return _non_blank(
+                [_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)
+            )
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    # Whatever a damaged or hostile workbook makes openpyxl or the XML parser raise.
+    except Exception as error:
+        raise unreadable from error
 
 
 @dataclass
@@ -221,7 +245,6 @@ def _parse_date(text: str) -> date:
 def check_rows(kind: str, departure: Departure, table: list[list[str]]) -> Preview:
     """Check every row of a table against this case; the preview says what is wrong where."""
     columns = COLUMNS[kind]
-    table = [row for row in table if any(cell.strip() for cell in row)]
     if not table:
         raise ImportFileError(_("The file is empty."))
     index = _header_index(table[0], columns)
@@ -244,8 +267,13 @@ def check_rows(kind: str, departure: Departure, table: list[list[str]]) -> Previ
         }
         row = Row(number=offset, values=values)
         for column in columns:
-            value = values[column.key].strip()
+            # A secret is kept exactly as typed; other cells lose stray spaces, and the quote our
+            # own export puts before a formula character.
+            value = values[column.key] if column.key == "secret" else _unquote(values[column.key].strip())
             label = str(column.label)
+            if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
+                row.errors.append(str(_("%(column)s contains control characters.") % {"column": label}))
+                continue
             if column.required and not value:
                 row.errors.append(str(_("%(column)s is empty.") % {"column": label}))
                 continue
@@ -322,6 +350,10 @@ def _check_material(row: Row, url: URLValidator) -> None:
             row.errors.append(str(_("The location looks like a link but is not a valid address.")))
 
 
+def _unquote(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def neutralise(value) -> str:
     """A cell a spreadsheet shows as text: a leading = + - @ (or tab, return) gets a quote first."""
     text = "" if value is None else str(value)
@@ -395,7 +427,8 @@ def to_csv(header: list[str], rows: list[list[str]]) -> bytes:
 
 
 def to_xlsx(sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
-    """One worksheet per (title, header, rows); every cell is text, none a formula."""
+    """One worksheet per (title, header, rows); every cell is text, none a formula, and a cell that
+    starts like a formula carries Excel's quote prefix, so editing it keeps it text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -406,8 +439,9 @@ def to_xlsx(sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
         for row_number, values in enumerate([header, *rows], start=1):
             for column_number, value in enumerate(values, start=1):
                 cell = sheet.cell(row=row_number, column=column_number)
-                cell.value = neutralise(value)
+                cell.value = "" if value is None else str(value)
                 cell.data_type = "s"
+                cell.quotePrefix = cell.value.startswith(FORMULA_STARTS)
                 if row_number == 1:
                     cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"

@@ -28,6 +28,7 @@ from handover.models import (
     TrialTask,
 )
 from handover.models.departure import ACTIVE_STATES
+from handover.models.events import INVENTORY_EVENT_KINDS
 from handover.models.inventory import OPEN_ACCESS_STATES
 from handover.permissions import visible_cases
 from handover.reminders import CaseFacts, ModuleFacts, Todo
@@ -238,9 +239,14 @@ def case_detail(departure_id: int) -> Departure:
     )
 
 
-def case_timeline(departure: Departure, everything: bool = False) -> tuple[list[Event], bool]:
-    """The latest events (or all of them), and whether older ones were left out."""
+def case_timeline(
+    departure: Departure, everything: bool = False, with_inventory: bool = True
+) -> tuple[list[Event], bool]:
+    """The latest events (or all of them), and whether older ones were left out; without the
+    events about accounts and materials for someone who may not see those."""
     events = departure.events.order_by("-created_at", "-id")
+    if not with_inventory:
+        events = events.exclude(kind__in=INVENTORY_EVENT_KINDS)
     if everything:
         return list(events), False
     latest = list(events[: TIMELINE_LIMIT + 1])

@@ -11,6 +11,7 @@ import os
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.views.decorators.debug import sensitive_variables
 
 
 class VaultError(Exception):
@@ -61,11 +62,13 @@ def _cipher() -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys()])
 
 
+@sensitive_variables()
 def encrypt(plaintext: str) -> tuple[bytes, str]:
     """The token to store and the id of the key that made it."""
     return _cipher().encrypt(plaintext.encode()), current_key_id()
 
 
+@sensitive_variables()
 def decrypt(token: bytes) -> str:
     try:
         return _cipher().decrypt(bytes(token)).decode()
@@ -81,11 +84,13 @@ def rotate(token: bytes) -> tuple[bytes, str]:
         raise VaultError("No configured vault key opens this secret.") from error
 
 
+@sensitive_variables()
 def seal(payload: bytes) -> bytes:
     """Encrypt a short-lived payload (an import preview carried through the browser)."""
     return _cipher().encrypt(payload)
 
 
+@sensitive_variables()
 def unseal(token: bytes, max_age: int) -> bytes:
     try:
         return _cipher().decrypt(token, ttl=max_age)

@@ -43,6 +43,11 @@ class EventKind(models.TextChoices):
     INVENTORY_EXPORTED = "inventory_exported", _("exported the inventory")
 
 
+# Events that name accounts or materials: only people who may see the inventory read them.
+INVENTORY_EVENT_KINDS = frozenset(
+    kind for kind in EventKind if kind.startswith(("access_", "secret_", "material_", "inventory_"))
+)
+
 # How the timeline tells each event: whole sentences, so translators can order the words.
 EVENT_SENTENCES = {
     EventKind.OPENED: _("%(actor)s opened the case for %(subject)s"),

@@ -1,5 +1,7 @@
 """What the leaver could open (accounts and access) and what they kept (materials)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -222,3 +224,24 @@ class OverdueNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.day}"
+
+
+class ImportPreview(models.Model):
+    """Checked spreadsheet rows waiting for the leaver's confirmation, sealed with the vault key
+    (a secret column stays encrypted); used once, then deleted."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    departure = models.ForeignKey(
+        "handover.Departure", on_delete=models.CASCADE, related_name="+", verbose_name=_("case")
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+    sealed_rows = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("import preview")
+        verbose_name_plural = _("import previews")
+
+    def __str__(self) -> str:
+        return str(self.pk)

@@ -1,16 +1,19 @@
 """Accounts and materials: listed by the leaver, taken over by the successor, closed by HR or the manager."""
 
+import json
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 from handover import vault
@@ -23,6 +26,7 @@ from handover.models import (
     Departure,
     EventKind,
     HandoverModule,
+    ImportPreview,
     Material,
     State,
     TransferMethod,
@@ -129,6 +133,7 @@ def _check_secret(kind: str, secret: str) -> None:
         raise HandoverError(_("A secret can be at most %(n)d characters long.") % {"n": SECRET_MAX_LENGTH})
 
 
+@sensitive_variables()
 def _set_secret(access: Access, secret: str) -> None:
     access.secret_token, access.secret_key_id = vault.encrypt(secret)
     access.secret_stored_at = timezone.now()
@@ -146,6 +151,7 @@ def _purge_secret(departure: Departure, access: Access, actor: User | None) -> b
     return True
 
 
+@sensitive_variables()
 def access_create(
     *,
     actor: User,
@@ -198,12 +204,12 @@ def access_update(*, actor: User, departure: Departure, access_id: int, **fields
         access = _locked_access(departure, access_id)
         if access.state != AccessState.LISTED:
             raise HandoverError(_("Only accounts not yet transferred can be edited."))
+        if "system" in fields and fields["system"].pk != access.system_id:
+            _check_system(fields["system"])
         for name, value in fields.items():
             if name in allowed:
                 setattr(access, name, value)
         _own_module(departure, access.module)
-        if "system" in fields and access.system_id != fields["system"].pk:
-            _check_system(access.system)
         if access.kind not in SECRET_KINDS:
             _purge_secret(departure, access, actor)
         access.save()
@@ -224,6 +230,7 @@ def access_delete(*, actor: User, departure: Departure, access_id: int) -> None:
         record(departure, actor, EventKind.ACCESS_REMOVED, subject=label)
 
 
+@sensitive_variables()
 def access_store_secret(*, actor: User, departure: Departure, access_id: int, secret: str) -> Access:
     """The leaver stores (or replaces) the password or recovery code of a shared account."""
     if not secret:
@@ -242,6 +249,7 @@ def access_store_secret(*, actor: User, departure: Departure, access_id: int, se
     return access
 
 
+@sensitive_variables()
 def access_reveal_secret(*, actor: User, departure: Departure, access_id: int, password: str) -> str:
     """The successor of the account's module, after re-entering their password, reads the secret.
 
@@ -331,6 +339,8 @@ def access_revoke(
     with transaction.atomic():
         departure = lock_case(departure.pk)
         require(actor.is_it or case_access(actor, departure).can_supervise)
+        if actor.pk == departure.employee_id:
+            raise PermissionDenied(_("The departing employee cannot confirm their own access revoked."))
         access = _locked_access(departure, access_id)
         if not may_revoke(access, departure, timezone.localdate()):
             raise HandoverError(
@@ -345,6 +355,7 @@ def access_revoke(
         access.revoked_by_name = actor.name
         access.revocation_note = note
         access.revocation_evidence = evidence
+        _purge_secret(departure, access, actor)
         access.save()
         record(departure, actor, EventKind.ACCESS_REVOKED, subject=str(access))
     return access
@@ -523,15 +534,47 @@ def material_open(*, actor: User, departure: Departure, material_id: int):
     return material, upload_storage().open(material.file.name, "rb")
 
 
-def inventory_import(*, actor: User, departure: Departure, accesses=(), materials=()) -> tuple[int, int]:
-    """Create every checked row of an imported spreadsheet, or none of them.
+PREVIEW_MAX_AGE = timedelta(hours=1)
+PREVIEW_EXPIRED = _("The preview has expired or was already imported; upload the file again.")
 
-    ``accesses`` and ``materials`` are dicts of model fields (module and system as ids) that
-    passed the preview's checks; ids are checked again against this case."""
+
+@sensitive_variables()
+def import_preview_save(*, actor: User, departure: Departure, kind: str, rows: list[dict]) -> ImportPreview:
+    """Keep checked rows, sealed, until the leaver confirms; older unconfirmed previews go."""
+    require(access_for(actor, departure).is_leaver)
+    require_state(departure, *EDITABLE_STATES)
+    ImportPreview.objects.filter(created_at__lt=timezone.now() - PREVIEW_MAX_AGE).delete()
+    ImportPreview.objects.filter(departure=departure, user=actor).delete()
+    return ImportPreview.objects.create(
+        departure=departure, user=actor, kind=kind, sealed_rows=vault.seal(json.dumps(rows).encode())
+    )
+
+
+@sensitive_variables()
+def inventory_import(*, actor: User, departure: Departure, preview_id) -> tuple[str, int, int]:
+    """Create every row of a confirmed preview, or none of them; a preview imports once.
+
+    Its rows are dicts of model fields (module and system as ids) that passed the preview's
+    checks; ids are checked again against this case. Returns the kind and the counts."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
         require(access_for(actor, departure).is_leaver)
         require_state(departure, *EDITABLE_STATES)
+        preview = (
+            ImportPreview.objects.select_for_update()
+            .filter(pk=preview_id, departure=departure, user=actor)
+            .first()
+        )
+        if preview is None or preview.created_at < timezone.now() - PREVIEW_MAX_AGE:
+            raise HandoverError(PREVIEW_EXPIRED)
+        try:
+            rows = json.loads(vault.unseal(bytes(preview.sealed_rows), int(PREVIEW_MAX_AGE.total_seconds())))
+        except (vault.VaultError, ValueError) as error:
+            raise HandoverError(PREVIEW_EXPIRED) from error
+        kind = preview.kind
+        preview.delete()
+        accesses = rows if kind == "accounts" else ()
+        materials = rows if kind == "materials" else ()
         modules = {m.pk: m for m in departure.modules.all()}
         systems = {s.pk: s for s in AccessSystem.objects.filter(is_active=True)}
         position = departure.accesses.order_by("-position").values_list("position", flat=True).first() or 0
@@ -583,7 +626,7 @@ def inventory_import(*, actor: User, departure: Departure, accesses=(), material
             EventKind.INVENTORY_IMPORTED,
             subject=import_subject(len(new_accesses), secrets, len(new_materials)),
         )
-    return len(new_accesses), len(new_materials)
+    return kind, len(new_accesses), len(new_materials)
 
 
 def inventory_exported(*, actor: User, departure: Departure, file_format: str) -> None:

@@ -16,6 +16,7 @@ from handover.models import (
     ConfirmationDocument,
     Departure,
     EventKind,
+    Importance,
     Signature,
     SignerRole,
     State,
@@ -51,12 +52,16 @@ def content_fingerprint(departure: Departure) -> str:
             for module in departure.modules.order_by("position")
         ],
         "trial_tasks": [[t.pk, t.title, t.state] for t in departure.trial_tasks.order_by("pk")],
-        # Whether each account reached the successor; its later revocation is not what signers affirm.
+        # What must be settled before anyone signs: each account reached the successor (its later
+        # revocation is not what signers affirm) and each high-importance material was found.
         "accesses": [
-            [a.pk, a.system.name, a.account, a.state != AccessState.LISTED]
-            for a in departure.accesses.select_related("system").order_by("pk")
+            [a.pk, a.system_id, a.account, a.state != AccessState.LISTED]
+            for a in departure.accesses.order_by("pk")
         ],
-        "materials": [[m.pk, m.title, m.found_at is not None] for m in departure.materials.order_by("pk")],
+        "materials": [
+            [m.pk, m.title, m.found_at is not None]
+            for m in departure.materials.filter(importance=Importance.HIGH).order_by("pk")
+        ],
     }
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -129,7 +129,9 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
             "blockers": guards.blocking(departure, name),
         }
     timeline, timeline_cut = selectors.case_timeline(
-        departure, everything=request.GET.get("timeline") == "all"
+        departure,
+        everything=request.GET.get("timeline") == "all",
+        with_inventory=access.can_see_inventory,
     )
     inventory = inventory_context(departure, access) if access.can_see_inventory else {}
     signatures = list(departure.signatures.all())

@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,8 +13,9 @@ from handover.models import AccessSystem
 
 
 def _require_hr(request: HttpRequest) -> None:
+    """HR's pages do not exist for anyone else."""
     if not request.user.is_hr:
-        raise PermissionDenied
+        raise Http404
 
 
 @login_required
@@ -23,7 +23,7 @@ def open_accesses(request: HttpRequest) -> HttpResponse:
     """Accesses still open after the last working day, across all cases: the security risk list,
     for HR and for IT (who revoke from it)."""
     if not (request.user.is_hr or request.user.is_it):
-        raise PermissionDenied
+        raise Http404
     form = OpenAccessSortForm(request.GET or None)
     sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "-overdue"
     page = selectors.open_access_page(request.GET.get("page"), sort)

@@ -1,7 +1,6 @@
 """Accounts, access and materials of a case: forms, secrets, files, import and export."""
 
-import base64
-import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from handover import inventory_io, services, vault
+from handover import inventory_io, services
 from handover.errors import HandoverError
 from handover.forms import (
     AccessForm,
@@ -28,8 +27,6 @@ from handover.forms import (
 from handover.models import Access, Material
 
 from .common import case_action, case_url, load_case
-
-IMPORT_MAX_AGE = 60 * 60  # an import preview can be confirmed for an hour
 
 
 def _form_page(request, departure, form, *, title, submit, back, intro="", files=False, danger=False):
@@ -73,7 +70,7 @@ def _errors_to_form(form, error: HandoverError) -> None:
     form.add_error(None, error.message)
 
 
-@sensitive_variables("data")
+@sensitive_variables()
 @sensitive_post_parameters("secret")
 @login_required
 def access_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -161,7 +158,7 @@ def access_delete(request: HttpRequest, pk: int, access_id: int) -> HttpResponse
     )
 
 
-@sensitive_variables("form")
+@sensitive_variables()
 @sensitive_post_parameters("secret")
 @never_cache
 @login_required
@@ -198,7 +195,7 @@ def access_secret(request: HttpRequest, pk: int, access_id: int) -> HttpResponse
     )
 
 
-@sensitive_variables("secret")
+@sensitive_variables()
 @sensitive_post_parameters("password")
 @never_cache
 @login_required
@@ -451,48 +448,22 @@ def _inventory_case(request: HttpRequest, pk: int):
     return departure, case_access
 
 
-def _seal_preview(request: HttpRequest, departure, preview: inventory_io.Preview) -> str:
-    payload = {
-        "case": departure.pk,
-        "user": request.user.pk,
-        "kind": preview.kind,
-        "rows": [row.data for row in preview.rows],
-    }
-    return base64.urlsafe_b64encode(vault.seal(json.dumps(payload).encode())).decode()
-
-
-def _unseal_preview(request: HttpRequest, departure, token: str) -> dict:
-    try:
-        payload = json.loads(vault.unseal(base64.urlsafe_b64decode(token.encode()), IMPORT_MAX_AGE))
-    except (vault.VaultError, ValueError) as error:
-        raise HandoverError(_("The preview has expired or was changed; upload the file again.")) from error
-    if payload.get("case") != departure.pk or payload.get("user") != request.user.pk:
-        raise HandoverError(_("The preview has expired or was changed; upload the file again."))
-    return payload
-
-
-@sensitive_variables("preview", "payload", "table")
+@sensitive_variables()
 @never_cache
 @login_required
 def inventory_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a spreadsheet, see every row checked, then import all of it or nothing.
 
-    The checked rows travel back with the confirmation sealed with the vault key, so secrets in
-    the file are never stored or shown unencrypted in between."""
+    The checked rows wait on the server, sealed with the vault key (so a secret column is never
+    stored in the clear), and the confirmation names them by an id that works once."""
     departure, case_access = load_case(request, pk)
     if not case_access.is_leaver:
         raise PermissionDenied
-    context = {"departure": departure, "preview": None, "token": ""}
-    if request.method == "POST" and "token" in request.POST:
+    context = {"departure": departure, "preview": None, "preview_id": ""}
+    if request.method == "POST" and "preview" in request.POST:
         try:
-            payload = _unseal_preview(request, departure, request.POST["token"])
-            rows = payload["rows"]
-            kind = payload["kind"]
-            accounts, materials = services.inventory_import(
-                actor=request.user,
-                departure=departure,
-                accesses=rows if kind == "accounts" else (),
-                materials=rows if kind == "materials" else (),
+            kind, accounts, materials = services.inventory_import(
+                actor=request.user, departure=departure, preview_id=_uuid(request.POST["preview"])
             )
         except HandoverError as error:
             messages.error(request, error.message)
@@ -513,9 +484,26 @@ def inventory_import(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             context["preview"] = preview
             if preview.ok:
-                context["token"] = _seal_preview(request, departure, preview)
+                try:
+                    saved = services.import_preview_save(
+                        actor=request.user,
+                        departure=departure,
+                        kind=preview.kind,
+                        rows=[row.data for row in preview.rows],
+                    )
+                except HandoverError as error:
+                    form.add_error(None, error.message)
+                else:
+                    context["preview_id"] = str(saved.pk)
     context["form"] = form
     return render(request, "handover/inventory_import.html", context)
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -216,7 +216,7 @@ def test_import_accounts_from_a_spreadsheet(
     expect(bad.get_by_role("rowheader")).to_have_text("3")
     expect(bad).to_contain_text("“Nonexistent Shop” is not in the system catalogue")
     expect(leaver.get_by_role("button", name=re.compile(r"^Import \d+ rows?$"))).to_have_count(0)
-    expect(leaver.locator("input[name=token]")).to_have_count(0)
+    expect(leaver.locator("input[name=preview]")).to_have_count(0)
     assert not Access.objects.filter(departure=departure).exists()
 
     # A good file: every row checked, the secret never shown, then imported in one go.

@@ -6,11 +6,12 @@ import io
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from handover import services, vault
-from handover.models import Access, AccessSystem, Departure, Event, EventKind, Material, State
+from handover.models import Access, AccessSystem, Departure, Event, EventKind, ImportPreview, Material, State
 from handover.urls import urlpatterns
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,8 @@ def test_one_bad_row_imports_nothing_and_names_the_row(client, people, preparing
     assert "1 row has a problem; nothing was imported" in page
     assert "“Unknown marketplace” is not in the system catalogue" in page
     assert '<tr class="bad">\n      <th scope="row">3</th>' in page
-    assert 'name="token"' not in page
+    assert 'name="preview"' not in page
+    assert not ImportPreview.objects.exists()
     assert "s3cret" not in page
     assert not Access.objects.exists()
 
@@ -84,9 +86,14 @@ def test_clean_file_imports_every_row_with_secrets_encrypted(client, people, pre
     page = response.content.decode()
     assert "All 2 rows are ready to import." in page, page
     assert "s3cret-from-file" not in page  # the preview carries it sealed, never in the clear
-    token = page.split('name="token" value="')[1].split('"')[0]
-    assert b"s3cret-from-file" not in token.encode()
-    response = client.post(import_url(preparing), {"token": token})
+    preview = page.split('name="preview" value="')[1].split('"')[0]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM handover_importpreview")
+        stored = b"".join(
+            bytes(v) if isinstance(v, bytes | memoryview) else str(v).encode() for v in cursor.fetchone()
+        )
+    assert b"s3cret-from-file" not in stored  # waiting for confirmation, the rows are sealed
+    response = client.post(import_url(preparing), {"preview": preview})
     assert response.status_code == 302
     accesses = {a.account: a for a in Access.objects.all()}
     assert set(accesses) == {"shop-ops", "orders"}
@@ -94,21 +101,24 @@ def test_clean_file_imports_every_row_with_secrets_encrypted(client, people, pre
     assert accesses["orders"].secret_token is None
     assert accesses["orders"].module.kind == "orders"
     assert Event.objects.filter(kind=EventKind.INVENTORY_IMPORTED, subject="2,1,0").exists()
-    # A replayed or altered confirmation imports nothing more.
-    client.post(import_url(preparing), {"token": token[:-4] + "AAAA"})
+    # A replayed (double-clicked) or made-up confirmation imports nothing more.
+    for again in (preview, preview[:-4] + "0000", "not-an-id"):
+        response = client.post(import_url(preparing), {"preview": again}, follow=True)
+        assert "expired or was already imported" in response.content.decode()
     assert Access.objects.count() == 2
+    assert not ImportPreview.objects.exists()
 
 
 def test_a_preview_belongs_to_its_case_and_person(client, people, make_case, preparing, system):
     client.force_login(people.leaver)
     rows = [HEADER, ["Product management", "Shopify admin", "ops", "", "Personal account", "", ""]]
     page = check(client, preparing, csv_file(rows)).content.decode()
-    token = page.split('name="token" value="')[1].split('"')[0]
+    preview = page.split('name="preview" value="')[1].split('"')[0]
     other = make_case(
         State.PREPARING, employee=people.successor_b, successors={"product": people.successor_a}
     )
     client.force_login(people.successor_b)
-    client.post(import_url(other), {"token": token})
+    client.post(import_url(other), {"preview": preview})
     assert not Access.objects.exists()
 
 
@@ -172,10 +182,12 @@ def test_exported_cells_cannot_start_a_formula(client, people, preparing, system
     url = reverse("handover:inventory_export", args=[preparing.pk, "xlsx"])
     workbook = load_workbook(io.BytesIO(client.get(url).content))
     values = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.value]
-    assert any(cell.value == "'" + dangerous for cell in values)
-    assert all(
-        cell.data_type == "s" and not str(cell.value).startswith(("=", "+", "-", "@")) for cell in values
-    )
+    # In a workbook every cell is text, never a formula; one that starts like a formula also
+    # carries Excel's quote prefix, so the sheet shows it as typed and editing keeps it text.
+    risky = [cell for cell in values if str(cell.value).startswith(("=", "+", "-", "@"))]
+    assert {cell.value for cell in risky} == {dangerous, f"{start}1+1"}
+    assert all(cell.quotePrefix for cell in risky)
+    assert all(cell.data_type == "s" for cell in values)
     assert Event.objects.filter(kind=EventKind.INVENTORY_EXPORTED).count() == 2
 
 
@@ -273,3 +285,47 @@ def test_too_many_rows_are_refused_before_anything_is_checked(client, people, pr
     page = check(client, preparing, xlsx_file(rows)).content.decode()
     assert "at most 3 rows" in page
     assert not Access.objects.exists()
+
+
+def test_damaged_and_oversized_workbooks_get_a_clear_error(client, people, preparing):
+    import zipfile
+
+    client.force_login(people.leaver)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types")
+        archive.writestr("xl/workbook.xml", "<workbook><sheets><sheet")
+    page = check(client, preparing, SimpleUploadedFile("broken.xlsx", broken.getvalue())).content.decode()
+    assert "not a readable .xlsx workbook" in page
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"0" * (60 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 200_000
+    page = check(client, preparing, SimpleUploadedFile("bomb.xlsx", bomb.getvalue())).content.decode()
+    assert "too large once unpacked" in page
+
+
+def test_blank_rows_do_not_hide_rows_past_the_limit(client, people, preparing, system, settings):
+    settings.HANDOVER_IMPORT_MAX_ROWS = 3
+    client.force_login(people.leaver)
+    good = ["Product management", "Shopify admin", "a", "", "Personal account"]
+    rows = [HEADER, good] + [[""] * 5] * 20 + [good] * 5
+    page = check(client, preparing, xlsx_file(rows)).content.decode()
+    assert "at most 3 rows" in page
+
+
+def test_control_characters_and_exact_secrets(client, people, preparing, system):
+    client.force_login(people.leaver)
+    rows = [HEADER, ["Product management", "Shopify admin", "bad\x00name", "", "Personal account", "", ""]]
+    page = check(client, preparing, csv_file(rows)).content.decode()
+    assert "Account contains control characters." in page
+    rows = [
+        HEADER,
+        ["Product management", "Shopify admin", "'=ops", "", "Shared account", "", "  pass word "],
+    ]
+    page = check(client, preparing, csv_file(rows)).content.decode()
+    preview = page.split('name="preview" value="')[1].split('"')[0]
+    client.post(import_url(preparing), {"preview": preview})
+    access = Access.objects.get()
+    assert access.account == "=ops"  # our own export's quote comes off again
+    assert vault.decrypt(access.secret_token) == "  pass word "  # a secret is kept exactly
