@@ -776,9 +776,9 @@ def measure_risk_list(size: int, open_count: int, args) -> list[Result]:
     )
     results = []
     for label, who, page_url, rows in pages:
-        # Each row links to its account on the case page: href=".../cases/<pk>/#access-<id>".
+        # Each row has one days-overdue cell (HR's rows also link to the case, IT's do not).
         median, p95, queries, db_ms, size_bytes, slowest = measure(
-            clients[who], page_url, args.repeat, count_check("#access-", rows)
+            clients[who], page_url, args.repeat, count_check('<td class="overdue">', rows)
         )
         results.append(Result("risk", size, label, median, p95, queries, db_ms, size_bytes / 1024, slowest))
         print(f"  measured {label:<46} {median:8.1f} ms median, {queries} queries", flush=True)
