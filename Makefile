@@ -35,6 +35,7 @@ migrate: install
 	$(MANAGE) migrate --noinput
 
 run: install messages migrate
+	$(MANAGE) signing_key init --if-missing
 	$(MANAGE) seed_demo
 	bash scripts/run_embedded.sh
 

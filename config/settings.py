@@ -158,6 +158,13 @@ if not DEBUG and not HANDOVER_VAULT_KEYS:
         "Set HANDOVER_VAULT_KEYS when DEBUG is off (make one with: python manage.py vault_key generate)."
     )
 HANDOVER_VAULT_KEY_FILE = None if HANDOVER_VAULT_KEYS else VAR_DIR / "vault.key"
+# The organisation's document-signing key (PAdES): made by `manage.py signing_key init` or imported
+# from the organisation's PKCS#12, kept in this folder, its private key encrypted with the passphrase.
+HANDOVER_SIGNING_DIR = Path(env.str("HANDOVER_SIGNING_DIR", default=str(VAR_DIR / "signing")))
+_EMBEDDED_PASSPHRASE = "embedded-mode-only-not-secret"  # noqa: S105
+HANDOVER_SIGNING_PASSPHRASE = env.str("HANDOVER_SIGNING_PASSPHRASE", default=_EMBEDDED_PASSPHRASE)
+if not DEBUG and HANDOVER_SIGNING_PASSPHRASE == _EMBEDDED_PASSPHRASE:
+    raise ImproperlyConfigured("Set HANDOVER_SIGNING_PASSPHRASE when DEBUG is off.")
 HANDOVER_UPLOAD_DIR = Path(env.str("HANDOVER_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 HANDOVER_UPLOAD_MAX_BYTES = env.int("HANDOVER_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 HANDOVER_IMPORT_MAX_ROWS = 1000

@@ -1,3 +1,5 @@
+import base64
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,6 +20,7 @@ from handover.models import (
     MaterialMedium,
     ModuleKind,
     ReasonCategory,
+    SignatureMark,
     State,
     TemplateItem,
     TransferMethod,
@@ -178,11 +181,34 @@ class FeedbackForm(forms.Form):
 
 
 class SignForm(forms.Form):
+    mark = forms.ChoiceField(
+        label=_("Sign with"),
+        choices=SignatureMark.choices,
+        initial=SignatureMark.TYPED,
+        widget=forms.RadioSelect,
+    )
+    typed_name = forms.CharField(label=_("Your name as signature"), max_length=150, required=False)
+    drawing = forms.CharField(required=False, widget=forms.HiddenInput)
+    content_sha256 = forms.CharField(widget=forms.HiddenInput)
     password = forms.CharField(
         label=_("Your password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Re-enter your password to sign."),
     )
+
+    def clean_drawing(self) -> bytes | None:
+        """The drawn signature arrives as a PNG data URL from the signature pad."""
+        value = self.cleaned_data.get("drawing", "")
+        prefix = "data:image/png;base64,"
+        if not value:
+            return None
+        if not value.startswith(prefix) or len(value) > 300_000:
+            raise forms.ValidationError(_("The drawn signature could not be read; draw it again."))
+        try:
+            return base64.b64decode(value[len(prefix) :], validate=True)
+        except ValueError as error:
+            raise forms.ValidationError(_("The drawn signature could not be read; draw it again.")) from error
 
 
 class CaseFilterForm(forms.Form):
@@ -400,4 +426,31 @@ class OpenAccessSortForm(forms.Form):
             ("case", _("Case number")),
             ("system", _("System")),
         ],
+    )
+
+
+class VerifyForm(forms.Form):
+    NOT_A_PDF = _("This is not a PDF this page can read.")
+    MAX_BYTES = 30 * 1024 * 1024
+
+    upload = forms.FileField(
+        label=_("Confirmation PDF"), help_text=_("The file stays on this server only while it is checked.")
+    )
+
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than a confirmation can be."))
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(self.NOT_A_PDF)
+        return upload
+
+
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why a new version"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Printed on the new version; the current one is kept and marked superseded."),
     )

@@ -79,9 +79,9 @@ def _leaver_and_successors_signed(departure) -> bool:
         departure.modules.exclude(successor__isnull=True).values_list("successor_id", flat=True)
     )
     signed = set(
-        departure.signatures.filter(role__in=[SignerRole.LEAVER, SignerRole.SUCCESSOR]).values_list(
-            "signer_id", flat=True
-        )
+        departure.signatures.filter(
+            role__in=[SignerRole.LEAVER, SignerRole.SUCCESSOR], voided_at__isnull=True
+        ).values_list("signer_id", flat=True)
     )
     return needed <= signed
 

@@ -15,6 +15,7 @@ from handover.models import (
     Access,
     AccessState,
     ChecklistItem,
+    ConfirmationDocument,
     Departure,
     Event,
     HandoverMeeting,
@@ -107,7 +108,9 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
         facts[row["departure_id"]].meeting_scheduled = True
         facts[row["departure_id"]].meeting_held = row["held_at"] is not None
     for row in (
-        Signature.objects.filter(departure_id__in=ids).values("departure_id", "signer_id", "role").order_by()
+        Signature.objects.filter(departure_id__in=ids, voided_at__isnull=True)
+        .values("departure_id", "signer_id", "role")
+        .order_by()
     ):
         facts[row["departure_id"]].signed.add((row["signer_id"], row["role"]))
     return list(facts.values())
@@ -225,13 +228,14 @@ def case_detail(departure_id: int) -> Departure:
     """One case with everything its page shows, in a fixed number of queries."""
     items = ChecklistItem.objects.order_by("position", "pk")
     return (
-        Departure.objects.select_related("meeting", "confirmation", "department")
+        Departure.objects.select_related("meeting", "department")
         .prefetch_related(
             Prefetch(
                 "modules", queryset=HandoverModule.objects.prefetch_related(Prefetch("items", queryset=items))
             ),
             Prefetch("trial_tasks", queryset=TrialTask.objects.select_related("module")),
-            Prefetch("signatures", queryset=Signature.objects.order_by("signed_at")),
+            Prefetch("signatures", queryset=Signature.objects.order_by("signed_at").defer("image")),
+            Prefetch("confirmations", queryset=ConfirmationDocument.objects.order_by("-version")),
             Prefetch("accesses", queryset=Access.objects.select_related("system").order_by("position", "pk")),
             Prefetch("materials", queryset=Material.objects.order_by("position", "pk")),
         )

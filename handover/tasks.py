@@ -14,8 +14,8 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def produce_confirmation(departure_id: int) -> str:
-    return services.confirmation_produce(departure_id=departure_id).sha256
+def produce_confirmation(departure_id: int, request_key: str = "signoff") -> str:
+    return services.confirmation_produce(departure_id=departure_id, request_key=request_key).sha256
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from handover.views import cases, catalogue, inventory, items, templates, trial, work
+from handover.views import cases, catalogue, inventory, items, templates, trial, verify, work
 
 app_name = "handover"
 
@@ -28,6 +28,10 @@ urlpatterns = [
     path("cases/<int:pk>/trial/<int:task_id>/rework/", trial.trial_rework, name="trial_rework"),
     path("cases/<int:pk>/sign/", cases.case_sign, name="case_sign"),
     path("cases/<int:pk>/confirmation.pdf", cases.confirmation_pdf, name="confirmation_pdf"),
+    path("cases/<int:pk>/confirmation/reissue/", cases.confirmation_reissue, name="confirmation_reissue"),
+    path("verify/", verify.verify, name="verify"),
+    path("verify/root.pem", verify.root_certificate, name="root_certificate"),
+    path("verify/<slug:code>/", verify.verify_code, name="verify_code"),
     path("cases/<int:pk>/accounts/new/", inventory.access_add, name="access_add"),
     path("cases/<int:pk>/accounts/<int:access_id>/edit/", inventory.access_edit, name="access_edit"),
     path("cases/<int:pk>/accounts/<int:access_id>/delete/", inventory.access_delete, name="access_delete"),

@@ -37,6 +37,27 @@ def celery_eager(request):
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
+@pytest.fixture(scope="session")
+def signing_dir(tmp_path_factory):
+    """One organisation key for the whole run (RSA key generation is the slow part); worker
+    subprocesses find it through the environment."""
+    from django.test import override_settings
+
+    from handover.documents import seal
+
+    folder = tmp_path_factory.mktemp("signing")
+    os.environ["HANDOVER_SIGNING_DIR"] = str(folder)
+    with override_settings(HANDOVER_SIGNING_DIR=folder):
+        seal.init()
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def organisation_key(settings, signing_dir):
+    settings.HANDOVER_SIGNING_DIR = signing_dir
+    return signing_dir
+
+
 @pytest.fixture
 def default_templates(db) -> None:
     """The default checklists are data from a migration, which a transactional test's flush empties."""

@@ -33,11 +33,28 @@ def test_production_starts_with_a_real_secret_key():
         SECRET_KEY="x" * 50,
         ALLOWED_HOSTS="handover.example.com",
         HANDOVER_VAULT_KEYS=Fernet.generate_key().decode(),
+        HANDOVER_SIGNING_PASSPHRASE="a-real-passphrase-for-the-organisation-key",
     )
     assert result.returncode == 0, result.stderr
 
 
+def test_production_refuses_to_start_without_a_signing_passphrase():
+    result = check(
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="handover.example.com",
+        HANDOVER_VAULT_KEYS=Fernet.generate_key().decode(),
+    )
+    assert result.returncode != 0
+    assert "Set HANDOVER_SIGNING_PASSPHRASE" in result.stderr
+
+
 def test_production_refuses_to_start_without_vault_keys():
-    result = check(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="handover.example.com")
+    result = check(
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="handover.example.com",
+        HANDOVER_SIGNING_PASSPHRASE="a-real-passphrase-for-the-organisation-key",
+    )
     assert result.returncode != 0
     assert "Set HANDOVER_VAULT_KEYS" in result.stderr

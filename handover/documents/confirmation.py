@@ -1,13 +1,26 @@
 """The handover confirmation (交接确认书): the document the manager's sign-off freezes as a PDF."""
 
+import base64
+
+import segno
 from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from weasyprint import HTML, URLFetcher
 
-from handover.models import ChecklistItem, Departure, HandoverModule, Signature, TrialTask
+from handover.models import (
+    Access,
+    ChecklistItem,
+    ConfirmationDocument,
+    Departure,
+    HandoverModule,
+    Material,
+    Signature,
+    TrialTask,
+)
 
 TEMPLATE = "handover/pdf/confirmation.html"
 
@@ -23,7 +36,7 @@ HTML_LANG = {"en": "en", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 
 
 def _load(departure_id: int) -> Departure:
-    """The case with everything the document shows, in five queries whatever its size."""
+    """The case with everything the document shows, in a fixed number of queries whatever its size."""
     items = ChecklistItem.objects.order_by("position", "pk")
     modules = HandoverModule.objects.order_by("position").prefetch_related(Prefetch("items", queryset=items))
     return (
@@ -31,33 +44,77 @@ def _load(departure_id: int) -> Departure:
         .prefetch_related(
             Prefetch("modules", queryset=modules),
             Prefetch("trial_tasks", queryset=TrialTask.objects.select_related("module").order_by("pk")),
-            Prefetch("signatures", queryset=Signature.objects.order_by("signed_at", "pk")),
+            Prefetch(
+                "signatures",
+                queryset=Signature.objects.filter(voided_at__isnull=True).order_by("signed_at", "pk"),
+            ),
+            Prefetch(
+                "accesses",
+                queryset=Access.objects.select_related("system", "module").order_by("position", "pk"),
+            ),
+            Prefetch(
+                "materials", queryset=Material.objects.select_related("module").order_by("position", "pk")
+            ),
         )
         .get(pk=departure_id)
     )
 
 
-def render_confirmation_pdf(departure: Departure) -> bytes:
-    """Render the confirmation of a signed-off case as an A4 PDF in the case's language.
+def content_context(departure_id: int) -> dict:
+    """What the confirmation says, for the PDF and for the page a signer reads before signing.
 
-    The reason for leaving is private to HR and is deliberately not in the context.
-    """
-    departure = _load(departure.pk)
-    language = departure.language
+    The reason for leaving is private to HR and is deliberately not in it; nor is any secret."""
+    departure = _load(departure_id)
     modules = list(departure.modules.all())
-    context = {
+    return {
         "departure": departure,
         "company_name": settings.HANDOVER_COMPANY_NAME,
-        "html_lang": HTML_LANG.get(language, language),
-        "font_family": mark_safe(FONT_STACKS.get(language, FONT_STACKS["en"])),  # noqa: S308 (a constant)
         "meeting": getattr(departure, "meeting", None),
         "modules": modules,
         "item_count": sum(len(module.items.all()) for module in modules),
         "trial_tasks": list(departure.trial_tasks.all()),
+        "accesses": list(departure.accesses.all()),
+        "materials": list(departure.materials.all()),
         "signatures": list(departure.signatures.all()),
     }
+
+
+def verify_url(document: ConfirmationDocument) -> str:
+    return settings.HANDOVER_BASE_URL.rstrip("/") + reverse("handover:verify_code", args=[document.code])
+
+
+def _qr_svg(url: str) -> str:
+    """The verification address as a QR code, inline SVG (no file, no network)."""
+    qr = segno.make(url, error="m")
+    return mark_safe(qr.svg_inline(scale=4, border=0, dark="#000"))  # noqa: S308 (segno's own markup)
+
+
+def render_confirmation_pdf(
+    departure: Departure, document: ConfirmationDocument, previous: ConfirmationDocument | None = None
+) -> bytes:
+    """Render one version of the confirmation as an A4 PDF in the case's language (before sealing)."""
+    context = content_context(departure.pk)
+    language = context["departure"].language
+    for signature in context["signatures"]:
+        signature.image_uri = (
+            "data:image/png;base64," + base64.b64encode(bytes(signature.image)).decode()
+            if signature.image
+            else ""
+        )
+    url = verify_url(document)
+    context.update(
+        {
+            "html_lang": HTML_LANG.get(language, language),
+            "font_family": mark_safe(FONT_STACKS.get(language, FONT_STACKS["en"])),  # noqa: S308 (a constant)
+            "document": document,
+            "previous": previous,
+            "verify_url": url,
+            "qr_svg": _qr_svg(url),
+            "issued_at": timezone.now(),
+        }
+    )
     with translation.override(language):
         html = render_to_string(TEMPLATE, context)
-    # Only local files may be read (there are none today): a document must never reach the network.
-    fetcher = URLFetcher(allowed_protocols={"file"})
+    # Only local files and inline data may be read: a document must never reach the network.
+    fetcher = URLFetcher(allowed_protocols={"file", "data"})
     return HTML(string=html, base_url=str(settings.BASE_DIR / "static"), url_fetcher=fetcher).write_pdf()

@@ -22,7 +22,7 @@ from .inventory import (
     TransferMethod,
 )
 from .meetings import HandoverMeeting
-from .signoff import ConfirmationDocument, Signature, SignerRole
+from .signoff import ConfirmationDocument, Signature, SignatureMark, SignerRole
 from .trial import TrialState, TrialTask
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "OverdueNotice",
     "ReasonCategory",
     "Signature",
+    "SignatureMark",
     "SignerRole",
     "State",
     "SystemCategory",

@@ -25,6 +25,8 @@ class EventKind(models.TextChoices):
     SIGNED = "signed", _("signed the confirmation")
     DOCUMENT_CREATED = "document_created", _("produced the confirmation PDF")
     DOCUMENT_DOWNLOADED = "document_downloaded", _("downloaded the confirmation PDF")
+    DOCUMENT_REISSUED = "document_reissued", _("asked for a corrected confirmation")
+    SIGNATURE_VOIDED = "signature_voided", _("voided a signature")
     ACCESS_ADDED = "access_added", _("listed an account")
     ACCESS_EDITED = "access_edited", _("edited an account")
     ACCESS_REMOVED = "access_removed", _("removed an account")
@@ -70,6 +72,8 @@ EVENT_SENTENCES = {
     EventKind.SIGNED: _("%(actor)s signed the confirmation as %(subject)s"),
     EventKind.DOCUMENT_CREATED: _("%(actor)s produced the confirmation PDF, SHA-256 %(subject)s"),
     EventKind.DOCUMENT_DOWNLOADED: _("%(actor)s downloaded the confirmation PDF"),
+    EventKind.DOCUMENT_REISSUED: _("%(actor)s asked for a corrected confirmation: %(subject)s"),
+    EventKind.SIGNATURE_VOIDED: _("The signature of %(subject)s is void: the handover changed after it"),
     EventKind.ACCESS_ADDED: _("%(actor)s listed the account %(subject)s"),
     EventKind.ACCESS_EDITED: _("%(actor)s edited the account %(subject)s"),
     EventKind.ACCESS_REMOVED: _("%(actor)s removed the account %(subject)s"),

@@ -41,7 +41,13 @@ from .items import (
     item_update,
 )
 from .meetings import meeting_record, meeting_schedule
-from .signing import confirmation_open, confirmation_produce, content_fingerprint, departure_sign
+from .signing import (
+    confirmation_open,
+    confirmation_produce,
+    confirmation_reissue,
+    content_fingerprint,
+    departure_sign,
+)
 from .trial import trial_task_complete, trial_task_create, trial_task_rework, trial_task_verify
 
 __all__ = [
@@ -56,6 +62,7 @@ __all__ = [
     "access_update",
     "confirmation_open",
     "confirmation_produce",
+    "confirmation_reissue",
     "content_fingerprint",
     "departure_announce",
     "departure_begin_aftercare",

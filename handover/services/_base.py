@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from handover.errors import HandoverError
-from handover.models import Departure, Event, EventKind
+from handover.models import Departure, Event, EventKind, State
 from handover.permissions import CaseAccess, case_access
 
 
@@ -33,6 +33,26 @@ def access_for(actor, departure: Departure) -> CaseAccess:
     return access
 
 
+# Events that cannot change what a signer affirms.
+_NOT_CONTENT = frozenset(
+    {
+        EventKind.SIGNED,
+        EventKind.SIGNATURE_VOIDED,
+        EventKind.ANNOUNCED,
+        EventKind.TRANSITION,
+        EventKind.DOCUMENT_CREATED,
+        EventKind.DOCUMENT_DOWNLOADED,
+        EventKind.DOCUMENT_REISSUED,
+        EventKind.SECRET_REVEALED,
+        EventKind.SECRET_STORED,
+        EventKind.SECRET_PURGED,
+        EventKind.MATERIAL_DOWNLOADED,
+        EventKind.INVENTORY_EXPORTED,
+        EventKind.ACCESS_REVOKED,
+    }
+)
+
+
 def record(
     departure: Departure,
     actor,
@@ -41,6 +61,16 @@ def record(
     from_state: str = "",
     to_state: str = "",
 ) -> Event:
+    """Write one timeline event; a change to the signed content voids the signatures it outdates."""
+    event = _event(departure, actor, kind, subject, from_state, to_state)
+    if kind not in _NOT_CONTENT and departure.state == State.TRIAL_RUN:
+        from .signing import void_stale_signatures
+
+        void_stale_signatures(departure)
+    return event
+
+
+def _event(departure, actor, kind, subject, from_state, to_state) -> Event:
     return Event.objects.create(
         departure=departure,
         actor=actor,

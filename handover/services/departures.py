@@ -156,8 +156,6 @@ def module_set_successor(
         require(access_for(actor, departure).is_owner)
         if departure.state not in OPEN_STATES:
             raise HandoverError(_("Successors cannot change once the case is signed off or withdrawn."))
-        if departure.signatures.exists():
-            raise HandoverError(_("Someone has already signed; successors can no longer change."))
         _check_people(
             employee=departure.employee,
             manager=departure.manager,

@@ -1,10 +1,12 @@
 import hashlib
 import json
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -15,9 +17,11 @@ from handover.models import (
     AccessState,
     ConfirmationDocument,
     Departure,
+    Event,
     EventKind,
     Importance,
     Signature,
+    SignatureMark,
     SignerRole,
     State,
 )
@@ -67,6 +71,21 @@ def content_fingerprint(departure: Departure) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def void_stale_signatures(departure: Departure) -> int:
+    """Signatures on content that has since changed are void: their signers must sign again."""
+    valid = list(departure.signatures.filter(voided_at__isnull=True))
+    if not valid:
+        return 0
+    fingerprint = content_fingerprint(departure)
+    stale = [signature for signature in valid if signature.content_sha256 != fingerprint]
+    now = timezone.now()
+    for signature in stale:
+        signature.voided_at = now
+        signature.save(update_fields=["voided_at"])
+        record(departure, None, EventKind.SIGNATURE_VOIDED, subject=signature.signer_name)
+    return len(stale)
+
+
 def signer_role(access: CaseAccess) -> SignerRole | None:
     """The role a person signs in: the manager's signature comes first in this order because it
     is the sign-off; someone with no role on the case does not sign."""
@@ -90,10 +109,36 @@ def may_sign_now(departure: Departure, access: CaseAccess, signed: set[tuple[int
     )
 
 
+SIGNATURE_IMAGE_MAX_BYTES = 200 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _check_mark(mark: str, image: bytes | None) -> None:
+    if mark == SignatureMark.DRAWN:
+        if not image or not image.startswith(PNG_SIGNATURE) or len(image) > SIGNATURE_IMAGE_MAX_BYTES:
+            raise HandoverError(_("Draw your signature in the box, or type your name instead."))
+    elif mark != SignatureMark.TYPED:
+        raise HandoverError(_("Type your name to sign, or draw your signature."))
+
+
 def departure_sign(
-    *, actor: User, departure: Departure, password: str, ip_address: str | None = None, user_agent: str = ""
+    *,
+    actor: User,
+    departure: Departure,
+    password: str,
+    mark: str = SignatureMark.TYPED,
+    typed_name: str = "",
+    image: bytes | None = None,
+    content_sha256: str = "",
+    ip_address: str | None = None,
+    user_agent: str = "",
 ) -> Signature:
-    """Sign the confirmation. The manager signs last, and that signature is the sign-off."""
+    """Sign the confirmation with a typed name or a drawn signature, after re-entering the password.
+
+    ``content_sha256`` is the fingerprint of the content the signer was shown; if the handover
+    changed since, nothing is signed. The manager signs last, and that signature is the sign-off."""
+    _check_mark(mark, image)
+    typed_name = typed_name.strip() or actor.name
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
@@ -102,7 +147,8 @@ def departure_sign(
         require_state(departure, State.TRIAL_RUN)
         if not password or not actor.check_password(password):
             raise HandoverError(_("Your password was not correct; nothing was signed."))
-        if departure.signatures.filter(signer=actor, role=role).exists():
+        void_stale_signatures(departure)
+        if departure.signatures.filter(signer=actor, role=role, voided_at__isnull=True).exists():
             raise HandoverError(_("You have already signed this confirmation."))
         blocked = [g.message for g in READY_TO_SIGN if not g(departure)]
         if role == SignerRole.MANAGER and not guards.LEAVER_AND_SUCCESSORS_SIGNED(departure):
@@ -110,11 +156,9 @@ def departure_sign(
         if blocked:
             raise HandoverError(" ".join(str(message) for message in blocked))
         fingerprint = content_fingerprint(departure)
-        stale = [s.signer_name for s in departure.signatures.all() if s.content_sha256 != fingerprint]
-        if stale:
+        if content_sha256 and content_sha256 != fingerprint:
             raise HandoverError(
-                _("The handover changed after %(names)s signed; nothing was signed.")
-                % {"names": ", ".join(stale)}
+                _("The handover changed while you were reading it; nothing was signed. Read it again.")
             )
         try:
             with transaction.atomic():
@@ -126,6 +170,9 @@ def departure_sign(
                     ip_address=ip_address,
                     user_agent=user_agent[:300],
                     content_sha256=fingerprint,
+                    mark=mark,
+                    typed_name=typed_name[:150] if mark == SignatureMark.TYPED else "",
+                    image=image if mark == SignatureMark.DRAWN else None,
                 )
         except IntegrityError as exc:
             raise HandoverError(_("You have already signed this confirmation.")) from exc
@@ -142,10 +189,18 @@ def departure_sign(
     return signature
 
 
-def confirmation_open(*, actor: User, departure: Departure) -> tuple[ConfirmationDocument, File]:
-    """Open the stored confirmation for a participant or HR; every download is on the timeline."""
+def confirmation_open(
+    *, actor: User, departure: Departure, version: int | None = None
+) -> tuple[ConfirmationDocument, File]:
+    """Open a stored confirmation (the current version unless one is named) for a participant or
+    HR; every download is on the timeline."""
     access = access_for(actor, departure)
-    document = ConfirmationDocument.objects.filter(departure=departure).first()
+    documents = ConfirmationDocument.objects.filter(departure=departure)
+    document = (
+        documents.filter(version=version).first()
+        if version is not None
+        else documents.filter(superseded_at__isnull=True).order_by("-version").first()
+    )
     if document is None:
         raise Http404
     require(access.can_download_confirmation)
@@ -153,22 +208,77 @@ def confirmation_open(*, actor: User, departure: Departure) -> tuple[Confirmatio
     return document, document_storage().open(document.file_name, "rb")
 
 
-def confirmation_produce(*, departure_id: int) -> ConfirmationDocument:
-    """Render and store the confirmation PDF once; a second call returns the first document."""
+ISSUED_STATES = (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED)
+
+
+def confirmation_produce(*, departure_id: int, request_key: str = "signoff") -> ConfirmationDocument:
+    """Render, seal and store one version of the confirmation; asked again, return the same one.
+
+    Version 1 answers the sign-off; a reissue event asks for the next version, which supersedes
+    the current one (kept, and still verifiable as what it was)."""
     from handover.documents.confirmation import render_confirmation_pdf
+    from handover.documents.seal import seal_pdf
 
     with transaction.atomic():
         departure = lock_case(departure_id)
-        existing = ConfirmationDocument.objects.filter(departure=departure).first()
+        documents = ConfirmationDocument.objects.select_for_update().filter(departure=departure)
+        existing = documents.filter(request_key=request_key).first()
         if existing is not None:
             return existing
-        if departure.state not in (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED):
+        if departure.state not in ISSUED_STATES:
             raise HandoverError(_("The confirmation is produced when the manager signs off."))
-        pdf = render_confirmation_pdf(departure)
-        digest = hashlib.sha256(pdf).hexdigest()
-        name = document_storage().save(f"{departure.number}-{digest[:12]}.pdf", ContentFile(pdf))
-        document = ConfirmationDocument.objects.create(
-            departure=departure, file_name=name, sha256=digest, size=len(pdf)
+        reissue = None
+        if request_key != "signoff":
+            reissue = departure.events.filter(pk=int(request_key.removeprefix("reissue-"))).first()
+        previous = documents.filter(superseded_at__isnull=True).order_by("-version").first()
+        document = ConfirmationDocument(
+            departure=departure,
+            version=(previous.version + 1) if previous else 1,
+            request_key=request_key,
+            content_sha256=content_fingerprint(departure),
+            issued_by_name=reissue.actor_name if reissue else "",
+            reissue_reason=reissue.subject if reissue else "",
         )
-        record(departure, None, EventKind.DOCUMENT_CREATED, subject=digest)
+        pdf = seal_pdf(
+            render_confirmation_pdf(departure, document, previous=previous),
+            reason=f"{departure.number} v{document.version}",
+            location=settings.HANDOVER_COMPANY_NAME,
+        )
+        document.sha256 = hashlib.sha256(pdf).hexdigest()
+        document.size = len(pdf)
+        document.file_name = document_storage().save(
+            f"{departure.number}-v{document.version}-{document.sha256[:12]}.pdf", ContentFile(pdf)
+        )
+        if previous is not None:
+            previous.superseded_at = timezone.now()
+            previous.save(update_fields=["superseded_at"])
+        document.save()
+        record(departure, None, EventKind.DOCUMENT_CREATED, subject=document.sha256)
     return document
+
+
+def confirmation_reissue(*, actor: User, departure: Departure, reason: str) -> Event:
+    """The HR owner asks for a corrected version, with a reason; a Celery task renders it."""
+    reason = reason.strip()
+    if not reason:
+        raise HandoverError(_("Say why a new version is needed; the reason is printed on it."))
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        require(access_for(actor, departure).is_owner)
+        require_state(departure, *ISSUED_STATES)
+        keys = set(
+            ConfirmationDocument.objects.filter(departure=departure).values_list("request_key", flat=True)
+        )
+        if "signoff" not in keys or any(
+            f"reissue-{pk}" not in keys
+            for pk in departure.events.filter(kind=EventKind.DOCUMENT_REISSUED).values_list("pk", flat=True)
+        ):
+            raise HandoverError(
+                _("A version of the confirmation is still being prepared; try again shortly.")
+            )
+        event = record(departure, actor, EventKind.DOCUMENT_REISSUED, subject=reason)
+        from handover.tasks import produce_confirmation
+
+        case_id, key = departure.pk, f"reissue-{event.pk}"
+        transaction.on_commit(lambda: produce_confirmation.delay(case_id, key))
+    return event

@@ -7,8 +7,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from handover import guards, selectors, services
+from handover.documents.confirmation import content_context
 from handover.errors import HandoverError
 from handover.forms import (
     AnswerForm,
@@ -19,6 +21,7 @@ from handover.forms import (
     MeetingRecordForm,
     MeetingScheduleForm,
     QuestionForm,
+    ReissueForm,
     SignForm,
     SuccessorForm,
     TransferForm,
@@ -36,7 +39,7 @@ from handover.services.inventory import (
     may_revoke,
 )
 from handover.services.items import EDITABLE_STATES, REMOVABLE_STATES
-from handover.services.signing import may_sign_now
+from handover.services.signing import may_sign_now, signer_role
 
 from .common import case_action, case_url, client_ip, load_case
 
@@ -135,7 +138,8 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
     )
     inventory = inventory_context(departure, access) if access.can_see_inventory else {}
     signatures = list(departure.signatures.all())
-    signed = {(s.signer_id, s.role) for s in signatures}
+    signed = {(s.signer_id, s.role) for s in signatures if s.voided_at is None}
+    documents = list(departure.confirmations.all())
     can_sign = may_sign_now(departure, access, signed)
     return {
         "departure": departure,
@@ -154,10 +158,13 @@ def case_page_context(request: HttpRequest, departure_id: int, access: CaseAcces
         "answer_form": AnswerForm(),
         "done_form": TrialDoneForm(),
         "feedback_form": FeedbackForm(),
-        "sign_form": SignForm() if can_sign else None,
+        "can_sign": can_sign,
         "can_change_successors": access.is_owner and departure.is_open,
         "signatures": signatures,
-        "confirmation": getattr(departure, "confirmation", None),
+        "confirmation": next((d for d in documents if d.superseded_at is None), None),
+        "documents": documents,
+        "can_reissue": access.is_owner
+        and departure.state in (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED),
         "timeline": timeline,
         "timeline_cut": timeline_cut,
         "terminal": departure.state in (State.CLOSED, State.WITHDRAWN),
@@ -272,23 +279,81 @@ def meeting_record(request: HttpRequest, departure, access):
     messages.success(request, _("The handover meeting is recorded."))
 
 
-@case_action
-def case_sign(request: HttpRequest, departure, access):
-    form = SignForm(request.POST)
-    services.departure_sign(
-        actor=request.user,
-        departure=departure,
-        password=form.data.get("password", ""),
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", ""),
+@sensitive_post_parameters("password")
+@login_required
+def case_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signer reads exactly what they affirm, then signs with a typed name or a drawing."""
+    departure, access = load_case(request, pk)
+    if signer_role(access) is None:
+        raise PermissionDenied
+    fingerprint = services.content_fingerprint(departure)
+    form = SignForm(
+        request.POST or None, initial={"typed_name": request.user.name, "content_sha256": fingerprint}
     )
-    messages.success(request, _("You have signed the handover confirmation."))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.departure_sign(
+                actor=request.user,
+                departure=departure,
+                password=data["password"],
+                mark=data["mark"],
+                typed_name=data["typed_name"],
+                image=data["drawing"],
+                content_sha256=data["content_sha256"],
+                ip_address=client_ip(request),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except HandoverError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("You have signed the handover confirmation."))
+            return redirect(case_url(departure.pk, "sign"))
+    signed = {
+        (s.signer_id, s.role)
+        for s in departure.signatures.filter(voided_at__isnull=True).only("signer", "role")
+    }
+    context = {
+        **content_context(departure.pk),
+        "form": form,
+        "fingerprint": fingerprint,
+        "can_sign": may_sign_now(departure, access, signed),
+        "role": signer_role(access),
+    }
+    return render(request, "handover/sign.html", context)
+
+
+@login_required
+def confirmation_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    departure, access = load_case(request, pk)
+    if not access.is_owner:
+        raise PermissionDenied
+    form = ReissueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirmation_reissue(
+                actor=request.user, departure=departure, reason=form.cleaned_data["reason"]
+            )
+        except HandoverError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, _("A corrected version is being prepared; it replaces the current one.")
+            )
+            return redirect(case_url(departure.pk, "confirmation"))
+    return render(request, "handover/reissue.html", {"departure": departure, "form": form})
 
 
 @login_required
 def confirmation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     departure, _access = load_case(request, pk)
-    _document, file = services.confirmation_open(actor=request.user, departure=departure)
+    version = request.GET.get("version", "")
+    document, file = services.confirmation_open(
+        actor=request.user, departure=departure, version=int(version) if version.isdigit() else None
+    )
     return FileResponse(
-        file, as_attachment=True, filename=f"{departure.number}.pdf", content_type="application/pdf"
+        file,
+        as_attachment=True,
+        filename=f"{departure.number}-v{document.version}.pdf",
+        content_type="application/pdf",
     )

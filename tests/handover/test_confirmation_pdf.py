@@ -11,6 +11,7 @@ from handover import services
 from handover.documents.confirmation import render_confirmation_pdf
 from handover.documents.storage import document_storage
 from handover.models import (
+    AccessSystem,
     ChecklistItem,
     ConfirmationDocument,
     Departure,
@@ -58,6 +59,12 @@ CASES = {
 }
 
 
+SYSTEM = "Shopify admin"
+ACCOUNT = "shop-ops@example.com"
+MATERIAL = "Supplier contracts 2026"
+SECRET = "never-in-a-pdf-91"
+
+
 def _rename_people(departure: Departure, people, names: dict[str, str]) -> None:
     """Give everyone a Chinese name: the users (signatures copy them) and the case's own copies."""
     for role, name in names.items():
@@ -86,7 +93,35 @@ def _signed_off_case(make_case, people, language: str, extra_items: int = 0) -> 
         services.item_create(
             actor=people.leaver, departure=departure, module=modules[index % len(modules)], title=title
         )
+    system = AccessSystem.objects.get_or_create(name=SYSTEM, defaults={"category": "marketplace"})[0]
+    services.access_create(
+        actor=people.leaver,
+        departure=departure,
+        module=modules[0],
+        system=system,
+        account=ACCOUNT,
+        kind="shared",
+        secret=SECRET,
+    )
+    services.material_create(
+        actor=people.leaver,
+        departure=departure,
+        module=modules[0],
+        title=MATERIAL,
+        category="contract",
+        medium="paper",
+        location="Cabinet B",
+        importance="high",
+    )
     return advance(Departure.objects.get(pk=departure.pk), people, State.SIGNED_OFF)
+
+
+def _issued_pdf(departure: Departure) -> bytes:
+    """The sealed document the sign-off asks for (its task runs on commit, which a test's
+    transaction never reaches, so produce it here: the same call, idempotent)."""
+    document = services.confirmation_produce(departure_id=departure.pk)
+    with document_storage().open(document.file_name, "rb") as stored:
+        return stored.read()
 
 
 def _pdf_text(pdf: bytes) -> str:
@@ -113,7 +148,7 @@ def test_confirmation_shows_the_case_in_its_language_and_not_the_reason(make_cas
     departure = _signed_off_case(make_case, people, language)
     caplog.set_level(logging.WARNING, logger="weasyprint")
 
-    pdf = render_confirmation_pdf(departure)
+    pdf = _issued_pdf(departure)
 
     assert pdf.startswith(b"%PDF-")
     text = _pdf_text(pdf)
@@ -129,10 +164,16 @@ def test_confirmation_shows_the_case_in_its_language_and_not_the_reason(make_cas
         *titles,
         *departure.trial_tasks.values_list("title", flat=True),
         *(sha[:16] for sha in departure.signatures.values_list("content_sha256", flat=True)),
+        SYSTEM,
+        ACCOUNT,
+        MATERIAL,
+        departure.confirmations.get().code,
+        departure.confirmations.get().content_sha256,
     ]
     assert [value for value in expected if _squash(value) not in text] == []
 
     assert _squash(REASON_TEXT) not in text
+    assert SECRET not in text and SECRET.encode() not in pdf
     with translation.override(language):
         assert _squash(str(ReasonCategory.CAREER.label)) not in text
 
@@ -148,7 +189,7 @@ def test_confirmation_shows_the_case_in_its_language_and_not_the_reason(make_cas
 def test_confirmation_footer_numbers_the_pages(make_case, people):
     departure = _signed_off_case(make_case, people, "en", extra_items=20)
 
-    reader = PdfReader(io.BytesIO(render_confirmation_pdf(departure)))
+    reader = PdfReader(io.BytesIO(_issued_pdf(departure)))
 
     pages = len(reader.pages)
     assert pages > 1
@@ -159,9 +200,10 @@ def test_confirmation_footer_numbers_the_pages(make_case, people):
 def test_render_query_count_does_not_grow_with_the_case(make_case, people, django_assert_num_queries):
     departure = _signed_off_case(make_case, people, "en", extra_items=4)
 
-    # 1 case + meeting, 2 modules, 3 items + who accepted them, 4 trial tasks + module, 5 signatures
-    with django_assert_num_queries(5):
-        render_confirmation_pdf(departure)
+    document = services.confirmation_produce(departure_id=departure.pk)
+    # case + meeting, modules, items, trial tasks + module, signatures, accesses, materials
+    with django_assert_num_queries(7):
+        render_confirmation_pdf(departure, document)
 
 
 def test_confirmation_is_produced_once_and_stored_intact(make_case, people, settings, tmp_path):

@@ -353,7 +353,7 @@ def test_vault_refuses_secret_key_as_a_vault_key(settings):
         vault.encrypt("x")
 
 
-def test_transfer_after_a_signature_makes_later_signers_sign_nothing(ready_to_sign, people, system):
+def test_a_transfer_after_a_signature_voids_it(ready_to_sign, people, system):
     departure = ready_to_sign()
     Access.objects.create(
         departure=departure, module=module_of(departure), system=system, account="late", kind="personal"
@@ -367,8 +367,10 @@ def test_transfer_after_a_signature_makes_later_signers_sign_nothing(ready_to_si
     services.access_transfer(
         actor=people.successor_a, departure=departure, access_id=second.pk, method=TransferMethod.OWN_IDENTITY
     )
-    with pytest.raises(HandoverError, match="changed after Leo Leaver signed"):
-        services.departure_sign(actor=people.successor_a, departure=departure, password=people.password)
+    assert departure.signatures.get(signer=people.leaver).voided_at is not None
+    services.departure_sign(actor=people.successor_a, departure=departure, password=people.password)
+    with pytest.raises(HandoverError, match="must sign before the manager"):
+        services.departure_sign(actor=people.manager, departure=departure, password=people.password)
 
 
 def test_my_work_tells_each_person_their_part(make_case, people, system):

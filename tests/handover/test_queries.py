@@ -66,11 +66,12 @@ def test_case_page_queries_do_not_grow_with_items(client, people, make_case):
     client.force_login(people.leaver)
     url = reverse("handover:case_detail", args=[departure.pk])
     # session, user, case, the user's grants on it, groups; the page: case with meeting, modules,
-    # items, trial tasks, signatures, accesses with their systems, materials; progress: case,
+    # items, trial tasks, signatures, confirmation versions, accesses with their systems,
+    # materials; progress: case,
     # modules, trial counts, open accesses, important materials, meeting, signatures;
     # the next step's two guards; the timeline
     before = count_queries(client, url)
-    assert before == 22
+    assert before == 23
     module = departure.modules.first()
     for j in range(30):
         services.item_create(actor=people.leaver, departure=departure, module=module, title=f"More {j}")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import Role
 from handover import selectors, services
 from handover.errors import HandoverError
-from handover.models import ChecklistItem, ChecklistTemplate, Departure, State
+from handover.models import ChecklistItem, ChecklistTemplate, Departure, EventKind, State
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,27 +104,32 @@ def signed_by_leaver(ready_to_sign, people):
     return departure
 
 
-def test_nothing_signed_can_change_after_a_signature(signed_by_leaver, people):
+def test_a_change_after_a_signature_voids_it(signed_by_leaver, people):
     departure = signed_by_leaver
     module = departure.modules.first()
-    with pytest.raises(HandoverError, match="already signed"):
-        services.trial_task_create(actor=people.manager, departure=departure, module=module, title="One more")
-    with pytest.raises(HandoverError, match="already signed"):
-        services.module_set_successor(
-            actor=people.hr, departure=departure, module=module, successor=UserFactory(username="late")
-        )
+    services.trial_task_create(actor=people.manager, departure=departure, module=module, title="One more")
+    signature = departure.signatures.get()
+    assert signature.voided_at is not None
+    assert departure.events.filter(kind=EventKind.SIGNATURE_VOIDED, subject="Leo Leaver").count() == 1
+    services.module_set_successor(
+        actor=people.hr, departure=departure, module=module, successor=UserFactory(username="late")
+    )
+    assert departure.events.filter(kind=EventKind.SIGNATURE_VOIDED).count() == 1  # nothing valid left
 
 
-def test_nobody_signs_content_that_changed_after_a_signature(signed_by_leaver, people):
+def test_signatures_on_changed_content_are_void_and_signed_again(signed_by_leaver, people):
     departure = signed_by_leaver
     ChecklistItem.objects.filter(pk=first_item(departure).pk).update(title="Quietly changed")
-    with pytest.raises(HandoverError, match="changed after Leo Leaver signed"):
-        services.departure_sign(actor=people.successor_a, departure=departure, password=PASSWORD)
-    with pytest.raises(HandoverError):
+    services.departure_sign(actor=people.successor_a, departure=departure, password=PASSWORD)
+    leaver_signature = departure.signatures.get(signer=people.leaver)
+    assert leaver_signature.voided_at is not None
+    with pytest.raises(HandoverError, match="must sign before the manager"):
         services.departure_sign(actor=people.manager, departure=departure, password=PASSWORD)
-    assert departure.signatures.count() == 1
     departure.refresh_from_db()
     assert departure.state == State.TRIAL_RUN
+    services.departure_sign(actor=people.leaver, departure=departure, password=PASSWORD)
+    assert departure.signatures.filter(signer=people.leaver).count() == 2
+    assert departure.signatures.filter(signer=people.leaver, voided_at__isnull=True).count() == 1
 
 
 def test_items_are_removed_only_while_preparing_and_no_module_goes_empty(make_case, people):

@@ -163,9 +163,8 @@ def test_timeline_lists_who_did_what(client, people, make_case):
 def test_signing_from_the_page_with_a_wrong_password_is_refused(client, people, make_case):
     departure = make_case(State.TRIAL_RUN)
     client.force_login(people.leaver)
-    response = client.post(
-        reverse("handover:case_sign", args=[departure.pk]), {"password": "nope"}, follow=True
-    )
+    data = {"password": "nope", "mark": "typed", "typed_name": "Leo", "content_sha256": "x" * 64}
+    response = client.post(reverse("handover:case_sign", args=[departure.pk]), data)
     assert "Your password was not correct" in response.content.decode()
     assert not departure.signatures.exists()
 
