@@ -19,7 +19,17 @@ def require(allowed: bool) -> None:
         raise PermissionDenied(_("This action is not yours to take on this case."))
 
 
+FROZEN_STATES = (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED)
+
+
 def require_state(departure: Departure, *states: str) -> None:
+    if departure.state not in states and departure.state in FROZEN_STATES:
+        raise HandoverError(
+            _(
+                "The handover is signed off and its content is frozen; nothing in it can change now. "
+                "HR can issue a corrected confirmation with a reason."
+            )
+        )
     if departure.state not in states:
         raise HandoverError(
             _("This cannot be done while the case is “%(state)s”.") % {"state": departure.get_state_display()}

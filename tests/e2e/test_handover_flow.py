@@ -253,22 +253,36 @@ def test_departure_case_end_to_end(
     expect(leaver.get_by_role("status")).to_contain_text("Trial task verified.")
     expect(task.locator(".badge")).to_have_text("Verified")
 
-    # 6. The leaver and the successor sign, the manager signs last: signed off.
-    for page, name in ((leaver, people.leaver.name), (successor, people.successor_a.name)):
+    # 6. The leaver (drawing) and the successor (typing) sign, the manager signs last: signed off.
+    for page, name, draw in ((leaver, people.leaver.name, True), (successor, people.successor_a.name, False)):
         page.goto(case_path)
-        signatures = page.get_by_role("region", name="Signatures")
-        signatures.get_by_label("Your password").fill(PASSWORD)
-        signatures.get_by_role("button", name="Sign").click()
+        page.get_by_role("region", name="Signatures").get_by_role(
+            "link", name="Read and sign the confirmation"
+        ).click()
+        expect(page.get_by_role("article")).to_contain_text("Updated 42 prices in both stores.")
+        if draw:
+            page.get_by_label("Drawn signature").check()
+            pad = page.locator("canvas[data-signature-pad]")
+            box = pad.bounding_box()
+            page.mouse.move(box["x"] + 20, box["y"] + 40)
+            page.mouse.down()
+            for step in range(1, 12):
+                page.mouse.move(box["x"] + 20 + step * 25, box["y"] + 40 + (step % 3) * 15)
+            page.mouse.up()
+            assert page.locator("input[name=drawing]").input_value().startswith("data:image/png;base64,")
+        page.get_by_label("Your password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign", exact=True).click()
         expect(page.get_by_role("status")).to_contain_text("You have signed the handover confirmation.")
         expect(page.get_by_role("region", name="Signatures").locator(".signatures")).to_contain_text(name)
-        expect(page.get_by_role("region", name="Signatures").get_by_label("Your password")).to_have_count(0)
+        expect(page.get_by_role("link", name="Read and sign the confirmation")).to_have_count(0)
+    assert departure.signatures.get(signer=people.leaver).image is not None
 
     manager.reload()
     ready = "Ready: the manager's signature below signs the handover off."
     expect(manager.get_by_role("region", name="Next step")).to_contain_text(ready)
-    signatures = manager.get_by_role("region", name="Signatures")
-    signatures.get_by_label("Your password").fill(PASSWORD)
-    signatures.get_by_role("button", name="Sign").click()
+    manager.get_by_role("link", name="Read and sign the confirmation").click()
+    manager.get_by_label("Your password").fill(PASSWORD)
+    manager.get_by_role("button", name="Sign", exact=True).click()
     expect(case_state(manager)).to_have_text("Signed off")
     departure.refresh_from_db()
     assert departure.state == State.SIGNED_OFF
@@ -282,10 +296,21 @@ def test_departure_case_end_to_end(
     with hr.expect_download() as download_info:
         link.click()
     download = download_info.value
-    assert download.suggested_filename == f"{departure.number}.pdf"
+    assert download.suggested_filename == f"{departure.number}-v1.pdf"
     pdf = Path(download.path()).read_bytes()
     assert pdf.startswith(b"%PDF")
-    assert departure.confirmation.sha256 in hr.locator(".next").inner_text()
+    assert departure.confirmations.get().sha256 in hr.locator(".next").inner_text()
+
+    # Anyone can check the downloaded file on the verification page, without logging in.
+    visitor = hr.context.browser.new_context(base_url=live_server.url).new_page()
+    visitor.goto("/verify/")
+    visitor.get_by_label("Confirmation PDF").set_input_files(download.path())
+    visitor.get_by_role("button", name="Check the document").click()
+    expect(visitor.get_by_role("status")).to_contain_text(
+        "Intact: sealed by this organisation and unchanged."
+    )
+    expect(visitor.locator("main")).not_to_contain_text(people.leaver.name)
+    visitor.context.close()
 
     # Screenshots of the finished case page for the README: desktop and phone.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,218 @@
+"""The confirmation as a record that holds up: sealed, verifiable by anyone, reissued openly."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+
+from handover import services
+from handover.documents import seal
+from handover.documents.storage import document_storage
+from handover.errors import HandoverError
+from handover.models import ConfirmationDocument, EventKind, Signature, State
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+    b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def issued(make_case):
+    departure = make_case(State.SIGNED_OFF)
+    document = services.confirmation_produce(departure_id=departure.pk)
+    with document_storage().open(document.file_name, "rb") as stored:
+        return departure, document, stored.read()
+
+
+def test_a_fresh_document_is_intact_and_trusted_against_the_org_root(issued):
+    _departure, _document, pdf = issued
+    reader = PdfFileReader(io.BytesIO(pdf))
+    (signature,) = reader.embedded_signatures
+    status = validate_pdf_signature(
+        signature, ValidationContext(trust_roots=[seal.root_certificate()], allow_fetching=False)
+    )
+    assert status.intact and status.valid and status.trusted
+    assert status.bottom_line
+    assert "Handover confirmations" in status.signing_cert.subject.human_friendly
+
+
+def upload(client, data: bytes, name="confirmation.pdf"):
+    return client.post(reverse("handover:verify"), {"upload": SimpleUploadedFile(name, data)})
+
+
+def test_the_verification_page_says_intact_for_the_issued_file(client, issued):
+    departure, document, pdf = issued
+    page = upload(client, pdf).content.decode()
+    assert "Intact: sealed by this organisation and unchanged." in page
+    assert departure.number in page and document.sha256 in page
+    assert departure.employee_name not in page and departure.manager_name not in page
+
+
+def test_one_changed_byte_in_the_signed_range_is_reported_as_altered(client, issued):
+    _departure, _document, pdf = issued
+    reader = PdfFileReader(io.BytesIO(pdf))
+    (signature,) = reader.embedded_signatures
+    start, length = signature.byte_range[0], signature.byte_range[1]
+    position = start + length // 2
+    altered = bytearray(pdf)
+    altered[position] = (altered[position] + 1) % 256
+    page = upload(client, bytes(altered)).content.decode()
+    assert "Altered: the document was changed after it was sealed." in page
+    assert "Intact: sealed" not in page
+    # Something appended after the seal is caught too.
+    page = upload(client, pdf + b"\n%%appended\n").content.decode()
+    assert "Altered" in page
+
+
+def test_other_files_get_a_clear_answer(client):
+    from weasyprint import HTML
+
+    unsealed = HTML(string="<p>Looks official</p>").write_pdf()
+    assert "Not sealed: this PDF carries no Handover seal." in upload(client, unsealed).content.decode()
+    page = upload(client, b"GIF89a not a pdf", "x.pdf").content.decode()
+    assert "This is not a PDF this page can read." in page
+
+
+def test_anonymous_lookup_by_hash_or_code_reveals_nothing_personal(client, issued, people):
+    departure, document, _pdf = issued
+    for url in (
+        reverse("handover:verify") + f"?sha256={document.sha256}",
+        reverse("handover:verify_code", args=[document.code]),
+    ):
+        page = client.get(url).content.decode()
+        assert departure.number in page and "This is the current version." in page
+        for personal in (
+            departure.employee_name,
+            departure.manager_name,
+            departure.hr_owner_name,
+            *departure.modules.values_list("successor_name", flat=True),
+            departure.department_name,
+        ):
+            assert personal not in page
+        assert reverse("handover:case_detail", args=[departure.pk]) not in page
+    client.force_login(people.manager)
+    page = client.get(reverse("handover:verify_code", args=[document.code])).content.decode()
+    assert reverse("handover:case_detail", args=[departure.pk]) in page
+    client.force_login(people.stranger)
+    page = client.get(reverse("handover:verify_code", args=[document.code])).content.decode()
+    assert reverse("handover:case_detail", args=[departure.pk]) not in page
+    assert client.get(reverse("handover:verify") + "?sha256=" + "0" * 64).status_code == 200
+    assert client.get(reverse("handover:verify_code", args=["nope"])).status_code == 404
+
+
+def test_the_root_certificate_can_be_downloaded(client):
+    response = client.get(reverse("handover:root_certificate"))
+    assert response.status_code == 200
+    assert response.content.startswith(b"-----BEGIN CERTIFICATE-----")
+
+
+def test_a_second_request_never_makes_a_second_document(issued):
+    departure, document, _pdf = issued
+    assert services.confirmation_produce(departure_id=departure.pk).pk == document.pk
+    assert ConfirmationDocument.objects.filter(departure=departure).count() == 1
+
+
+def test_reissue_keeps_the_old_version_which_still_verifies(
+    client, issued, people, django_capture_on_commit_callbacks
+):
+    departure, first, first_pdf = issued
+    with pytest.raises(HandoverError, match="Say why"):
+        services.confirmation_reissue(actor=people.hr, departure=departure, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirmation_reissue(actor=people.hr, departure=departure, reason="Revocation dates added")
+    first.refresh_from_db()
+    second = ConfirmationDocument.objects.get(departure=departure, version=2)
+    assert first.superseded_at is not None and second.superseded_at is None
+    assert second.reissue_reason == "Revocation dates added" and second.issued_by_name == people.hr.name
+    page = upload(client, first_pdf).content.decode()
+    assert "Intact: sealed by this organisation and unchanged." in page
+    assert "Superseded on" in page and "by version 2" in page
+    with document_storage().open(second.file_name, "rb") as stored:
+        second_pdf = stored.read()
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(second_pdf)).pages)
+    assert "Revocation dates added" in text and "replaces version 1" in text
+    with pytest.raises(Exception, match="not yours"):
+        services.confirmation_reissue(actor=people.manager, departure=departure, reason="x")
+
+
+def sign_data(departure, **extra) -> dict:
+    return {
+        "password": PASSWORD,
+        "mark": "typed",
+        "typed_name": "Leo L.",
+        "content_sha256": services.content_fingerprint(departure),
+        **extra,
+    }
+
+
+def test_signing_needs_the_password_and_a_double_submission_signs_once(client, ready_to_sign, people):
+    departure = ready_to_sign()
+    url = reverse("handover:case_sign", args=[departure.pk])
+    client.force_login(people.leaver)
+    page = client.get(url).content.decode()
+    assert "This is exactly what you affirm by signing." in page
+    assert first_item_title(departure) in page
+    response = client.post(url, sign_data(departure, password=""))
+    assert "This field is required." in response.content.decode()
+    with pytest.raises(HandoverError, match="password was not correct"):
+        services.departure_sign(actor=people.leaver, departure=departure, password="")
+    assert not Signature.objects.exists()
+    first = client.post(url, sign_data(departure))
+    second = client.post(url, sign_data(departure))
+    assert first.status_code == 302
+    assert "You have already signed this confirmation." in second.content.decode()
+    signature = Signature.objects.get()
+    assert signature.typed_name == "Leo L." and signature.ip_address == "127.0.0.1"
+
+
+def first_item_title(departure) -> str:
+    return departure.modules.first().items.first().title
+
+
+def test_a_signer_shown_old_content_signs_nothing(client, ready_to_sign, people):
+    departure = ready_to_sign()
+    client.force_login(people.leaver)
+    stale = sign_data(departure, content_sha256="0" * 64)
+    page = client.post(reverse("handover:case_sign", args=[departure.pk]), stale).content.decode()
+    assert "The handover changed while you were reading it" in page
+    assert not Signature.objects.exists()
+
+
+def test_a_drawn_signature_is_printed_on_the_confirmation(ready_to_sign, people):
+    departure = ready_to_sign()
+    services.departure_sign(
+        actor=people.leaver, departure=departure, password=PASSWORD, mark="drawn", image=PNG
+    )
+    with pytest.raises(HandoverError, match="Draw your signature"):
+        services.departure_sign(
+            actor=people.successor_a, departure=departure, password=PASSWORD, mark="drawn", image=b"GIF89a"
+        )
+    for signer in (people.successor_a, people.successor_b, people.manager):
+        services.departure_sign(actor=signer, departure=departure, password=PASSWORD)
+    document = services.confirmation_produce(departure_id=departure.pk)
+    with document_storage().open(document.file_name, "rb") as stored:
+        pdf = stored.read()
+    from pypdf import PdfReader
+
+    images = [image for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images]
+    assert images, "the drawn signature is an image in the PDF"
+
+
+def test_edits_after_sign_off_are_refused_with_a_clear_message(make_case, people):
+    departure = make_case(State.SIGNED_OFF)
+    module = departure.modules.first()
+    with pytest.raises(HandoverError, match="signed off and its content is frozen"):
+        services.item_create(actor=people.leaver, departure=departure, module=module, title="Late")
+    with pytest.raises(HandoverError, match="signed off and its content is frozen"):
+        services.trial_task_create(actor=people.leaver, departure=departure, module=module, title="Late")
+    assert departure.events.filter(kind=EventKind.ITEM_ADDED, subject="Late").count() == 0
