@@ -42,7 +42,7 @@ RUN pip install . && rm -rf build ./*.egg-info
 
 # Build-time only: a throwaway key and var dir, so nothing the settings create
 # at import ends up root-owned under /data.
-RUN export SECRET_KEY=build-only-not-a-secret-just-for-collectstatic HANDOVER_VAULT_KEYS=build-only-never-used HANDOVER_VAR_DIR=/tmp/build-var CELERY_BROKER_URL=memory:// \
+RUN export SECRET_KEY=build-only-not-a-secret-just-for-collectstatic HANDOVER_VAULT_KEYS=build-only-never-used HANDOVER_SIGNING_PASSPHRASE=build-only-never-used HANDOVER_VAR_DIR=/tmp/build-var CELERY_BROKER_URL=memory:// \
     && if [ -d locale ]; then python manage.py compilemessages; fi \
     && python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-var
