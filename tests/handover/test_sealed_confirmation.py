@@ -216,3 +216,71 @@ def test_edits_after_sign_off_are_refused_with_a_clear_message(make_case, people
     with pytest.raises(HandoverError, match="signed off and its content is frozen"):
         services.trial_task_create(actor=people.leaver, departure=departure, module=module, title="Late")
     assert departure.events.filter(kind=EventKind.ITEM_ADDED, subject="Late").count() == 0
+
+
+def test_signing_key_init_protects_the_key_and_import_adopts_an_organisations_pkcs12(
+    settings, tmp_path, make_case
+):
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.HANDOVER_SIGNING_DIR = tmp_path / "made"
+    call_command("signing_key", "init")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("signing_key", "init")
+    call_command("signing_key", "init", "--if-missing")
+    key_pem = (tmp_path / "made" / seal.SIGNING_KEY).read_bytes()
+    assert b"ENCRYPTED PRIVATE KEY" in key_pem
+    with pytest.raises(TypeError):
+        serialization.load_pem_private_key(key_pem, password=None)
+    assert oct((tmp_path / "made" / seal.SIGNING_KEY).stat().st_mode)[-3:] == "600"
+
+    # The organisation's own certificate, issued by its own CA, as a PKCS#12 file.
+    now = dt.datetime.now(dt.UTC)
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Example Corp CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Example Corp documents")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    passphrase = settings.HANDOVER_SIGNING_PASSPHRASE.encode()
+    bundle = pkcs12.serialize_key_and_certificates(
+        b"org", key, certificate, [ca], serialization.BestAvailableEncryption(passphrase)
+    )
+    (tmp_path / "org.p12").write_bytes(bundle)
+    settings.HANDOVER_SIGNING_DIR = tmp_path / "imported"
+    call_command("signing_key", "import", str(tmp_path / "org.p12"))
+    assert seal.root_pem() == ca.public_bytes(serialization.Encoding.PEM)
+    departure = make_case(State.SIGNED_OFF)
+    document = services.confirmation_produce(departure_id=departure.pk)
+    with document_storage().open(document.file_name, "rb") as stored:
+        verdict = seal.check_pdf(stored.read())
+    assert verdict.genuine and "Example Corp documents" in verdict.signer
