@@ -3,21 +3,26 @@ labelled controls, landmarks, contrast, headings, ARIA use; at desktop and phone
 
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from handover import services
-from handover.models import AccessSystem, Departure, State
+from handover.documents.storage import document_storage
+from handover.models import AccessSystem, ConfirmationDocument, Departure, State
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+T = TypeVar("T")
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -166,5 +171,124 @@ def test_main_pages_pass_axe(browser, live_server, people, make_case, default_te
             for v in violations(sessions[user.pk], path, language, prepare)
         ]
     for page in sessions.values():
+        page.context.close()
+    assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def sign_drawn(page: Page) -> None:
+    page.get_by_label("Drawn signature").check()
+    expect(page.locator("canvas[data-signature-pad]")).to_be_visible()
+    expect(page.get_by_label("Your name as signature")).to_be_hidden()
+
+
+def sign_typed(page: Page) -> None:
+    expect(page.get_by_label("Typed name")).to_be_checked()
+    expect(page.get_by_label("Your name as signature")).to_be_visible()
+    expect(page.locator("canvas[data-signature-pad]")).to_be_hidden()
+
+
+def off_the_loop(work: Callable[[], T]) -> T:
+    """Run ``work`` in a thread of its own: pyHanko seals with asyncio.run(), which refuses to
+    run where Playwright's event loop runs (this test's thread). The thread's database
+    connection is its own, and is closed when it is done."""
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(run).result()
+
+
+def signed_off_with_two_versions(make_case, people) -> tuple[Departure, ConfirmationDocument, bytes]:
+    """A signed-off case (sealed on commit) reissued once; version 1 and its sealed PDF."""
+    # The employee is someone else than the case to sign's: one open case per employee.
+    departure = make_case(State.SIGNED_OFF, employee=people.stranger)
+    first = services.confirmation_produce(departure_id=departure.pk)
+    event = services.confirmation_reissue(
+        actor=people.hr, departure=departure, reason="The trial task title had a typo."
+    )
+    # Produced on commit already (eager Celery); asked again, the same version comes back.
+    services.confirmation_produce(departure_id=departure.pk, request_key=f"reissue-{event.pk}")
+    with document_storage().open(first.file_name, "rb") as stored:
+        return departure, first, stored.read()
+
+
+def verdict_after_upload(pdf: bytes) -> Callable[[Page], None]:
+    def uploaded(page: Page) -> None:
+        page.get_by_label("Confirmation PDF").set_input_files(
+            {"name": "confirmation.pdf", "mimeType": "application/pdf", "buffer": pdf}
+        )
+        page.get_by_role("button", name="Check the document").click()
+        expect(page.get_by_role("status")).to_contain_text("Intact: sealed by this organisation")
+
+    uploaded.__name__ = "uploaded"
+    return uploaded
+
+
+def two_versions(page: Page) -> None:
+    versions = page.get_by_role("region", name="Confirmation versions")
+    expect(versions.locator("tbody tr")).to_have_count(2)
+    expect(versions).to_contain_text("superseded")
+    expect(versions.get_by_role("link", name="Issue a corrected version")).to_be_visible()
+
+
+def superseded(page: Page) -> None:
+    expect(page.get_by_role("heading", level=2)).to_contain_text(["version 1"])
+    expect(page.get_by_role("main")).to_contain_text("by version 2.")
+
+
+def new_visitor(browser: Browser, base_url: str, width: int) -> Page:
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    return context.new_page()
+
+
+@pytest.fixture
+def documents(settings, tmp_path):
+    settings.HANDOVER_DOCUMENT_DIR = tmp_path / "documents"
+    return settings.HANDOVER_DOCUMENT_DIR
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_signing_and_verification_pages_pass_axe(
+    browser, live_server, people, make_case, ready_to_sign, default_templates, documents, width
+):
+    to_sign = ready_to_sign()
+    signed_off, first, pdf = off_the_loop(lambda: signed_off_with_two_versions(make_case, people))
+    assert list(signed_off.confirmations.values_list("version", flat=True)) == [2, 1]
+
+    sign_path = reverse("handover:case_sign", args=[to_sign.pk])
+    verify_path = reverse("handover:verify")
+    logged_in = [
+        (people.leaver, sign_path, "en", sign_typed),
+        (people.leaver, sign_path, "en", sign_drawn),
+        (people.hr, reverse("handover:confirmation_reissue", args=[signed_off.pk]), "en", None),
+        (people.hr, reverse("handover:case_detail", args=[signed_off.pk]), "en", two_versions),
+    ]
+    anonymous = [
+        (verify_path, None),
+        (verify_path, verdict_after_upload(pdf)),
+        (reverse("handover:verify_code", args=[first.code]), superseded),
+    ]
+    sessions: dict[int, Page] = {}
+    found = []
+    for user, path, language, prepare in logged_in:
+        if user.pk not in sessions:
+            sessions[user.pk] = log_in(browser, live_server.url, user, width)
+        found += [
+            dict(v, page=path + (f" ({prepare.__name__})" if prepare else ""))
+            for v in violations(sessions[user.pk], path, language, prepare)
+        ]
+    visitor = new_visitor(browser, live_server.url, width)
+    for path, prepare in anonymous:
+        found += [
+            dict(v, page=path + (f" ({prepare.__name__})" if prepare else ""))
+            for v in violations(visitor, path, "en", prepare)
+        ]
+    for page in [*sessions.values(), visitor]:
         page.context.close()
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)

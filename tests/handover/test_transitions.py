@@ -33,6 +33,7 @@ ACTIONS = {
 # What each action does from each state of a case made by the fixtures, which
 # stops at the start of a state (nothing done in it yet). A state name is the
 # state reached; any other string is (part of) the refusal the user reads.
+FROZEN = "The handover is signed off and its content is frozen"
 EXPECTED = {
     State.INTENT_CONFIRMED: {
         "start_preparing": State.PREPARING,
@@ -50,9 +51,9 @@ EXPECTED = {
         "sign_off": "Some checklist items are not accepted by their successor yet.",
         "withdraw": State.WITHDRAWN,
     },
-    State.SIGNED_OFF: {"begin_aftercare": State.AFTERCARE},
-    State.AFTERCARE: {"close": "The aftercare period has not ended yet."},
-    State.CLOSED: {},
+    State.SIGNED_OFF: {"begin_aftercare": State.AFTERCARE, "sign_off": FROZEN},
+    State.AFTERCARE: {"close": "The aftercare period has not ended yet.", "sign_off": FROZEN},
+    State.CLOSED: {"sign_off": FROZEN},
     State.WITHDRAWN: {},
 }
 
