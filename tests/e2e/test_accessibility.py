@@ -224,7 +224,6 @@ def verdict_after_upload(pdf: bytes) -> Callable[[Page], None]:
         page.get_by_role("button", name="Check the document").click()
         expect(page.get_by_role("status")).to_contain_text("Intact: sealed by this organisation")
 
-    uploaded.__name__ = "uploaded"
     return uploaded
 
 
