@@ -5,8 +5,10 @@ certifies a document-signing certificate) or imported from the organisation's ow
 PKCS#12. Private keys are stored encrypted with HANDOVER_SIGNING_PASSPHRASE.
 """
 
+import asyncio
 import datetime as dt
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -209,8 +211,23 @@ def _signer():
     return signer
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous calls start their own asyncio loop, which fails in a thread that
+    already runs one (an ASGI server, a browser-driving test): run them on a worker thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     """The PDF with the organisation's PAdES B-B signature over all of it."""
+    return _outside_event_loop(_seal_pdf, pdf, reason=reason, location=location)
+
+
+def _seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -244,6 +261,10 @@ class Verdict:
 
 def check_pdf(data: bytes) -> Verdict:
     """Validate the organisation seal of a PDF against our root, without going to the network."""
+    return _outside_event_loop(_check_pdf, data)
+
+
+def _check_pdf(data: bytes) -> Verdict:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature

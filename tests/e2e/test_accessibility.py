@@ -3,13 +3,10 @@ labelled controls, landmarks, contrast, headings, ARIA use; at desktop and phone
 
 import json
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
@@ -22,7 +19,6 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
-T = TypeVar("T")
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
@@ -187,21 +183,6 @@ def sign_typed(page: Page) -> None:
     expect(page.locator("canvas[data-signature-pad]")).to_be_hidden()
 
 
-def off_the_loop(work: Callable[[], T]) -> T:
-    """Run ``work`` in a thread of its own: pyHanko seals with asyncio.run(), which refuses to
-    run where Playwright's event loop runs (this test's thread). The thread's database
-    connection is its own, and is closed when it is done."""
-
-    def run() -> T:
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
-
-
 def signed_off_with_two_versions(make_case, people) -> tuple[Departure, ConfirmationDocument, bytes]:
     """A signed-off case (sealed on commit) reissued once; version 1 and its sealed PDF."""
     # The employee is someone else than the case to sign's: one open case per employee.
@@ -257,7 +238,7 @@ def test_signing_and_verification_pages_pass_axe(
     browser, live_server, people, make_case, ready_to_sign, default_templates, documents, width
 ):
     to_sign = ready_to_sign()
-    signed_off, first, pdf = off_the_loop(lambda: signed_off_with_two_versions(make_case, people))
+    signed_off, first, pdf = signed_off_with_two_versions(make_case, people)
     assert list(signed_off.confirmations.values_list("version", flat=True)) == [2, 1]
 
     sign_path = reverse("handover:case_sign", args=[to_sign.pk])

@@ -3,13 +3,9 @@ a changed byte or a superseded version is said plainly, and signing works from t
 
 import io
 import re
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -21,7 +17,6 @@ from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-T = TypeVar("T")
 INTACT = "Intact: sealed by this organisation and unchanged."
 ALTERED = "Altered: the document was changed after it was sealed."
 # A stream's dictionary and the start of its data.
@@ -34,21 +29,6 @@ def documents(settings, tmp_path, default_templates):
     test's flush empties them)."""
     settings.HANDOVER_DOCUMENT_DIR = tmp_path / "documents"
     return settings.HANDOVER_DOCUMENT_DIR
-
-
-def off_the_loop(work: Callable[[], T]) -> T:
-    """Run ``work`` in a thread of its own: pyHanko seals with asyncio.run(), which refuses to
-    run where Playwright's event loop runs (this test's thread). The thread's database
-    connection is its own, and is closed when it is done."""
-
-    def run() -> T:
-        try:
-            return work()
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(run).result()
 
 
 def issued(make_case) -> tuple[Departure, ConfirmationDocument, bytes]:
@@ -106,7 +86,7 @@ def check(page: Page, pdf: bytes, name: str = "confirmation.pdf") -> None:
 def test_a_visitor_finds_the_sealed_pdf_intact_and_a_changed_byte_altered(
     browser, live_server, people, make_case
 ):
-    departure, document, pdf = off_the_loop(lambda: issued(make_case))
+    departure, document, pdf = issued(make_case)
     names = [
         people.leaver.name,
         people.manager.name,
@@ -147,7 +127,7 @@ def test_a_visitor_finds_the_sealed_pdf_intact_and_a_changed_byte_altered(
 def test_after_hr_reissues_the_old_file_verifies_as_superseded_by_version_2(
     browser, live_server, people, make_case
 ):
-    departure, first, old_pdf = off_the_loop(lambda: issued(make_case))
+    departure, first, old_pdf = issued(make_case)
     hr = log_in(browser, live_server.url, people.hr)
 
     # HR issues a corrected version (produced on commit in the server, Celery eager).
