@@ -177,7 +177,10 @@ def parse_args() -> argparse.Namespace:
         help="case languages; en and at least one Chinese (default en zh-hans zh-hant)",
     )
     parser.add_argument(
-        "--repeat", type=int, default=3, help="timed render + seal runs per case, after one warm-up"
+        "--repeat",
+        type=int,
+        default=3,
+        help="timed render + seal runs per case (default 3); their median is reported",
     )
     parser.add_argument("--accounts", type=int, default=12, help="accounts on each case (default 12)")
     parser.add_argument("--materials", type=int, default=6, help="materials on each case (default 6)")
