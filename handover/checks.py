@@ -28,7 +28,7 @@ def cjk_subsetting_is_fast(app_configs, **kwargs) -> list[Warning]:
         return []
     return [
         Warning(
-            "libharfbuzz-subset is not installed: Chinese confirmation PDFs will render several times slower.",
+            "libharfbuzz-subset is not installed: Chinese confirmation PDFs render several times slower.",
             hint="Install it (Debian/Ubuntu: apt-get install libharfbuzz-subset0).",
             id="handover.W002",
         )
