@@ -193,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     # One digest per person per day, in working hours; the hourly retries catch a worker that
     # was down at 08:00, and the task itself refuses a second send on the same day.
     "daily-digest": {"task": "handover.tasks.send_daily_digests", "schedule": crontab(minute=0, hour="8-18")},
+    # A confirmation whose task failed (say, a wrong key passphrase since fixed) is produced again.
+    "confirmations-due": {"task": "handover.tasks.produce_missing_confirmations", "schedule": 15 * 60},
     # Accesses still open after the last working day: HR owner and manager, once a day each.
     "access-overdue": {
         "task": "handover.tasks.send_overdue_access_notices",
@@ -229,5 +231,9 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # Anyone may upload an altered PDF to the verification page; the verdict says so, and
+        # pyHanko's tracebacks for each such file would only bury real errors.
+        "pyhanko": {"level": "CRITICAL"},
+        "pyhanko_certvalidator": {"level": "CRITICAL"},
     },
 }

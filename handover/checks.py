@@ -1,15 +1,27 @@
 """System checks: what a deployment needs before it can issue sealed confirmations."""
 
 import ctypes.util
+from urllib.parse import urlsplit
 
-from django.core.checks import Warning, register
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning, register
 
 from handover.documents import seal
 
 
 @register(deploy=True)
-def signing_key_exists(app_configs, **kwargs) -> list[Warning]:
+def signing_key_exists(app_configs, **kwargs) -> list[CheckMessage]:
     if seal.exists():
+        try:
+            seal.signer()
+        except seal.SealError as error:
+            return [
+                Error(
+                    f"The document-signing key cannot be used: {error}",
+                    hint="Check HANDOVER_SIGNING_PASSPHRASE against the key in HANDOVER_SIGNING_DIR.",
+                    id="handover.E001",
+                )
+            ]
         return []
     return [
         Warning(
@@ -33,3 +45,19 @@ def cjk_subsetting_is_fast(app_configs, **kwargs) -> list[Warning]:
             id="handover.W002",
         )
     ]
+
+
+@register(deploy=True)
+def base_url_is_public(app_configs, **kwargs) -> list[Warning]:
+    """The verification address is printed and QR-coded into every confirmation for good."""
+    host = urlsplit(settings.HANDOVER_BASE_URL).hostname or ""
+    if host in ("127.0.0.1", "localhost", "::1", ""):
+        return [
+            Warning(
+                f"HANDOVER_BASE_URL is {settings.HANDOVER_BASE_URL}: confirmations would print a "
+                "verification address nobody else can open.",
+                hint="Set HANDOVER_BASE_URL to the public address of this site.",
+                id="handover.W003",
+            )
+        ]
+    return []

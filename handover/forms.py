@@ -431,6 +431,7 @@ class OpenAccessSortForm(forms.Form):
 
 class VerifyForm(forms.Form):
     NOT_A_PDF = _("This is not a PDF this page can read.")
+    NO_KEY = _("This installation has no organisation key yet, so it cannot check seals.")
     MAX_BYTES = 30 * 1024 * 1024
 
     upload = forms.FileField(
@@ -451,6 +452,7 @@ class VerifyForm(forms.Form):
 class ReissueForm(forms.Form):
     reason = forms.CharField(
         label=_("Why a new version"),
+        max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Printed on the new version; the current one is kept and marked superseded."),
     )

@@ -60,3 +60,12 @@ def send_overdue_access_notices() -> int:
         if services.overdue_notice_send(user=user, day=day, accesses=people[user.pk]):
             sent += 1
     return sent
+
+
+@shared_task
+def produce_missing_confirmations() -> int:
+    """Queue again every confirmation a sign-off or reissue asked for and did not get."""
+    missing = services.missing_confirmations()
+    for case_id, request_key in missing:
+        produce_confirmation.delay(case_id, request_key)
+    return len(missing)

@@ -13,7 +13,15 @@ def check(**env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
         cwd=ROOT,
-        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env},
+        env={
+            **{
+                k: v
+                for k, v in os.environ.items()
+                if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "HANDOVER_SIGNING_DIR")
+            },
+            "HANDOVER_SIGNING_DIR": "/nonexistent/handover-signing",
+            **env,
+        },
         capture_output=True,
         text=True,
         check=False,

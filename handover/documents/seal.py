@@ -183,7 +183,7 @@ def root_certificate() -> asn1_x509.Certificate:
     )
 
 
-def _signer():
+def signer():
     from pyhanko.sign import signers
 
     folder = _dir()
@@ -239,7 +239,7 @@ def _seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
         location=location,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = signers.sign_pdf(writer, metadata, signer=_signer())
+    output = signers.sign_pdf(writer, metadata, signer=signer())
     return output.getvalue()
 
 

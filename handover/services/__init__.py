@@ -47,6 +47,7 @@ from .signing import (
     confirmation_reissue,
     content_fingerprint,
     departure_sign,
+    missing_confirmations,
 )
 from .trial import trial_task_complete, trial_task_create, trial_task_rework, trial_task_verify
 
@@ -91,6 +92,7 @@ __all__ = [
     "material_update",
     "meeting_record",
     "meeting_schedule",
+    "missing_confirmations",
     "module_set_successor",
     "overdue_notice_send",
     "trial_task_complete",

@@ -25,10 +25,7 @@ FROZEN_STATES = (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED)
 def require_state(departure: Departure, *states: str) -> None:
     if departure.state not in states and departure.state in FROZEN_STATES:
         raise HandoverError(
-            _(
-                "The handover is signed off and its content is frozen; nothing in it can change now. "
-                "HR can issue a corrected confirmation with a reason."
-            )
+            _("The handover is signed off and its content is frozen; nothing in it can change now.")
         )
     if departure.state not in states:
         raise HandoverError(

@@ -1,4 +1,5 @@
 import hashlib
+import io
 import json
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 from accounts.models import User
 from handover import guards
@@ -19,7 +21,6 @@ from handover.models import (
     Departure,
     Event,
     EventKind,
-    Importance,
     Signature,
     SignatureMark,
     SignerRole,
@@ -56,16 +57,13 @@ def content_fingerprint(departure: Departure) -> str:
             for module in departure.modules.order_by("position")
         ],
         "trial_tasks": [[t.pk, t.title, t.state] for t in departure.trial_tasks.order_by("pk")],
-        # What must be settled before anyone signs: each account reached the successor (its later
-        # revocation is not what signers affirm) and each high-importance material was found.
+        # Each account reached the successor or not (its revocation goes on after sign-off and is
+        # not what signers affirm) and each material was found or not.
         "accesses": [
             [a.pk, a.system_id, a.account, a.state != AccessState.LISTED]
             for a in departure.accesses.order_by("pk")
         ],
-        "materials": [
-            [m.pk, m.title, m.found_at is not None]
-            for m in departure.materials.filter(importance=Importance.HIGH).order_by("pk")
-        ],
+        "materials": [[m.pk, m.title, m.found_at is not None] for m in departure.materials.order_by("pk")],
     }
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -113,12 +111,31 @@ SIGNATURE_IMAGE_MAX_BYTES = 200 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _check_mark(mark: str, image: bytes | None) -> None:
-    if mark == SignatureMark.DRAWN:
-        if not image or not image.startswith(PNG_SIGNATURE) or len(image) > SIGNATURE_IMAGE_MAX_BYTES:
-            raise HandoverError(_("Draw your signature in the box, or type your name instead."))
-    elif mark != SignatureMark.TYPED:
+# The pad draws 600 x 180; anything much larger is not a signature drawn on it.
+SIGNATURE_MAX_SIZE = (1200, 400)
+
+
+def _clean_drawing(mark: str, image: bytes | None) -> bytes | None:
+    """A drawn signature as a small PNG we re-encoded ourselves (never the uploaded bytes), or a
+    refusal; a typed signature carries no image."""
+    if mark == SignatureMark.TYPED:
+        return None
+    if mark != SignatureMark.DRAWN:
         raise HandoverError(_("Type your name to sign, or draw your signature."))
+    refused = HandoverError(_("Draw your signature in the box, or type your name instead."))
+    if not image or not image.startswith(PNG_SIGNATURE) or len(image) > SIGNATURE_IMAGE_MAX_BYTES:
+        raise refused
+    try:
+        with Image.open(io.BytesIO(image)) as drawing:
+            width, height = drawing.size  # read from the header, before any pixel is decoded
+            if drawing.format != "PNG" or width > SIGNATURE_MAX_SIZE[0] or height > SIGNATURE_MAX_SIZE[1]:
+                raise refused
+            drawing.load()
+            out = io.BytesIO()
+            drawing.convert("RGBA").save(out, format="PNG", optimize=True)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise refused from error
+    return out.getvalue()
 
 
 def departure_sign(
@@ -137,7 +154,7 @@ def departure_sign(
 
     ``content_sha256`` is the fingerprint of the content the signer was shown; if the handover
     changed since, nothing is signed. The manager signs last, and that signature is the sign-off."""
-    _check_mark(mark, image)
+    image = _clean_drawing(mark, image)
     typed_name = typed_name.strip() or actor.name
     with transaction.atomic():
         departure = lock_case(departure.pk)
@@ -211,39 +228,58 @@ def confirmation_open(
 ISSUED_STATES = (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED)
 
 
+def _planned_document(
+    departure: Departure, request_key: str
+) -> tuple[ConfirmationDocument, ConfirmationDocument | None]:
+    """The version this request will become, and the current version it will supersede."""
+    documents = ConfirmationDocument.objects.filter(departure=departure)
+    previous = documents.filter(superseded_at__isnull=True).order_by("-version").first()
+    reissue = None
+    if request_key != "signoff":
+        reissue = departure.events.filter(pk=int(request_key.removeprefix("reissue-"))).first()
+    document = ConfirmationDocument(
+        departure=departure,
+        version=(previous.version + 1) if previous else 1,
+        request_key=request_key,
+        content_sha256=content_fingerprint(departure),
+        issued_by_name=reissue.actor_name if reissue else "",
+        reissue_reason=reissue.subject if reissue else "",
+    )
+    return document, previous
+
+
 def confirmation_produce(*, departure_id: int, request_key: str = "signoff") -> ConfirmationDocument:
     """Render, seal and store one version of the confirmation; asked again, return the same one.
 
     Version 1 answers the sign-off; a reissue event asks for the next version, which supersedes
-    the current one (kept, and still verifiable as what it was)."""
+    the current one (kept, and still verifiable as what it was). Rendering and sealing take
+    seconds, so they happen before the case is locked; the lock only guards the insert."""
     from handover.documents.confirmation import render_confirmation_pdf
     from handover.documents.seal import seal_pdf
 
+    departure = Departure.objects.get(pk=departure_id)
+    existing = ConfirmationDocument.objects.filter(departure=departure, request_key=request_key).first()
+    if existing is not None:
+        return existing
+    if departure.state not in ISSUED_STATES:
+        raise HandoverError(_("The confirmation is produced when the manager signs off."))
+    document, previous = _planned_document(departure, request_key)
+    pdf = seal_pdf(
+        render_confirmation_pdf(departure, document, previous=previous),
+        reason=f"{departure.number} v{document.version}",
+        location=settings.HANDOVER_COMPANY_NAME,
+    )
     with transaction.atomic():
         departure = lock_case(departure_id)
         documents = ConfirmationDocument.objects.select_for_update().filter(departure=departure)
         existing = documents.filter(request_key=request_key).first()
         if existing is not None:
             return existing
-        if departure.state not in ISSUED_STATES:
-            raise HandoverError(_("The confirmation is produced when the manager signs off."))
-        reissue = None
-        if request_key != "signoff":
-            reissue = departure.events.filter(pk=int(request_key.removeprefix("reissue-"))).first()
-        previous = documents.filter(superseded_at__isnull=True).order_by("-version").first()
-        document = ConfirmationDocument(
-            departure=departure,
-            version=(previous.version + 1) if previous else 1,
-            request_key=request_key,
-            content_sha256=content_fingerprint(departure),
-            issued_by_name=reissue.actor_name if reissue else "",
-            reissue_reason=reissue.subject if reissue else "",
-        )
-        pdf = seal_pdf(
-            render_confirmation_pdf(departure, document, previous=previous),
-            reason=f"{departure.number} v{document.version}",
-            location=settings.HANDOVER_COMPANY_NAME,
-        )
+        current = documents.filter(superseded_at__isnull=True).order_by("-version").first()
+        if (current.pk if current else None) != (previous.pk if previous else None):
+            raise HandoverError(
+                _("Another version was issued meanwhile; the confirmation will be produced again.")
+            )
         document.sha256 = hashlib.sha256(pdf).hexdigest()
         document.size = len(pdf)
         document.file_name = document_storage().save(
@@ -255,6 +291,23 @@ def confirmation_produce(*, departure_id: int, request_key: str = "signoff") -> 
         document.save()
         record(departure, None, EventKind.DOCUMENT_CREATED, subject=document.sha256)
     return document
+
+
+def missing_confirmations() -> list[tuple[int, str]]:
+    """(case, request) pairs still waiting for their document: a sign-off or a reissue whose task
+    failed (a wrong key passphrase, a worker that died) is produced again by the periodic task."""
+    issued = set(ConfirmationDocument.objects.values_list("departure_id", "request_key"))
+    wanted = [
+        (case_id, "signoff")
+        for case_id in Departure.objects.filter(state__in=ISSUED_STATES).values_list("pk", flat=True)
+    ]
+    wanted += [
+        (case_id, f"reissue-{pk}")
+        for pk, case_id in Event.objects.filter(kind=EventKind.DOCUMENT_REISSUED).values_list(
+            "pk", "departure_id"
+        )
+    ]
+    return [pair for pair in wanted if pair not in issued]
 
 
 def confirmation_reissue(*, actor: User, departure: Departure, reason: str) -> Event:
@@ -276,6 +329,8 @@ def confirmation_reissue(*, actor: User, departure: Departure, reason: str) -> E
             raise HandoverError(
                 _("A version of the confirmation is still being prepared; try again shortly.")
             )
+        if len(reason) > 300:
+            raise HandoverError(_("Keep the reason under 300 characters."))
         event = record(departure, actor, EventKind.DOCUMENT_REISSUED, subject=reason)
         from handover.tasks import produce_confirmation
 

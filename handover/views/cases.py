@@ -306,6 +306,9 @@ def case_sign(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except HandoverError as error:
             form.add_error(None, error.message)
+            # The page now shows the content as it is; a new attempt affirms that.
+            form.data = form.data.copy()
+            form.data["content_sha256"] = fingerprint
         else:
             messages.success(request, _("You have signed the handover confirmation."))
             return redirect(case_url(departure.pk, "sign"))
@@ -349,7 +352,9 @@ def confirmation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     departure, _access = load_case(request, pk)
     version = request.GET.get("version", "")
     document, file = services.confirmation_open(
-        actor=request.user, departure=departure, version=int(version) if version.isdigit() else None
+        actor=request.user,
+        departure=departure,
+        version=int(version) if version.isascii() and version.isdigit() else None,
     )
     return FileResponse(
         file,

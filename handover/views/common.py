@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -49,4 +50,10 @@ def case_action(view: Callable) -> Callable:
 
 
 def client_ip(request: HttpRequest) -> str | None:
+    """The signer's address: behind the TLS proxy (BEHIND_HTTPS_PROXY) the last hop it appended to
+    X-Forwarded-For, which a client cannot forge; otherwise the connection's address."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
     return request.META.get("REMOTE_ADDR") or None

@@ -62,6 +62,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             verdict = seal.check_pdf(data)
         except ValueError:
             form.add_error("upload", VerifyForm.NOT_A_PDF)
+        except seal.SealError:
+            form.add_error("upload", VerifyForm.NO_KEY)
         else:
             document = ConfirmationDocument.objects.select_related("departure").filter(sha256=digest).first()
             context.update(_document_context(request, document))

@@ -284,3 +284,62 @@ def test_signing_key_init_protects_the_key_and_import_adopts_an_organisations_pk
     with document_storage().open(document.file_name, "rb") as stored:
         verdict = seal.check_pdf(stored.read())
     assert verdict.genuine and "Example Corp documents" in verdict.signer
+
+
+def png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (width, height), 255).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_only_a_real_small_drawing_is_kept_and_it_is_re_encoded(ready_to_sign, people):
+    departure = ready_to_sign()
+    for bad in (PNG[:8] + b"junk" * 10, png(6000, 200)):
+        with pytest.raises(HandoverError, match="Draw your signature"):
+            services.departure_sign(
+                actor=people.leaver, departure=departure, password=PASSWORD, mark="drawn", image=bad
+            )
+    drawing = png(600, 180)
+    signature = services.departure_sign(
+        actor=people.leaver, departure=departure, password=PASSWORD, mark="drawn", image=drawing
+    )
+    stored = bytes(Signature.objects.get(pk=signature.pk).image)
+    assert stored.startswith(b"\x89PNG") and stored != drawing  # our own encoding, not the upload
+
+
+def test_a_confirmation_that_failed_to_seal_is_produced_again(make_case, settings, tmp_path):
+    from handover.tasks import produce_missing_confirmations
+
+    departure = make_case(State.SIGNED_OFF)
+    right = settings.HANDOVER_SIGNING_PASSPHRASE
+    settings.HANDOVER_SIGNING_PASSPHRASE = "a wrong passphrase"
+    with pytest.raises(seal.SealError):
+        services.confirmation_produce(departure_id=departure.pk)
+    assert services.missing_confirmations() == [(departure.pk, "signoff")]
+    settings.HANDOVER_SIGNING_PASSPHRASE = right
+    assert produce_missing_confirmations() == 1
+    assert ConfirmationDocument.objects.filter(departure=departure, version=1).exists()
+    assert services.missing_confirmations() == []
+
+
+def test_odd_requests_get_answers_not_errors(client, issued, people, settings, tmp_path):
+    departure, _document, pdf = issued
+    client.force_login(people.hr)
+    url = reverse("handover:confirmation_pdf", args=[departure.pk])
+    assert client.get(url + "?version=²").status_code == 200  # not a version number: the current one
+    assert client.get(url + "?version=99").status_code == 404
+    client.logout()
+    settings.HANDOVER_SIGNING_DIR = tmp_path / "no-key-yet"
+    page = upload(client, pdf).content.decode()
+    assert "has no organisation key yet" in page
+
+
+def test_signers_address_behind_the_tls_proxy(rf, settings):
+    from handover.views.common import client_ip
+
+    request = rf.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
+    assert client_ip(request) == "10.0.0.2"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client_ip(request) == "203.0.113.7"
