@@ -448,7 +448,7 @@ def test_revoking_before_a_transfer_waits_for_the_last_day(people, make_case, sy
         services.access_revoke(actor=people.hr, departure=departure, access_id=access.pk, note="Too early")
 
 
-def test_what_may_change_after_a_signature_does_not_block_the_next_signer(ready_to_sign, people, system):
+def test_what_signers_affirm_about_accounts_and_materials(ready_to_sign, people, system):
     departure = ready_to_sign()
     access = Access.objects.create(
         departure=departure, module=module_of(departure), system=system, account="ops", kind="personal"
@@ -460,12 +460,16 @@ def test_what_may_change_after_a_signature_does_not_block_the_next_signer(ready_
         module=module_of(departure), title="Old notes", category="other", location="Shelf", importance="low"
     )
     services.departure_sign(actor=people.leaver, departure=departure, password=people.password)
-    # Finding a minor material, renaming the system in the catalogue, revoking the access:
-    # none of it is what the signers affirm.
-    services.material_found(actor=people.successor_a, departure=departure, material_id=minor.pk)
+    # Renaming the system in the catalogue or revoking the access (which goes on after sign-off)
+    # is not what signers affirm: the signature stands.
     AccessSystem.objects.filter(pk=system.pk).update(name="Tmall seller centre (renamed)")
     services.access_revoke(actor=people.manager, departure=departure, access_id=access.pk, note="Gone")
+    assert departure.signatures.get(signer=people.leaver).voided_at is None
+    # Whether each material was found is: the signature is void and the leaver signs again.
+    services.material_found(actor=people.successor_a, departure=departure, material_id=minor.pk)
+    assert departure.signatures.get(signer=people.leaver).voided_at is not None
     services.departure_sign(actor=people.successor_a, departure=departure, password=people.password)
+    services.departure_sign(actor=people.leaver, departure=departure, password=people.password)
 
 
 def test_a_departing_it_colleague_cannot_close_their_own_door(make_case, people, system):
