@@ -34,11 +34,12 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from harness import Person, drop_database, explicit_timestamps, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 # An isolated place: $HANDOVER_VAR_DIR if given (e.g. /tmp/bench_pdf), else the dev var/bench/.
@@ -200,45 +201,7 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def drop_database() -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-
-
-def setup_django(work: Path) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    # Runtime files (broker folders, static root) of this process stay out of the dev var/.
-    os.environ["HANDOVER_VAR_DIR"] = str(BENCH_DIR / "runtime")
-    # A signing key and a document store of the benchmark's own, never the development ones.
-    os.environ["HANDOVER_SIGNING_DIR"] = str(work / "signing")
-    os.environ["HANDOVER_DOCUMENT_DIR"] = str(work / "documents")
-    # Read at import only: the embedded secret key, vault key and signing passphrase are accepted.
-    os.environ["DEBUG"] = "true"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
-
-
 # --------------------------------------------------------------------------- seeding
-
-
-@contextmanager
-def explicit_timestamps(*fields):
-    """Let bulk_create store the dates we give instead of now (auto_now / auto_now_add off)."""
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 def drawn_signature_png(seed: int) -> bytes:
@@ -253,12 +216,6 @@ def drawn_signature_png(seed: int) -> bytes:
     output = io.BytesIO()
     image.save(output, format="PNG", optimize=True)
     return output.getvalue()
-
-
-@dataclass
-class Person:
-    id: int
-    name: str
 
 
 @dataclass
@@ -852,14 +809,14 @@ def main() -> None:
     created = not BENCH_DIR.exists()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     runtime_created = not (BENCH_DIR / "runtime").exists()
-    drop_database()
+    drop_database(None, SQLITE_PATH)
     work = Path(tempfile.mkdtemp(prefix="bench_pdf_"))
     try:
         failed = run(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
         if not args.keep:
-            drop_database()
+            drop_database(None, SQLITE_PATH)
             if runtime_created:
                 shutil.rmtree(BENCH_DIR / "runtime", ignore_errors=True)
             if created and not any(BENCH_DIR.iterdir()):
@@ -871,7 +828,13 @@ def main() -> None:
 
 
 def run(args: argparse.Namespace, work: Path) -> list[str]:
-    setup_django(work)
+    setup_django(
+        f"sqlite:///{SQLITE_PATH}",
+        BENCH_DIR / "runtime",
+        # A signing key and a document store of the benchmark's own, never the development ones.
+        HANDOVER_SIGNING_DIR=str(work / "signing"),
+        HANDOVER_DOCUMENT_DIR=str(work / "documents"),
+    )
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connections

@@ -16,24 +16,31 @@ from __future__ import annotations
 import argparse
 import hashlib
 import math
-import os
-import platform
 import random
-import statistics
-import sys
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
+
+from harness import (
+    Person,
+    create_database,
+    drop_database,
+    environment_lines,
+    explicit_timestamps,
+    measure,
+    print_slow,
+    print_summary,
+    print_table,
+    setup_django,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 SQLITE_PATH = BENCH_DIR / "pages.sqlite3"
 CASE_LIST_PAGE = 50  # rows per page of the case list (handover/views/cases.py)
-SLOW_MS = 50.0  # DESIGN.md, quality bars: p95 server time of list pages at 10,000 cases
 HISTORY_DAYS = 5 * 365  # closed cases are spread over five years
 PATH = ["intent_confirmed", "preparing", "executing", "trial_run", "signed_off", "aftercare", "closed"]
 REASONS = ["career", "workload", "personal", "compensation", "relocation", "other"]
@@ -112,86 +119,7 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def _admin_url(url: str) -> tuple[str, str]:
-    """The URL of the maintenance database on the same server, and the benchmark database's name."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise SystemExit("--database-url must be a postgres:// URL; SQLite is the default.")
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
-    return urlunsplit(parts._replace(scheme="postgresql", path="/postgres")), name
-
-
-def _pg_admin(url: str, statement: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin_url, name = _admin_url(url)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL(statement).format(sql.Identifier(name)))
-
-
-def create_database(url: str | None) -> tuple[str, str]:
-    """Recreate the benchmark database; answer its DATABASE_URL and where it lives."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    if not url:
-        drop_database(None)
-        return f"sqlite:///{SQLITE_PATH}", str(SQLITE_PATH.relative_to(ROOT))
-    _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-    _pg_admin(url, "CREATE DATABASE {}")
-    parts = urlsplit(url)
-    return url, f"{parts.hostname}:{parts.port or 5432}/{parts.path.lstrip('/')}"
-
-
-def drop_database(url: str | None) -> None:
-    if not url:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return
-    _pg_admin(url, "DROP DATABASE IF EXISTS {} WITH (FORCE)")
-
-
-def setup_django(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    # Runtime files (broker folders, static root) of this process stay out of the dev var/.
-    os.environ["HANDOVER_VAR_DIR"] = str(BENCH_DIR / "runtime")
-    # Read at import only: keeps the plain static storage (no collectstatic manifest needed) and
-    # the embedded secret key. DEBUG itself is switched off below, before any request.
-    os.environ["DEBUG"] = "true"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    settings.DEBUG = False
-    settings.ALLOWED_HOSTS = ["*"]
-
-
 # --------------------------------------------------------------------------- seeding
-
-
-@contextmanager
-def explicit_timestamps(*fields):
-    """Let bulk_create store the dates we give instead of now (auto_now / auto_now_add off)."""
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
-@dataclass
-class Person:
-    id: int
-    name: str
-    department: int | None = None
 
 
 @dataclass
@@ -734,46 +662,6 @@ class Result:
     slowest: list[tuple[float, str]]
 
 
-def percentile(values: list[float], share: float) -> float:
-    """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def measure(client, url: str, repeat: int) -> tuple[float, float, int, float, int, list[tuple[float, str]]]:
-    """Warm up once, capture the queries of one request, then time ``repeat`` requests."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    def get():
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url} answered {response.status_code}")
-        return response
-
-    timed: list[tuple[float, str]] = []
-
-    def timer(execute, sql, params, many, context):
-        started = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            timed.append(((time.perf_counter() - started) * 1000, sql))
-
-    get()  # warm-up: templates compiled, caches filled
-    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
-        size = len(get().content)
-    queries = len(captured)  # now: the next request clears the connection's query log
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        get()
-        times.append((time.perf_counter() - started) * 1000)
-    slowest = sorted(timed, key=lambda pair: pair[0], reverse=True)[:3]
-    db_ms = sum(ms for ms, _ in timed)
-    return statistics.median(times), percentile(times, 0.95), queries, db_ms, size, slowest
-
-
 def measure_size(size: int, seeder: Seeder, args) -> list[Result]:
     from django.db.models import Q
     from django.test import Client
@@ -849,82 +737,13 @@ def measure_size(size: int, seeder: Seeder, args) -> list[Result]:
 # --------------------------------------------------------------------------- report
 
 
-def environment_lines(where: str) -> list[str]:
-    import django
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        engine = f"SQLite {sqlite3.sqlite_version} ({where})"
-    else:
-        version = connection.pg_version
-        engine = f"PostgreSQL {version // 10000}.{version % 10000} ({where})"
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return [
-        f"Python     {platform.python_version()} ({platform.python_implementation()}), "
-        f"Django {django.get_version()}",
-        f"Database   {engine}",
-        f"Machine    {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
-    ]
-
-
-def print_table(results: list[Result]) -> None:
-    print(f"{'size':>7}  {'page':<46} {'median ms':>9} {'p95 ms':>8} {'queries':>7} {'SQL ms':>7} {'KB':>6}")
-    print("-" * 97)
-    for r in results:
-        flag = "  >50" if r.p95 > SLOW_MS else ""
-        figures = f"{r.median:9.1f} {r.p95:8.1f} {r.queries:>7} {r.db_ms:7.1f} {r.kb:6.0f}"
-        print(f"{r.size:>7,}  {r.page:<46} {figures}{flag}")
-
-
-def print_summary(results: list[Result], sizes: list[int]) -> None:
-    pages = list(dict.fromkeys(r.page for r in results))
-    by = {(r.size, r.page): r for r in results}
-    head = "".join(f"{f'{s:,} cases':>24}" for s in sizes)
-    print(f"{'page':<46}{head}  same queries")
-    print(f"{'':<46}" + "".join(f"{'median / p95 ms, q':>24}" for _ in sizes))
-    print("-" * (46 + 24 * len(sizes) + 14))
-    for page in pages:
-        cells = ""
-        counts = set()
-        for s in sizes:
-            r = by.get((s, page))
-            if r is None:
-                cells += f"{'-':>24}"
-                continue
-            counts.add(r.queries)
-            cells += f"{f'{r.median:.1f} / {r.p95:.1f}, {r.queries}':>24}"
-        print(f"{page:<46}{cells}  {'yes' if len(counts) == 1 else 'NO'}")
-
-
-def print_slow(results: list[Result]) -> None:
-    slow = [r for r in results if r.p95 > SLOW_MS]
-    if not slow:
-        print(f"No page over {SLOW_MS:.0f} ms at p95.")
-        return
-    print(f"Pages over {SLOW_MS:.0f} ms at p95, with their three slowest queries (one captured request):")
-    for r in slow:
-        print(f"  {r.size:,} cases, {r.page}: p95 {r.p95:.1f} ms, SQL {r.db_ms:.1f} ms, {r.queries} queries")
-        for ms, sql in r.slowest:
-            text = " ".join(sql.split())
-            print(f"    {ms:7.1f} ms  {text[:300]}{'...' if len(text) > 300 else ''}")
-
-
 # --------------------------------------------------------------------------- main
 
 
 def main() -> None:
     args = parse_args()
-    database_url, where = create_database(args.database_url)
-    setup_django(database_url)
+    database_url, where = create_database(args.database_url, SQLITE_PATH)
+    setup_django(database_url, BENCH_DIR / "runtime")
     from django.core.management import call_command
     from django.db import connections
 
@@ -959,7 +778,7 @@ def main() -> None:
         size_results = measure_size(size, seeder, args)
         results.extend(size_results)
         print()
-        print_table(size_results)
+        print_table(size_results, "cases")
 
     print("\n" + "=" * 90)
     print("Handover page benchmark: summary")
@@ -968,9 +787,9 @@ def main() -> None:
     total = time.perf_counter() - total_started
     print(f"Seeding    {seeding_total:.1f} s in all (bulk_create); whole run {total:.0f} s")
     print()
-    print_table(results)
+    print_table(results, "cases")
     print()
-    print_summary(results, args.cases)
+    print_summary(results, args.cases, "cases")
     print()
     print_slow(results)
     print(
@@ -980,7 +799,7 @@ def main() -> None:
 
     connections.close_all()
     if not args.keep:
-        drop_database(args.database_url)
+        drop_database(args.database_url, SQLITE_PATH)
 
 
 if __name__ == "__main__":
