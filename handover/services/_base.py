@@ -1,6 +1,8 @@
 """What every service shares: locking the case, refusing politely, writing the timeline."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from handover.errors import HandoverError
@@ -11,6 +13,19 @@ from handover.permissions import CaseAccess, case_access
 def lock_case(departure_id: int) -> Departure:
     """Re-read the case under a row lock; call inside ``transaction.atomic``."""
     return Departure.objects.select_for_update(of=("self",)).select_related("department").get(pk=departure_id)
+
+
+def locked_row(queryset: QuerySet, **filters):
+    """One row of this case, locked; a row of another case, or none, is a 404."""
+    row = queryset.select_for_update(of=("self",)).filter(**filters).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def next_position(rows: QuerySet) -> int:
+    """The position after the last of these rows (1 for the first)."""
+    return (rows.order_by("-position").values_list("position", flat=True).first() or 0) + 1
 
 
 def require(allowed: bool) -> None:

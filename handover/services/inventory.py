@@ -35,7 +35,7 @@ from handover.models.events import import_subject
 from handover.models.inventory import SECRET_KINDS
 from handover.permissions import case_access
 
-from ._base import access_for, lock_case, record, require, require_state
+from ._base import access_for, lock_case, locked_row, next_position, record, require, require_state
 from .items import EDITABLE_STATES, REMOVABLE_STATES
 
 # The successor takes over while the handover runs; revocation and secrets matter until the case ends.
@@ -93,27 +93,11 @@ def check_upload(upload: UploadedFile) -> str:
 
 
 def _locked_access(departure: Departure, access_id: int) -> Access:
-    access = (
-        Access.objects.select_for_update(of=("self",))
-        .select_related("module", "system")
-        .filter(pk=access_id, departure=departure)
-        .first()
-    )
-    if access is None:
-        raise Http404
-    return access
+    return locked_row(Access.objects.select_related("module", "system"), pk=access_id, departure=departure)
 
 
 def _locked_material(departure: Departure, material_id: int) -> Material:
-    material = (
-        Material.objects.select_for_update(of=("self",))
-        .select_related("module")
-        .filter(pk=material_id, departure=departure)
-        .first()
-    )
-    if material is None:
-        raise Http404
-    return material
+    return locked_row(Material.objects.select_related("module"), pk=material_id, departure=departure)
 
 
 def _own_module(departure: Departure, module: HandoverModule) -> None:
@@ -179,10 +163,7 @@ def access_create(
             kind=kind,
             access_level=access_level,
             credential_location=credential_location,
-            position=(
-                departure.accesses.order_by("-position").values_list("position", flat=True).first() or 0
-            )
-            + 1,
+            position=next_position(departure.accesses),
         )
         if secret:
             _check_secret(kind, secret)
@@ -437,10 +418,7 @@ def material_create(
                 importance=importance,
                 purpose=purpose,
                 created_on=created_on,
-                position=(
-                    departure.materials.order_by("-position").values_list("position", flat=True).first() or 0
-                )
-                + 1,
+                position=next_position(departure.materials),
             )
             if upload is not None:
                 stored, material.file_name, material.file_size = _store_upload(departure, upload)
@@ -577,7 +555,7 @@ def inventory_import(*, actor: User, departure: Departure, preview_id) -> tuple[
         materials = rows if kind == "materials" else ()
         modules = {m.pk: m for m in departure.modules.all()}
         systems = {s.pk: s for s in AccessSystem.objects.filter(is_active=True)}
-        position = departure.accesses.order_by("-position").values_list("position", flat=True).first() or 0
+        position = next_position(departure.accesses) - 1
         new_accesses = []
         for row in accesses:
             if row["module"] not in modules or row["system"] not in systems:
@@ -598,7 +576,7 @@ def inventory_import(*, actor: User, departure: Departure, preview_id) -> tuple[
                 _set_secret(access, row["secret"])
             new_accesses.append(access)
         Access.objects.bulk_create(new_accesses)
-        position = departure.materials.order_by("-position").values_list("position", flat=True).first() or 0
+        position = next_position(departure.materials) - 1
         new_materials = []
         for row in materials:
             if row["module"] not in modules:

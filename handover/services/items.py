@@ -9,7 +9,7 @@ from accounts.models import User
 from handover.errors import HandoverError
 from handover.models import ChecklistItem, Departure, EventKind, HandoverModule, ItemState, State
 
-from ._base import access_for, lock_case, record, require, require_state
+from ._base import access_for, lock_case, locked_row, next_position, record, require, require_state
 
 # Items can still be added or corrected while handing over; removing one is for the preparation.
 EDITABLE_STATES = (State.PREPARING, State.EXECUTING)
@@ -18,15 +18,7 @@ REMOVABLE_STATES = (State.PREPARING,)
 
 def _locked_item(departure: Departure, item_id: int) -> ChecklistItem:
     """The item, locked, if it belongs to this case; another case's item is a 404."""
-    item = (
-        ChecklistItem.objects.select_for_update(of=("self",))
-        .select_related("module")
-        .filter(pk=item_id, module__departure=departure)
-        .first()
-    )
-    if item is None:
-        raise Http404
-    return item
+    return locked_row(ChecklistItem.objects.select_related("module"), pk=item_id, module__departure=departure)
 
 
 def item_create(
@@ -47,7 +39,6 @@ def item_create(
         require_state(departure, *EDITABLE_STATES)
         if module.departure_id != departure.pk:
             raise Http404
-        last = module.items.order_by("-position").values_list("position", flat=True).first() or 0
         item = ChecklistItem.objects.create(
             module=module,
             title=title,
@@ -56,7 +47,7 @@ def item_create(
             cautions=cautions,
             due_date=due_date,
             evidence_url=evidence_url,
-            position=last + 1,
+            position=next_position(module.items),
         )
         record(departure, actor, EventKind.ITEM_ADDED, subject=title)
     return item

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from handover.models import ChecklistTemplate, TemplateItem
 
+from ._base import next_position
+
 
 def _require_template_editor(actor: User) -> None:
     if not (actor.is_hr and actor.has_perm("handover.change_checklisttemplate")):
@@ -26,8 +28,7 @@ def template_save(*, actor: User, template: ChecklistTemplate) -> ChecklistTempl
 def template_item_save(*, actor: User, item: TemplateItem) -> TemplateItem:
     _require_template_editor(actor)
     if item.pk is None:
-        last = item.template.items.order_by("-position").values_list("position", flat=True).first() or 0
-        item.position = last + 1
+        item.position = next_position(item.template.items)
     item.save()
     return item
 

@@ -8,19 +8,11 @@ from accounts.models import User
 from handover.errors import HandoverError
 from handover.models import Departure, EventKind, HandoverModule, State, TrialTask
 
-from ._base import access_for, lock_case, record, require, require_state
+from ._base import access_for, lock_case, locked_row, record, require, require_state
 
 
 def _locked_task(departure: Departure, task_id: int) -> TrialTask:
-    task = (
-        TrialTask.objects.select_for_update(of=("self",))
-        .select_related("module")
-        .filter(pk=task_id, departure=departure)
-        .first()
-    )
-    if task is None:
-        raise Http404
-    return task
+    return locked_row(TrialTask.objects.select_related("module"), pk=task_id, departure=departure)
 
 
 def _refuse_unless(task: TrialTask, method) -> None:
