@@ -46,28 +46,34 @@ def _form_page(request, departure, form, *, title, submit, back, intro="", files
     )
 
 
-def _case_access_row(request: HttpRequest, pk: int, access_id: int):
-    departure, case_access = load_case(request, pk)
-    if not case_access.can_see_inventory:
-        raise Http404
-    row = Access.objects.select_related("module", "system").filter(pk=access_id, departure=departure).first()
+def _case_row(request: HttpRequest, pk: int, rows, row_id: int):
+    """The case, what this person may do on it, and one of its accounts or materials: 404 for
+    anyone who may not see the inventory, and for a row of another case."""
+    departure, case_access = _inventory_case(request, pk)
+    row = rows.filter(pk=row_id, departure=departure).first()
     if row is None:
         raise Http404
     return departure, case_access, row
 
 
+def _case_access_row(request: HttpRequest, pk: int, access_id: int):
+    return _case_row(request, pk, Access.objects.select_related("module", "system"), access_id)
+
+
 def _case_material(request: HttpRequest, pk: int, material_id: int):
-    departure, case_access = load_case(request, pk)
-    if not case_access.can_see_inventory:
-        raise Http404
-    material = Material.objects.select_related("module").filter(pk=material_id, departure=departure).first()
-    if material is None:
-        raise Http404
-    return departure, case_access, material
+    return _case_row(request, pk, Material.objects.select_related("module"), material_id)
 
 
-def _errors_to_form(form, error: HandoverError) -> None:
-    form.add_error(None, error.message)
+def _submitted(request: HttpRequest, form, act):
+    """For a valid POST, what ``act(cleaned_data)`` returns; None when there is nothing to act on
+    yet or the service refused (its message is then on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return act(form.cleaned_data)
+    except HandoverError as error:
+        form.add_error(None, error.message)
+        return None
 
 
 @sensitive_variables()
@@ -78,17 +84,14 @@ def access_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not case_access.is_leaver:
         raise PermissionDenied
     form = AccessForm(request.POST or None, departure=departure, with_secret=True)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            access = services.access_create(actor=request.user, departure=departure, **data)
-        except HandoverError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("%(access)s listed.") % {"access": access})
-            if "another" in request.POST:
-                return redirect("handover:access_add", departure.pk)
-            return redirect(case_url(departure.pk, f"access-{access.pk}"))
+    access = _submitted(
+        request, form, lambda data: services.access_create(actor=request.user, departure=departure, **data)
+    )
+    if access is not None:
+        messages.success(request, _("%(access)s listed.") % {"access": access})
+        if "another" in request.POST:
+            return redirect("handover:access_add", departure.pk)
+        return redirect(case_url(departure.pk, f"access-{access.pk}"))
     return _form_page(
         request,
         departure,
@@ -113,16 +116,16 @@ def access_edit(request: HttpRequest, pk: int, access_id: int) -> HttpResponse:
         "credential_location": access.credential_location,
     }
     form = AccessForm(request.POST or None, departure=departure, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.access_update(
-                actor=request.user, departure=departure, access_id=access.pk, **form.cleaned_data
-            )
-        except HandoverError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("Account saved."))
-            return redirect(case_url(departure.pk, f"access-{access.pk}"))
+    done = _submitted(
+        request,
+        form,
+        lambda data: services.access_update(
+            actor=request.user, departure=departure, access_id=access.pk, **data
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("Account saved."))
+        return redirect(case_url(departure.pk, f"access-{access.pk}"))
     return _form_page(
         request,
         departure,
@@ -168,19 +171,19 @@ def access_secret(request: HttpRequest, pk: int, access_id: int) -> HttpResponse
     if not case_access.is_leaver:
         raise PermissionDenied
     form = SecretForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.access_store_secret(
-                actor=request.user,
-                departure=departure,
-                access_id=access.pk,
-                secret=form.cleaned_data["secret"],
-            )
-        except HandoverError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("The secret is stored, encrypted."))
-            return redirect(case_url(departure.pk, f"access-{access.pk}"))
+    done = _submitted(
+        request,
+        form,
+        lambda data: services.access_store_secret(
+            actor=request.user,
+            departure=departure,
+            access_id=access.pk,
+            secret=data["secret"],
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("The secret is stored, encrypted."))
+        return redirect(case_url(departure.pk, f"access-{access.pk}"))
     return _form_page(
         request,
         departure,
@@ -205,24 +208,24 @@ def access_reveal(request: HttpRequest, pk: int, access_id: int) -> HttpResponse
     if not case_access.receives(access.module):
         raise PermissionDenied
     form = RevealForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            secret = services.access_reveal_secret(
-                actor=request.user,
-                departure=departure,
-                access_id=access.pk,
-                password=form.cleaned_data["password"],
-            )
-        except HandoverError as error:
-            _errors_to_form(form, error)
-        else:
-            response = render(
-                request,
-                "handover/secret_revealed.html",
-                {"departure": departure, "access": access, "secret": secret},
-            )
-            add_never_cache_headers(response)
-            return response
+    secret = _submitted(
+        request,
+        form,
+        lambda data: services.access_reveal_secret(
+            actor=request.user,
+            departure=departure,
+            access_id=access.pk,
+            password=data["password"],
+        ),
+    )
+    if secret is not None:
+        response = render(
+            request,
+            "handover/secret_revealed.html",
+            {"departure": departure, "access": access, "secret": secret},
+        )
+        add_never_cache_headers(response)
+        return response
     return _form_page(
         request,
         departure,
@@ -271,16 +274,16 @@ def access_revoke_by_it(request: HttpRequest, access_id: int) -> HttpResponse:
 
 def _revoke_page(request: HttpRequest, departure, access, back: str) -> HttpResponse:
     form = RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.access_revoke(
-                actor=request.user, departure=departure, access_id=access.pk, **form.cleaned_data
-            )
-        except HandoverError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("%(access)s is revoked.") % {"access": access})
-            return redirect(back)
+    done = _submitted(
+        request,
+        form,
+        lambda data: services.access_revoke(
+            actor=request.user, departure=departure, access_id=access.pk, **data
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("%(access)s is revoked.") % {"access": access})
+        return redirect(back)
     return _form_page(
         request,
         departure,
@@ -302,19 +305,19 @@ def access_not_applicable(request: HttpRequest, pk: int, access_id: int) -> Http
     if not case_access.can_supervise:
         raise PermissionDenied
     form = NotApplicableForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.access_not_applicable(
-                actor=request.user,
-                departure=departure,
-                access_id=access.pk,
-                reason=form.cleaned_data["reason"],
-            )
-        except HandoverError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("%(access)s is marked not applicable.") % {"access": access})
-            return redirect(case_url(departure.pk, f"access-{access.pk}"))
+    done = _submitted(
+        request,
+        form,
+        lambda data: services.access_not_applicable(
+            actor=request.user,
+            departure=departure,
+            access_id=access.pk,
+            reason=data["reason"],
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("%(access)s is marked not applicable.") % {"access": access})
+        return redirect(case_url(departure.pk, f"access-{access.pk}"))
     return _form_page(
         request,
         departure,
@@ -343,16 +346,14 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not case_access.is_leaver:
         raise PermissionDenied
     form = MaterialForm(request.POST or None, request.FILES or None, departure=departure)
-    if request.method == "POST" and form.is_valid():
-        try:
-            material = services.material_create(actor=request.user, departure=departure, **form.cleaned_data)
-        except HandoverError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("“%(title)s” listed.") % {"title": material.title})
-            if "another" in request.POST:
-                return redirect("handover:material_add", departure.pk)
-            return redirect(case_url(departure.pk, f"material-{material.pk}"))
+    material = _submitted(
+        request, form, lambda data: services.material_create(actor=request.user, departure=departure, **data)
+    )
+    if material is not None:
+        messages.success(request, _("“%(title)s” listed.") % {"title": material.title})
+        if "another" in request.POST:
+            return redirect("handover:material_add", departure.pk)
+        return redirect(case_url(departure.pk, f"material-{material.pk}"))
     return _material_form_page(request, departure, form)
 
 
@@ -381,16 +382,16 @@ def material_edit(request: HttpRequest, pk: int, material_id: int) -> HttpRespon
         has_file=bool(material.file),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.material_update(
-                actor=request.user, departure=departure, material_id=material.pk, **form.cleaned_data
-            )
-        except HandoverError as error:
-            _errors_to_form(form, error)
-        else:
-            messages.success(request, _("“%(title)s” saved.") % {"title": form.cleaned_data["title"]})
-            return redirect(case_url(departure.pk, f"material-{material.pk}"))
+    done = _submitted(
+        request,
+        form,
+        lambda data: services.material_update(
+            actor=request.user, departure=departure, material_id=material.pk, **data
+        ),
+    )
+    if done is not None:
+        messages.success(request, _("“%(title)s” saved.") % {"title": form.cleaned_data["title"]})
+        return redirect(case_url(departure.pk, f"material-{material.pk}"))
     return _material_form_page(request, departure, form, material)
 
 
@@ -429,9 +430,7 @@ def material_found(request: HttpRequest, departure, case_access, material_id: in
 @login_required
 def material_file(request: HttpRequest, pk: int, material_id: int) -> FileResponse:
     """A material's file, only through this check, always as a download."""
-    departure, case_access = load_case(request, pk)
-    if not case_access.can_see_inventory:
-        raise Http404
+    departure, _case_access = _inventory_case(request, pk)
     material, handle = services.material_open(
         actor=request.user, departure=departure, material_id=material_id
     )
