@@ -452,28 +452,31 @@ def to_xlsx(sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
     return out.getvalue()
 
 
-def template_table(kind: str) -> tuple[list[str], list[list[str]]]:
-    """An empty sheet with the column names, and one example row, for people starting from scratch."""
+def template_table(kind: str, departure: Departure) -> tuple[list[str], list[list[str]]]:
+    """An empty sheet with the column names, and one example row, for people starting from scratch
+    (in the reader's language, like the column names, and in one of this case's modules)."""
     header = [str(c.label) for c in COLUMNS[kind]]
+    module = departure.modules.order_by("position").first()
+    module_label = module.get_kind_display() if module else str(ModuleKind.PRODUCT.label)
     if kind == "accounts":
         example = [
-            str(ModuleKind.PRODUCT.label),
+            module_label,
             "Shopify admin",
             "shop-ops@example.com",
-            "Staff (products, orders)",
+            str(_("Staff (products, orders)")),
             str(AccessKind.SHARED.label),
-            "Vault: E-commerce / Shopify",
+            str(_("Vault: E-commerce / Shopify")),
             "",
         ]
     else:
         example = [
-            str(ModuleKind.FINANCE.label),
-            "2026 supplier contracts",
+            module_label,
+            str(_("2026 supplier contracts")),
             str(MaterialMedium.PAPER.label),
             str(MaterialCategory.CONTRACT.label),
-            "Office cabinet B, second drawer",
+            str(_("Office cabinet B, second drawer")),
             "2026-01-15",
-            "Originals for the annual audit",
+            str(_("Originals for the annual audit")),
             str(Importance.HIGH.label),
         ]
     return header, [example]

@@ -538,10 +538,10 @@ def inventory_export(request: HttpRequest, pk: int, file_format: str) -> HttpRes
 @login_required
 def import_template(request: HttpRequest, pk: int, kind: str, file_format: str) -> HttpResponse:
     """An empty spreadsheet with the right column names, in the reader's language."""
-    _inventory_case(request, pk)
+    departure, _case_access = _inventory_case(request, pk)
     if kind not in inventory_io.COLUMNS or file_format not in FORMATS:
         raise Http404
-    header, rows = inventory_io.template_table(kind)
+    header, rows = inventory_io.template_table(kind, departure)
     if file_format == "xlsx":
         return _download(inventory_io.to_xlsx([(kind, header, rows)]), f"{kind}-template.xlsx", XLSX)
     return _download(inventory_io.to_csv(header, rows), f"{kind}-template.csv", "text/csv; charset=utf-8")

@@ -329,3 +329,24 @@ def test_control_characters_and_exact_secrets(client, people, preparing, system)
     access = Access.objects.get()
     assert access.account == "=ops"  # our own export's quote comes off again
     assert vault.decrypt(access.secret_token) == "  pass word "  # a secret is kept exactly
+
+
+@pytest.mark.parametrize(("language", "header"), [("en", "System"), ("zh-hans", "系统"), ("zh-hant", "系統")])
+def test_a_downloaded_template_in_the_readers_language_imports_as_it_is(
+    client, people, preparing, system, language, header
+):
+    people.leaver.language = language
+    people.leaver.save()
+    client.force_login(people.leaver)
+    for kind in ("accounts", "materials"):
+        url = reverse("handover:import_template", args=[preparing.pk, kind, "xlsx"])
+        template = client.get(url).content
+        first_row = [cell.value for cell in next(load_workbook(io.BytesIO(template)).active.iter_rows())]
+        assert kind == "materials" or header in first_row
+        page = check(
+            client, preparing, SimpleUploadedFile(f"{kind}.xlsx", template), kind=kind
+        ).content.decode()
+        assert 'name="preview"' in page, page
+        client.post(import_url(preparing), {"preview": page.split('name="preview" value="')[1].split('"')[0]})
+    assert Access.objects.get().system == system
+    assert Material.objects.get().importance == "high"
