@@ -136,6 +136,18 @@ def _purge_secret(departure: Departure, access: Access, actor: User | None) -> b
 
 
 @sensitive_variables()
+def _new_access(departure: Departure, *, system: AccessSystem, kind: str, secret: str, **fields) -> Access:
+    """An account row as listing or importing makes it: a system still offered, a secret only on
+    a shared account or sub-account, and encrypted."""
+    _check_system(system)
+    access = Access(departure=departure, system=system, kind=kind, **fields)
+    if secret:
+        _check_secret(kind, secret)
+        _set_secret(access, secret)
+    return access
+
+
+@sensitive_variables()
 def access_create(
     *,
     actor: User,
@@ -154,20 +166,17 @@ def access_create(
         require(access_for(actor, departure).is_leaver)
         require_state(departure, *EDITABLE_STATES)
         _own_module(departure, module)
-        _check_system(system)
-        access = Access(
-            departure=departure,
+        access = _new_access(
+            departure,
             module=module,
             system=system,
             account=account,
             kind=kind,
             access_level=access_level,
             credential_location=credential_location,
+            secret=secret,
             position=next_position(departure.accesses),
         )
-        if secret:
-            _check_secret(kind, secret)
-            _set_secret(access, secret)
         access.save()
         record(departure, actor, EventKind.ACCESS_ADDED, subject=str(access))
         if secret:
@@ -561,20 +570,19 @@ def inventory_import(*, actor: User, departure: Departure, preview_id) -> tuple[
             if row["module"] not in modules or row["system"] not in systems:
                 raise HandoverError(_("The import no longer matches this case; check the file again."))
             position += 1
-            access = Access(
-                departure=departure,
-                module=modules[row["module"]],
-                system=systems[row["system"]],
-                account=row["account"],
-                kind=row["kind"],
-                access_level=row.get("access_level", ""),
-                credential_location=row.get("credential_location", ""),
-                position=position,
+            new_accesses.append(
+                _new_access(
+                    departure,
+                    module=modules[row["module"]],
+                    system=systems[row["system"]],
+                    account=row["account"],
+                    kind=row["kind"],
+                    access_level=row.get("access_level", ""),
+                    credential_location=row.get("credential_location", ""),
+                    secret=row.get("secret", ""),
+                    position=position,
+                )
             )
-            if row.get("secret"):
-                _check_secret(access.kind, row["secret"])
-                _set_secret(access, row["secret"])
-            new_accesses.append(access)
         Access.objects.bulk_create(new_accesses)
         position = next_position(departure.materials) - 1
         new_materials = []
