@@ -345,11 +345,16 @@ def test_vault_key_rotation_re_encrypts_under_the_new_key(make_case, people, sys
         vault.decrypt(access.secret_token)
 
 
-def test_vault_refuses_secret_key_as_a_vault_key(settings):
+def test_vault_refuses_a_malformed_key_and_secret_key_as_a_key(settings):
     from django.core.exceptions import ImproperlyConfigured
 
     settings.HANDOVER_VAULT_KEYS = ["not-a-fernet-key"]
-    with pytest.raises(ImproperlyConfigured):
+    with pytest.raises(ImproperlyConfigured, match="must be a Fernet key"):
+        vault.encrypt("x")
+    key = Fernet.generate_key().decode()
+    settings.SECRET_KEY = key
+    settings.HANDOVER_VAULT_KEYS = [key]
+    with pytest.raises(ImproperlyConfigured, match="must not reuse SECRET_KEY"):
         vault.encrypt("x")
 
 
