@@ -34,10 +34,14 @@ messages: install
 migrate: install
 	$(MANAGE) migrate --noinput
 
+# `PORT=8100 make run` (or `make run PORT=8100`) serves on 127.0.0.1:8100; links in mails and
+# QR codes follow unless HANDOVER_BASE_URL is set.
+PORT ?= 8000
+
 run: install messages migrate
 	$(MANAGE) signing_key init --if-missing
-	$(MANAGE) seed_demo
-	bash scripts/run_embedded.sh
+	PORT=$(PORT) $(MANAGE) seed_demo
+	PORT=$(PORT) bash scripts/run_embedded.sh
 
 test: install messages
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -45,6 +49,7 @@ test: install messages
 lint: install
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/mypy config accounts handover
 	$(MANAGE) makemigrations --check --dry-run
 
 # What CI runs: system packages, services, lint, compose check, both test runs.

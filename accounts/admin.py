@@ -11,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["department", "groups", "is_active"]
     list_select_related = ["department"]
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Work"), {"fields": ("display_name", "job_title", "department", "language")}),
     )
 

@@ -35,15 +35,13 @@ import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from harness import Person, drop_database, explicit_timestamps, setup_django
+from harness import BENCH_DIR, cpu_name, drop_database, setup_django
+from seeding import MATERIALS, Batch, Person, Seeder, check_grants, explicit_timestamps
 
-ROOT = Path(__file__).resolve().parent.parent
-# An isolated place: $HANDOVER_VAR_DIR if given (e.g. /tmp/bench_pdf), else the dev var/bench/.
-BENCH_DIR = Path(os.environ.get("HANDOVER_VAR_DIR") or ROOT / "var" / "bench")
 SQLITE_PATH = BENCH_DIR / "confirmation.sqlite3"
 LANGUAGES = ("en", "zh-hans", "zh-hant")
 RATIO_TARGET = 1.5  # Chinese total time at most 1.5 x English, at each size
@@ -52,28 +50,6 @@ SIZE_TARGET_BYTES = 1_000_000  # "under 1 MB" at 200 items, in decimal megabytes
 # The CJK face a Chinese confirmation must embed (not the Japanese one Pango falls back to).
 CJK_FACE = {"zh-hans": "Noto-Sans-CJK-SC", "zh-hant": "Noto-Sans-CJK-TC"}
 
-FIRST_NAMES = [
-    "Anna", "Ben", "Carla", "David", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira", "Luca",
-    "Maya", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wim", "Yara",
-]  # fmt: skip
-LAST_NAMES = [
-    "Andersen", "Bauer", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann", "Ivanova",
-    "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor", "Petrov", "Rossi", "Schmidt",
-]  # fmt: skip
-ZH_SURNAMES = {
-    "zh-hans": list("王李张刘陈杨黄赵周吴徐孙马朱郭罗"),
-    "zh-hant": list("王李張劉陳楊黃趙周吳徐孫馬朱郭羅"),
-}
-ZH_GIVEN = {
-    "zh-hans": [
-        "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋", "艳", "军", "杰", "涛", "晓明", "志强",
-        "海燕",
-    ],
-    "zh-hant": [
-        "偉", "芳", "娜", "敏", "靜", "麗", "強", "磊", "洋", "豔", "軍", "傑", "濤", "曉明", "志強",
-        "海燕",
-    ],
-}  # fmt: skip
 # Per language: the shop an item is about (titles repeat the template's items for each shop).
 SHOPS = {
     "en": ["Tmall flagship store", "JD store", "Pinduoduo store", "Douyin shop", "Shopee", "Lazada",
@@ -123,38 +99,6 @@ TEXT = {
         "levels": ["管理員", "操作員", "唯讀", ""],
         "not_applicable": "唯讀訪客權限，到期自動失效。",
     },
-}
-# Materials: title, category, medium, location.
-MATERIALS = {
-    "en": [
-        ("Supplier framework contract {n}", "contract", "paper", "Cabinet B, shelf {n}, folder 'Suppliers'"),
-        ("Monthly sales report {n}", "report", "electronic", "https://drive.example.com/reports/{n}"),
-        ("Store operations manual {n}", "manual", "electronic", "//fileserver/ops/manuals/{n}.docx"),
-        ("Invoices {n}", "invoice", "paper", "Archive room 2, box {n}"),
-        ("Customer export {n}", "data_export", "electronic", "https://bi.example.com/exports/{n}.xlsx"),
-        (
-            "Mail folder 'Platform notices' {n}",
-            "mail_folder",
-            "electronic",
-            "Company mail, shared folder {n}",
-        ),
-    ],
-    "zh-hans": [
-        ("供应商框架合同 {n}", "contract", "paper", "B柜第{n}层，“供应商”文件夹"),
-        ("月度销售报表 {n}", "report", "electronic", "https://drive.example.com/reports/{n}"),
-        ("店铺运营手册 {n}", "manual", "electronic", "//fileserver/ops/manuals/{n}.docx"),
-        ("发票 {n}", "invoice", "paper", "2号档案室，第{n}箱"),
-        ("客户数据导出 {n}", "data_export", "electronic", "https://bi.example.com/exports/{n}.xlsx"),
-        ("邮件文件夹“平台通知” {n}", "mail_folder", "electronic", "公司邮箱，共享文件夹 {n}"),
-    ],
-    "zh-hant": [
-        ("供應商框架合約 {n}", "contract", "paper", "B櫃第{n}層，「供應商」資料夾"),
-        ("月度銷售報表 {n}", "report", "electronic", "https://drive.example.com/reports/{n}"),
-        ("商店營運手冊 {n}", "manual", "electronic", "//fileserver/ops/manuals/{n}.docx"),
-        ("發票 {n}", "invoice", "paper", "2號檔案室，第{n}箱"),
-        ("客戶資料匯出 {n}", "data_export", "electronic", "https://bi.example.com/exports/{n}.xlsx"),
-        ("郵件資料夾「平台通知」 {n}", "mail_folder", "electronic", "公司信箱，共用資料夾 {n}"),
-    ],
 }
 
 
@@ -230,68 +174,47 @@ class Case:
     titles: list[str] = field(default_factory=list)
 
 
-class Seeder:
-    """Builds signed-off cases straight as rows (bulk_create), the way the services would leave them."""
+class ConfirmationSeeder(Seeder):
+    """Signed-off cases, built straight as rows the way the services would leave them."""
 
     def __init__(self, rng: random.Random, accounts: int, materials: int):
-        from django.contrib.auth.models import Group
-        from django.utils import timezone
+        from accounts.models import Department
+        from handover.checklists import read_checklist
 
-        from accounts.models import Department, User
-        from handover import models as m
-        from handover.default_template import ITEMS
-        from handover.models.checklist import MODULE_ORDER
-
-        self.m = m
-        self.m_user = User
-        self.rng = rng
+        super().__init__(rng)
         self.accounts = accounts
         self.materials = materials
-        self.now = timezone.now()
-        self.today = timezone.localdate()
-        self.tz = timezone.get_current_timezone()
-        self.module_order = MODULE_ORDER
-        self.staff_group = Group.objects.get(name="Staff").pk
-        self.systems = list(m.AccessSystem.objects.order_by("pk").values_list("pk", flat=True))
+        self.systems = list(self.m.AccessSystem.objects.order_by("pk").values_list("pk", flat=True))
         self.departments = {}
         for language in LANGUAGES:
             department = Department.objects.create(name=TEXT[language]["department"])
             self.departments[language] = department.pk
         self.texts: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for item in ITEMS:
-            for language in LANGUAGES:
-                self.texts[item["module"], language].append(item[language]["title"])
+        for language in LANGUAGES:
+            for item in read_checklist(language)["items"]:
+                self.texts[item["module"], language].append(item["title"])
         self.users = 0
         self.signature_png = drawn_signature_png(rng.randint(0, 10**6))
 
-    def at(self, day: date, hour: int = 10, minute: int = 0) -> datetime:
-        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.tz)
-
-    def person_name(self, language: str) -> str:
-        if language == "en":
-            return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
-        return self.rng.choice(ZH_SURNAMES[language]) + self.rng.choice(ZH_GIVEN[language])
-
     def add_people(self, language: str, count: int) -> list[Person]:
-        users = []
+        """Staff of the language's department, named in that language."""
+        batch = Batch()
+        people = []
         for _ in range(count):
             self.users += 1
-            users.append(
-                self.m_user(
-                    username=f"bench{self.users:05d}",
-                    display_name=self.person_name(language),
-                    email=f"bench{self.users:05d}@example.com",
-                    password="!bench-unusable",
+            people.append(
+                self.add_user(
+                    batch,
+                    f"bench{self.users:05d}",
+                    self.person_name(language),
+                    "Staff",
+                    self.departments[language],
                     job_title=TEXT[language]["job_title"],
-                    department_id=self.departments[language],
                     language=language,
                 )
             )
-        self.m_user.objects.bulk_create(users)
-        self.m_user.groups.through.objects.bulk_create(
-            [self.m_user.groups.through(user_id=u.pk, group_id=self.staff_group) for u in users]
-        )
-        return [Person(u.pk, u.display_name) for u in users]
+        self.insert(batch)
+        return people
 
     def title(self, language: str, kind: str, index: int) -> str:
         """Template titles, each repeated for every shop, then in numbered batches."""
@@ -309,7 +232,7 @@ class Seeder:
         settled accounts and found materials, and the signatures of everyone (the leaver's drawn)."""
         from django.db import transaction
 
-        from handover.services.signing import content_fingerprint
+        from handover.services import content_fingerprint
 
         m, r, text = self.m, self.rng, TEXT[language]
         leaver, manager, hr, *successors = self.add_people(language, 7)
@@ -415,6 +338,17 @@ class Seeder:
                 ]
             )
             self.add_inventory(departure, modules, owners, hr, language)
+            grants = Batch()
+            self.add_grants(
+                grants,
+                departure.pk,
+                hr_owner_id=hr.id,
+                manager_id=manager.id,
+                employee_id=leaver.id,
+                successor_ids=[successor.id for successor in successors],
+                head_id=None,  # these departments have no head
+            )
+            self.insert(grants)
             # The signatures: the leaver (drawn), each successor, then the manager's sign-off.
             fingerprint = content_fingerprint(departure)
             signers = [(leaver, "leaver"), *((s, "successor") for s in successors), (manager, "manager")]
@@ -579,7 +513,7 @@ def produce_once(case: Case, probe: Probe) -> tuple[Run, bytes]:
     from handover.documents.confirmation import render_confirmation_pdf
     from handover.documents.seal import seal_pdf
     from handover.models import ConfirmationDocument, Departure
-    from handover.services.signing import content_fingerprint
+    from handover.services import content_fingerprint
 
     departure = Departure.objects.get(pk=case.id)
     document = ConfirmationDocument(
@@ -618,7 +552,7 @@ def check_service(result: Result, keep_dir: Path | None) -> None:
 
     from handover.documents.seal import check_pdf
     from handover.documents.storage import document_storage
-    from handover.services.signing import confirmation_produce
+    from handover.services import confirmation_produce
 
     case = result.case
     started = time.perf_counter()
@@ -676,14 +610,6 @@ def environment_lines() -> list[str]:
         except PackageNotFoundError:
             return "not installed"
 
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     found = ctypes.util.find_library("harfbuzz-subset")
     if found and harfbuzz_subset is not None:
         subset = f"present ({found}), used by WeasyPrint for font subsetting"
@@ -703,7 +629,7 @@ def environment_lines() -> list[str]:
         f"Pango {library_version('pango-1.0', 'pango_version_string')}",
         f"Subset     libharfbuzz-subset0 {subset}",
         f"Database   SQLite {sqlite3.sqlite_version} ({SQLITE_PATH})",
-        f"Machine    {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}; "
+        f"Machine    {os.cpu_count()} cores, {cpu_name()}, {platform.system()} {platform.release()}; "
         f"load average now {', '.join(f'{x:.2f}' for x in os.getloadavg())}",
     ]
 
@@ -862,8 +788,9 @@ def run(args: argparse.Namespace, work: Path) -> list[str]:
     print(f"Made a signing key in {settings.HANDOVER_SIGNING_DIR} in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
-    seeder = Seeder(random.Random(args.seed), args.accounts, args.materials)
+    seeder = ConfirmationSeeder(random.Random(args.seed), args.accounts, args.materials)
     cases = [seeder.add_case(items, lang) for items in args.items for lang in args.languages]
+    check_grants(len(cases), seeder.rng)
     print(f"Seeded {len(cases)} signed-off cases in {time.perf_counter() - started:.1f} s")
 
     probe = Probe()

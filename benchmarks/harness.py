@@ -1,5 +1,5 @@
-"""What every benchmark script here shares: a scratch database, Django set up against it, bulk
-seeding with given timestamps, timing a page with its query count, and the printed tables.
+"""What every benchmark script here shares: where its files go, a scratch database, Django set up
+against it, timing a page with its query count, and the printed tables. Seeding is in seeding.py.
 
 The scripts import it as ``harness`` (Python puts the script's own folder first on sys.path).
 """
@@ -12,12 +12,13 @@ import platform
 import statistics
 import sys
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where a run's database and runtime folders go: $HANDOVER_VAR_DIR if given (e.g. /tmp/bench_inv),
+# else the dev var/bench/. Read before setup_django points HANDOVER_VAR_DIR at the runtime folder.
+BENCH_DIR = Path(os.environ.get("HANDOVER_VAR_DIR") or ROOT / "var" / "bench")
 SLOW_MS = 50.0  # DESIGN.md, quality bars: p95 server time of list pages
 
 
@@ -83,26 +84,6 @@ def setup_django(database_url: str, runtime_dir: Path, **environment: str) -> No
     settings.ALLOWED_HOSTS = ["*"]
 
 
-@contextmanager
-def explicit_timestamps(*fields):
-    """Let bulk_create store the dates we give instead of now (auto_now / auto_now_add off)."""
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
-@dataclass
-class Person:
-    id: int
-    name: str
-    department: int | None = None
-
-
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile: the smallest value with at least ``share`` of the values at or below it."""
     ordered = sorted(values)
@@ -148,6 +129,25 @@ def measure(
     return statistics.median(times), percentile(times, 0.95), queries, db_ms, len(content), slowest
 
 
+def open_run(title: str, database_url: str | None, sqlite_path: Path) -> str:
+    """A fresh scratch database with Django set up against it; prints the title and the environment
+    and answers where the database lives."""
+    url, where = create_database(database_url, sqlite_path)
+    setup_django(url, BENCH_DIR / "runtime")
+    print(title)
+    for line in environment_lines(where):
+        print(line)
+    return where
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"Migrated a fresh database in {time.perf_counter() - started:.1f} s")
+
+
 def environment_lines(where: str) -> list[str]:
     import django
     from django.db import connection
@@ -159,20 +159,22 @@ def environment_lines(where: str) -> list[str]:
     else:
         version = connection.pg_version
         engine = f"PostgreSQL {version // 10000}.{version % 10000} ({where})"
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     return [
         f"Python     {platform.python_version()} ({platform.python_implementation()}), "
         f"Django {django.get_version()}",
         f"Database   {engine}",
-        f"Machine    {os.cpu_count()} cores, {cpu}, {platform.system()} {platform.release()}",
+        f"Machine    {os.cpu_count()} cores, {cpu_name()}, {platform.system()} {platform.release()}",
     ]
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
 
 
 # Results are any objects with size, page, median, p95, queries, db_ms, kb and slowest.
@@ -211,6 +213,12 @@ def print_summary(results, sizes: list[int], unit: str) -> list[str]:
             differing.append(page)
         print(f"{page:<46}{cells}  {'yes' if same else 'NO'}")
     return differing
+
+
+LEGEND = (
+    "median and p95: server time of the timed requests (p95 nearest-rank); queries, SQL ms (time in\n"
+    "the database driver) and KB (HTML size): one captured request after the warm-up; >50: p95 > 50 ms."
+)
 
 
 def print_slow(results) -> None:

@@ -5,10 +5,10 @@ Run from the project root (see benchmarks/README.md):
     .venv/bin/python benchmarks/pages.py --cases 1000 10000 --items 50 --repeat 30
     .venv/bin/python benchmarks/pages.py --database-url postgres://postgres@127.0.0.1:5432/handover_bench
 
-The script uses a database of its own (a fresh SQLite file under var/bench/, or
-the PostgreSQL database named in --database-url, dropped and created again),
-seeds it with bulk_create, and measures each page through Django's test client:
-server time around ``client.get`` and the number of SQL queries.
+The script uses a database of its own (a fresh SQLite file pages.sqlite3 under var/bench/, or
+under $HANDOVER_VAR_DIR when that is set; or the PostgreSQL database named in --database-url,
+dropped and created again), seeds it with bulk_create (benchmarks/seeding.py), and measures each
+page through Django's test client: server time around ``client.get`` and the number of SQL queries.
 """
 
 from __future__ import annotations
@@ -19,26 +19,24 @@ import math
 import random
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 from harness import (
-    Person,
-    create_database,
+    BENCH_DIR,
+    LEGEND,
     drop_database,
     environment_lines,
-    explicit_timestamps,
     measure,
+    migrate,
+    open_run,
     print_slow,
     print_summary,
     print_table,
-    setup_django,
 )
+from seeding import JOB_TITLES, Batch, Seeder, check_grants
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
 SQLITE_PATH = BENCH_DIR / "pages.sqlite3"
 CASE_LIST_PAGE = 50  # rows per page of the case list (handover/views/cases.py)
 HISTORY_DAYS = 5 * 365  # closed cases are spread over five years
@@ -61,27 +59,10 @@ BUSY_HR_SHARE = 0.4
 BUSY_MANAGER_SHARE = 0.08
 BUSY_SUCCESSOR_SHARE = 0.03
 
-FIRST_NAMES = [
-    "Anna", "Ben", "Carla", "David", "Elif", "Farid", "Grace", "Hugo", "Ines", "Jonas", "Kira", "Luca",
-    "Maya", "Nils", "Olga", "Pavel", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wim", "Yara",
-]  # fmt: skip
-LAST_NAMES = [
-    "Andersen", "Bauer", "Costa", "Dubois", "Eriksen", "Fischer", "Garcia", "Hoffmann", "Ivanova",
-    "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor", "Petrov", "Rossi", "Schmidt",
-    "Tanaka", "Urban", "Visser", "Weber", "Young", "Zimmermann",
-]  # fmt: skip
-ZH_SURNAMES = [
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴", "徐", "孙", "马", "朱", "胡", "郭",
-]  # fmt: skip
-ZH_GIVEN = [
-    "伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "洋",
-    "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英",
-]  # fmt: skip
 DEPARTMENTS = [
     "E-commerce Ops", "Customer Service", "Warehouse", "Logistics", "Finance", "Data & BI",
     "Product", "Marketing", "Procurement", "IT", "Live Commerce", "Cross-border",
 ]  # fmt: skip
-TITLES = ["Operations specialist", "Store manager", "Data analyst", "Buyer", "Service lead", "Planner"]
 REASON_TEXT = "A new role closer to home, with more time for the family."
 
 
@@ -109,7 +90,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--database-url",
         help="PostgreSQL URL of a scratch database (its name must contain 'bench'; it is dropped and "
-        "created). Default: a fresh SQLite file var/bench/pages.sqlite3",
+        "created). Default: a fresh SQLite file pages.sqlite3 under var/bench/ or $HANDOVER_VAR_DIR",
     )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args()
@@ -122,169 +103,24 @@ def parse_args() -> argparse.Namespace:
 # --------------------------------------------------------------------------- seeding
 
 
-@dataclass
-class Batch:
-    """Rows for one chunk of cases, inserted together in one transaction."""
+class PagesSeeder(Seeder):
+    """Cases of every state, with their checklists, meetings, trial runs, signatures and timelines."""
 
-    users: list = field(default_factory=list)
-    memberships: list = field(default_factory=list)
-    departures: list = field(default_factory=list)
-    modules: list = field(default_factory=list)
-    items: list = field(default_factory=list)
-    trial_tasks: list = field(default_factory=list)
-    meetings: list = field(default_factory=list)
-    signatures: list = field(default_factory=list)
-    documents: list = field(default_factory=list)
-    events: list = field(default_factory=list)
-    grants: list = field(default_factory=list)
+    def __init__(self, rng: random.Random, items_per_case: int, heavy_items: int):
+        from handover.checklists import read_checklist
 
-    def rows(self) -> int:
-        return sum(len(v) for v in vars(self).values())
-
-
-class Seeder:
-    """Builds cases straight as rows (bulk_create), the way the services would have left them."""
-
-    def __init__(self, rng: random.Random, items_per_case: int, heavy_items: int, staff: int):
-        from django.contrib.auth.models import Group, Permission
-        from django.utils import timezone
-
-        from accounts.models import User
-        from handover import models as m
-        from handover.default_template import ITEMS
-        from handover.models.checklist import MODULE_ORDER
-
-        self.m = m
-        self.m_user = User
-        self.m_membership = User.groups.through
-        self.rng = rng
+        super().__init__(rng)
         self.items_per_case = items_per_case
         self.heavy_items = heavy_items
-        self.staff_count = staff
-        self.now = timezone.now()
-        self.today = timezone.localdate()
-        self.tz = timezone.get_current_timezone()
-        self.module_order = MODULE_ORDER
-        self.groups = {g.name: g.pk for g in Group.objects.all()}
-        self.perm = {
-            p.codename: p.pk
-            for p in Permission.objects.filter(
-                content_type__app_label="handover", content_type__model="departure"
-            )
-        }
-        self.next_id: dict[str, int] = defaultdict(lambda: 1)
         self.cases = 0
         self.doc_serial = 0
         # Item texts per module and language, from the default template.
         self.texts: dict[tuple[str, str], list[dict]] = defaultdict(list)
-        for item in ITEMS:
-            for language in ("en", "zh-hans", "zh-hant"):
-                self.texts[item["module"], language].append(item[language])
+        for language in ("en", "zh-hans", "zh-hant"):
+            for item in read_checklist(language)["items"]:
+                self.texts[item["module"], language].append(item)
         self.focus_id: int | None = None
         self.heavy_id: int | None = None
-
-    # ---------------------------------------------------------------- helpers
-
-    def new_id(self, model: str) -> int:
-        value = self.next_id[model]
-        self.next_id[model] = value + 1
-        return value
-
-    def at(self, day: date, hour: int = 10, minute: int = 0) -> datetime:
-        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=self.tz)
-
-    def person_name(self, language: str) -> str:
-        if language == "en":
-            return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
-        return self.rng.choice(ZH_SURNAMES) + self.rng.choice(ZH_GIVEN)
-
-    def add_user(
-        self, batch: Batch, username: str, name: str, group: str, department: int | None, **extra
-    ) -> Person:
-        user_id = self.new_id("user")
-        batch.users.append(
-            self.m_user(
-                id=user_id,
-                username=username,
-                display_name=name,
-                email=f"{username}@example.com",
-                password="!bench-unusable",
-                job_title=extra.pop("job_title", ""),
-                department_id=department,
-                date_joined=self.now - timedelta(days=2000),
-                **extra,
-            )
-        )
-        batch.memberships.append(self.m_membership(user_id=user_id, group_id=self.groups[group]))
-        return Person(user_id, name, department)
-
-    def insert(self, batch: Batch) -> None:
-        from django.db import transaction
-
-        from accounts.models import User
-
-        m = self.m
-        stamped = (
-            m.Departure._meta.get_field("created_at"),
-            m.Departure._meta.get_field("updated_at"),
-            m.Event._meta.get_field("created_at"),
-            m.Signature._meta.get_field("signed_at"),
-            m.TrialTask._meta.get_field("created_at"),
-            m.ConfirmationDocument._meta.get_field("created_at"),
-        )
-        size = 2000
-        with explicit_timestamps(*stamped), transaction.atomic():
-            User.objects.bulk_create(batch.users, batch_size=size)
-            User.groups.through.objects.bulk_create(batch.memberships, batch_size=size)
-            m.Departure.objects.bulk_create(batch.departures, batch_size=size)
-            m.HandoverModule.objects.bulk_create(batch.modules, batch_size=size)
-            m.ChecklistItem.objects.bulk_create(batch.items, batch_size=size)
-            m.TrialTask.objects.bulk_create(batch.trial_tasks, batch_size=size)
-            m.HandoverMeeting.objects.bulk_create(batch.meetings, batch_size=size)
-            m.Signature.objects.bulk_create(batch.signatures, batch_size=size)
-            m.ConfirmationDocument.objects.bulk_create(batch.documents, batch_size=size)
-            m.Event.objects.bulk_create(batch.events, batch_size=size)
-            m.DepartureUserObjectPermission.objects.bulk_create(batch.grants, batch_size=size)
-
-    # ---------------------------------------------------------------- people
-
-    def seed_people(self) -> None:
-        from accounts.models import Department
-
-        departments = [Department(id=i + 1, name=name) for i, name in enumerate(DEPARTMENTS)]
-        Department.objects.bulk_create(departments)
-        self.department_names = {d.pk: d.name for d in departments}
-        batch = Batch()
-        self.hr = [self.add_user(batch, "hr_busy", "Hana Huang", "HR", None, job_title="HR business partner")]
-        for i in range(2, 7):
-            self.hr.append(self.add_user(batch, f"hr{i:02d}", self.person_name("en"), "HR", None))
-        self.managers: dict[int, list[Person]] = {}
-        self.staff: dict[int, list[Person]] = {}
-        for d in departments:
-            self.managers[d.pk] = [
-                self.add_user(
-                    batch,
-                    "mgr_busy" if (d.pk, i) == (1, 0) else f"mgr{d.pk:02d}{i}",
-                    "Mia Meyer" if (d.pk, i) == (1, 0) else self.person_name("en"),
-                    "Manager",
-                    d.pk,
-                    job_title="Department head" if i == 0 else "Team lead",
-                )
-                for i in range(3)
-            ]
-        for n in range(self.staff_count):
-            d = departments[n % len(departments)].pk
-            username, name = ("succ_busy", "Sam Sun") if n == 0 else (f"staff{n:04d}", self.person_name("en"))
-            person = self.add_user(batch, username, name, "Staff", d, job_title=self.rng.choice(TITLES))
-            self.staff.setdefault(d, []).append(person)
-        self.insert(batch)
-        self.heads = {d.pk: self.managers[d.pk][0] for d in departments}
-        for d in departments:
-            d.head_id = self.heads[d.pk].id
-        Department.objects.bulk_update(departments, ["head"])
-        self.hr_busy = self.hr[0]
-        self.mgr_busy = self.managers[1][0]
-        self.succ_busy = self.staff[1][0]
 
     # ---------------------------------------------------------------- cases
 
@@ -331,7 +167,7 @@ class Seeder:
             "Leo Leaver" if focus else self.person_name(language),
             "Staff",
             department,
-            job_title=r.choice(TITLES),
+            job_title=r.choice(JOB_TITLES),
             is_active=not closed,  # accounts of people who have left are switched off
             language=language,
         )
@@ -363,16 +199,7 @@ class Seeder:
         for kind, successor in zip(kinds, successors, strict=True):
             if state in ("intent_confirmed", "preparing") and not focus and r.random() < 0.2:
                 successor = None  # not named yet: a to-do for HR
-            module = m.HandoverModule(
-                id=self.new_id("module"),
-                departure_id=case_id,
-                kind=kind,
-                position=self.module_order[kind],
-                successor_id=successor.id if successor else None,
-                successor_name=successor.name if successor else "",
-            )
-            modules.append((module, successor))
-            batch.modules.append(module)
+            modules.append((self.add_module(batch, case_id, kind, successor), successor))
 
         # Checklist items, spread unevenly over the modules.
         if items_per_module:
@@ -508,50 +335,31 @@ class Seeder:
                 )
             )
 
-        batch.departures.append(
-            m.Departure(
-                id=case_id,
-                number=f"HO-{created:%Y}-{case_id:05d}",
-                employee_id=leaver.id,
-                hr_owner_id=hr.id,
-                manager_id=manager.id,
-                department_id=department,
-                employee_name=leaver.name,
-                employee_title=r.choice(TITLES),
-                manager_name=manager.name,
-                hr_owner_name=hr.name,
-                department_name=self.department_names[department],
-                reason_category=r.choice(REASONS),
-                reason_text=REASON_TEXT,
-                notice_date=notice,
-                last_working_day=last_day,
-                support_until=last_day + timedelta(days=30),
-                language=language,
-                state=state,
-                created_at=created,
-                updated_at=last_event,
-            )
+        self.add_departure(
+            batch,
+            case_id,
+            state=state,
+            leaver=leaver,
+            hr=hr,
+            manager=manager,
+            department=department,
+            notice=notice,
+            last_day=last_day,
+            created=created,
+            updated=last_event,
+            language=language,
+            title=r.choice(JOB_TITLES),
+            reason=r.choice(REASONS),
+            reason_text=REASON_TEXT,
         )
-
-        # Object permissions, exactly as permissions.grants_for derives them.
-        grants: dict[int, set[str]] = {}
-
-        def grant(user_id: int | None, *codenames: str) -> None:
-            if user_id is not None:
-                grants.setdefault(user_id, {"view_departure"}).update(codenames)
-
-        grant(hr.id, "manage_departure")
-        grant(manager.id, "supervise_departure")
-        grant(leaver.id, "hand_over_departure")
-        for _module, successor in modules:
-            grant(successor.id if successor else None, "receive_departure")
-        grant(self.heads[department].id)
-        batch.grants.extend(
-            m.DepartureUserObjectPermission(
-                user_id=user_id, permission_id=self.perm[code], content_object_id=case_id
-            )
-            for user_id, codes in grants.items()
-            for code in codes
+        self.add_grants(
+            batch,
+            case_id,
+            hr_owner_id=hr.id,
+            manager_id=manager.id,
+            employee_id=leaver.id,
+            successor_ids=[successor.id for _module, successor in modules if successor],
+            head_id=self.heads[department].id,
         )
         return case_id
 
@@ -609,43 +417,6 @@ class Seeder:
                 elapsed = time.perf_counter() - started
                 print(f"  seeded {self.cases:>7,} / {target:,} cases   {elapsed:7.1f} s", flush=True)
 
-    def finish(self) -> None:
-        """After a bulk load: sequences past our explicit ids (PostgreSQL), fresh planner statistics."""
-        from django.apps import apps
-        from django.core.management.color import no_style
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            models = [
-                model for app in ("handover", "accounts") for model in apps.get_app_config(app).get_models()
-            ]
-            with connection.cursor() as cursor:
-                for statement in connection.ops.sequence_reset_sql(no_style(), models):
-                    cursor.execute(statement)
-                # What autovacuum would have done by the time anyone looks at the page.
-                cursor.execute("ANALYZE")
-
-
-def check_grants(sample: int, rng: random.Random) -> None:
-    """The stored permissions of a few cases must equal what permissions.grants_for derives."""
-    from handover.models import Departure, DepartureUserObjectPermission
-    from handover.permissions import grants_for
-
-    ids = list(Departure.objects.values_list("pk", flat=True))
-    for departure in Departure.objects.filter(pk__in=rng.sample(ids, min(sample, len(ids)))).select_related(
-        "department"
-    ):
-        wanted = {(u, c) for u, codes in grants_for(departure).items() for c in codes}
-        stored = set(
-            DepartureUserObjectPermission.objects.filter(content_object=departure).values_list(
-                "user_id", "permission__codename"
-            )
-        )
-        if wanted != stored:
-            raise SystemExit(
-                f"Seeded permissions of case {departure.pk} differ from grants_for: {wanted ^ stored}"
-            )
-
 
 # --------------------------------------------------------------------------- measuring
 
@@ -662,7 +433,7 @@ class Result:
     slowest: list[tuple[float, str]]
 
 
-def measure_size(size: int, seeder: Seeder, args) -> list[Result]:
+def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
     from django.db.models import Q
     from django.test import Client
     from django.urls import reverse
@@ -734,35 +505,25 @@ def measure_size(size: int, seeder: Seeder, args) -> list[Result]:
     return results
 
 
-# --------------------------------------------------------------------------- report
-
-
 # --------------------------------------------------------------------------- main
 
 
 def main() -> None:
     args = parse_args()
-    database_url, where = create_database(args.database_url, SQLITE_PATH)
-    setup_django(database_url, BENCH_DIR / "runtime")
-    from django.core.management import call_command
+    where = open_run("Handover page benchmark", args.database_url, SQLITE_PATH)
     from django.db import connections
 
-    print("Handover page benchmark")
-    for line in environment_lines(where):
-        print(line)
     print(
         f"Sizes      {', '.join(f'{s:,}' for s in args.cases)} cases, {args.items} items a case, "
         f"{args.repeat} timed requests a page after one warm-up"
     )
     print()
     total_started = time.perf_counter()
-    started = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    print(f"Migrated a fresh database in {time.perf_counter() - started:.1f} s")
+    migrate()
 
     rng = random.Random(args.seed)
-    seeder = Seeder(rng, args.items, args.heavy_items, args.staff)
-    seeder.seed_people()
+    seeder = PagesSeeder(rng, args.items, args.heavy_items)
+    seeder.seed_people(DEPARTMENTS, hr=6, managers=3, staff=args.staff)
     results: list[Result] = []
     seeding_total = 0.0
     for size in args.cases:
@@ -792,10 +553,7 @@ def main() -> None:
     print_summary(results, args.cases, "cases")
     print()
     print_slow(results)
-    print(
-        "median and p95: server time of the timed requests (p95 nearest-rank); queries, SQL ms (time in\n"
-        "the database driver) and KB (HTML size): one captured request after the warm-up; >50: p95 > 50 ms."
-    )
+    print(LEGEND)
 
     connections.close_all()
     if not args.keep:

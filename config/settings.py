@@ -1,8 +1,8 @@
 """Settings for Handover, read from the environment.
 
 With no environment at all this runs in embedded mode: SQLite and a
-filesystem Celery broker under ``var/``, mail printed to the console.
-Production sets DATABASE_URL and CELERY_BROKER_URL and turns DEBUG off.
+filesystem Celery broker under ``var/``, mail written to the log.
+Production sets DATABASE_URL and CELERY_BROKER_URL and DEBUG=0.
 """
 
 from pathlib import Path
@@ -20,11 +20,16 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 VAR_DIR = Path(env.str("HANDOVER_VAR_DIR", default=str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env.bool("DEBUG", default=True)
+# DEBUG=1 asks for Django's debug pages. DEBUG=0 declares production: the embedded-only defaults
+# below (secret key, vault key file, signing passphrase) are refused, static files are hashed and
+# cookies HTTPS-only. Left unset, as by `make run`, the embedded defaults stay, but visitors get
+# the same friendly error pages as in production, not debug pages that show code and settings.
+DEBUG = env.bool("DEBUG", default=False)
+_production = not env.bool("DEBUG", default=True)
 _EMBEDDED_SECRET = "embedded-mode-only-not-secret"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=_EMBEDDED_SECRET)
-if not DEBUG and (SECRET_KEY == _EMBEDDED_SECRET or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("Set SECRET_KEY (32 characters or more) in the environment when DEBUG is off.")
+if _production and (SECRET_KEY == _EMBEDDED_SECRET or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured("Set SECRET_KEY (32 characters or more) in the environment when DEBUG=0.")
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -131,13 +136,17 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _production
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Outside production WhiteNoise serves static/ as it is on disk (no collectstatic), also when
+# DEBUG is off, which is when runserver itself stops serving it.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not _production
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Embedded mode writes each mail to the log (logger "handover.mail", INFO), readable as sent.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="config.mail.LogEmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
@@ -147,15 +156,17 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Handover <handover@localhost>")
 
 HANDOVER_COMPANY_NAME = env.str("HANDOVER_COMPANY_NAME", default="Handover Demo Co.")
-HANDOVER_BASE_URL = env.str("HANDOVER_BASE_URL", default="http://127.0.0.1:8000")
+# `make run` serves on 127.0.0.1:$PORT; links in mails and QR codes follow it unless this is set.
+_port = env.int("PORT", default=8000)
+HANDOVER_BASE_URL = env.str("HANDOVER_BASE_URL", default=f"http://127.0.0.1:{_port}")
 HANDOVER_DOCUMENT_DIR = Path(env.str("HANDOVER_DOCUMENT_DIR", default=str(VAR_DIR / "documents")))
 HANDOVER_SHORT_NOTICE_DAYS = 14
 # Keys that encrypt stored account secrets (Fernet, newest first); never derived from SECRET_KEY.
 # Embedded mode keeps a generated key in var/vault.key; production must set them.
 HANDOVER_VAULT_KEYS = env.list("HANDOVER_VAULT_KEYS", default=[])
-if not DEBUG and not HANDOVER_VAULT_KEYS:
+if _production and not HANDOVER_VAULT_KEYS:
     raise ImproperlyConfigured(
-        "Set HANDOVER_VAULT_KEYS when DEBUG is off (make one with: python manage.py vault_key generate)."
+        "Set HANDOVER_VAULT_KEYS when DEBUG=0 (make one with: python manage.py vault_key generate)."
     )
 HANDOVER_VAULT_KEY_FILE = None if HANDOVER_VAULT_KEYS else VAR_DIR / "vault.key"
 # The organisation's document-signing key (PAdES): made by `manage.py signing_key init` or imported
@@ -163,8 +174,8 @@ HANDOVER_VAULT_KEY_FILE = None if HANDOVER_VAULT_KEYS else VAR_DIR / "vault.key"
 HANDOVER_SIGNING_DIR = Path(env.str("HANDOVER_SIGNING_DIR", default=str(VAR_DIR / "signing")))
 _EMBEDDED_PASSPHRASE = "embedded-mode-only-not-secret"  # noqa: S105
 HANDOVER_SIGNING_PASSPHRASE = env.str("HANDOVER_SIGNING_PASSPHRASE", default=_EMBEDDED_PASSPHRASE)
-if not DEBUG and HANDOVER_SIGNING_PASSPHRASE == _EMBEDDED_PASSPHRASE:
-    raise ImproperlyConfigured("Set HANDOVER_SIGNING_PASSPHRASE when DEBUG is off.")
+if _production and HANDOVER_SIGNING_PASSPHRASE == _EMBEDDED_PASSPHRASE:
+    raise ImproperlyConfigured("Set HANDOVER_SIGNING_PASSPHRASE when DEBUG=0.")
 HANDOVER_UPLOAD_DIR = Path(env.str("HANDOVER_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 HANDOVER_UPLOAD_MAX_BYTES = env.int("HANDOVER_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 HANDOVER_IMPORT_MAX_ROWS = 1000
@@ -213,7 +224,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_production)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
@@ -225,10 +236,13 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_without_traceback": {"()": "config.log.ClientErrorsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # A 403 or 400 is the visitor's doing, not a bug: one line each, no traceback.
+        "django.request": {"filters": ["client_errors_without_traceback"]},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
         # Anyone may upload an altered PDF to the verification page; the verdict says so, and

@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from handover import services
 from handover.errors import HandoverError
+from handover.forms import WithdrawForm
 from handover.models import (
     Access,
     AccessSystem,
@@ -51,11 +54,29 @@ class ModuleInline(admin.TabularInline):
 
 @admin.action(description=_("Withdraw the selected cases"))
 def withdraw(modeladmin, request, queryset):
+    """Asks for the reason first (one page listing the cases), then withdraws each through the
+    service, which refuses what the policy does not allow."""
+    form = WithdrawForm(request.POST if "reason" in request.POST else None)
+    if not form.is_valid():
+        return TemplateResponse(
+            request,
+            "admin/handover/withdraw.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": _("Withdraw the selected cases"),
+                "cases": queryset,
+                "form": form,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            },
+        )
     for departure in queryset:
         try:
-            services.departure_withdraw(actor=request.user, departure=departure)
+            services.departure_withdraw(
+                actor=request.user, departure=departure, reason=form.cleaned_data["reason"]
+            )
         except (HandoverError, PermissionDenied) as error:
             modeladmin.message_user(request, f"{departure.number}: {error}", messages.ERROR)
+    return None
 
 
 @admin.register(Departure)

@@ -7,7 +7,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from handover import services
-from handover.models import AccessState, Departure, Importance, ItemState, State, TransferMethod
+from handover.models import (
+    AccessState,
+    Departure,
+    HandoverModule,
+    Importance,
+    ItemState,
+    State,
+    TransferMethod,
+)
 from handover.models.departure import STATE_ORDER
 
 
@@ -19,6 +27,14 @@ class Cast:
     manager: User
     leaver: User
     password: str
+    withdraw_reason: str = "The employee decided to stay."
+
+
+def successor_of(module: HandoverModule) -> User:
+    """The module's successor, who acts on its items."""
+    # Cases driven here (demo data, test fixtures) name a successor for every module.
+    assert module.successor is not None
+    return module.successor
 
 
 def _step(departure: Departure, cast: Cast) -> None:
@@ -50,7 +66,7 @@ def _step(departure: Departure, cast: Cast) -> None:
         modules = list(departure.modules.select_related("successor"))
         for module in modules:
             for item in module.items.filter(state=ItemState.HANDED_OVER):
-                services.item_accept(actor=module.successor, departure=departure, item_id=item.pk)
+                services.item_accept(actor=successor_of(module), departure=departure, item_id=item.pk)
             task = services.trial_task_create(
                 actor=cast.leaver,
                 departure=departure,
@@ -58,10 +74,13 @@ def _step(departure: Departure, cast: Cast) -> None:
                 title=f"{module.get_kind_display()}: supervised run",
             )
             services.trial_task_complete(
-                actor=module.successor, departure=departure, task_id=task.pk, note="Done while being watched."
+                actor=successor_of(module),
+                departure=departure,
+                task_id=task.pk,
+                note="Done while being watched.",
             )
             services.trial_task_verify(actor=cast.leaver, departure=departure, task_id=task.pk)
-        signers = [cast.leaver, *{module.successor for module in modules}, cast.manager]
+        signers = [cast.leaver, *{successor_of(module) for module in modules}, cast.manager]
         for signer in signers:
             services.departure_sign(actor=signer, departure=departure, password=cast.password)
     elif state == State.SIGNED_OFF:
@@ -81,7 +100,7 @@ def _take_over_inventory(departure: Departure) -> None:
     """Each successor confirms working access to every listed account and finds what matters most."""
     for access in departure.accesses.filter(state=AccessState.LISTED).select_related("module__successor"):
         services.access_transfer(
-            actor=access.module.successor,
+            actor=successor_of(access.module),
             departure=departure,
             access_id=access.pk,
             method=TransferMethod.ROTATED if access.has_secret else TransferMethod.OWN_IDENTITY,
@@ -89,14 +108,16 @@ def _take_over_inventory(departure: Departure) -> None:
     for material in departure.materials.filter(
         importance=Importance.HIGH, found_at__isnull=True
     ).select_related("module__successor"):
-        services.material_found(actor=material.module.successor, departure=departure, material_id=material.pk)
+        services.material_found(
+            actor=successor_of(material.module), departure=departure, material_id=material.pk
+        )
 
 
 def drive_to(departure: Departure, target: str, cast: Cast) -> Departure:
     """Move a case forward through every step until it reaches ``target``."""
     if target == State.WITHDRAWN:
-        return services.departure_withdraw(actor=cast.hr, departure=departure)
-    while STATE_ORDER.index(departure.state) < STATE_ORDER.index(target):
+        return services.departure_withdraw(actor=cast.hr, departure=departure, reason=cast.withdraw_reason)
+    while STATE_ORDER.index(departure.state) < STATE_ORDER.index(State(target)):
         _step(departure, cast)
         departure = Departure.objects.get(pk=departure.pk)
     return departure

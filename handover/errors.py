@@ -1,10 +1,14 @@
-from django.utils.functional import Promise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # The stubs' name for what gettext_lazy returns; it exists only for the type checker.
+    from django.utils.functional import _StrPromise
 
 
 class HandoverError(Exception):
     """A user's request the domain refuses; the message is shown to them as it is."""
 
-    def __init__(self, message: str | Promise):
+    def __init__(self, message: "str | _StrPromise"):
         super().__init__(message)
         self.message = message
 

@@ -1,14 +1,17 @@
 import base64
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Department
+from accounts.models import Department, Role
+from handover import policy
 from handover.models import (
     AccessKind,
     AccessSystem,
@@ -29,16 +32,15 @@ from handover.models import (
 User = get_user_model()
 
 
-EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-
 def within_years(value) -> None:
-    """Dates outside these years are typing mistakes, and some would overflow date arithmetic."""
-    if value is not None and not (EARLIEST_YEAR <= value.year <= LATEST_YEAR):
-        raise forms.ValidationError(
-            _("Enter a date between the years %(first)s and %(last)s.")
-            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
-        )
+    """Dates outside the policy's range are typing mistakes, and some would overflow date arithmetic."""
+    if not policy.date_in_range(value):
+        raise forms.ValidationError(policy.date_range_message())
+
+
+def _choices_from(field: forms.Field, queryset: QuerySet[Any]) -> None:
+    """Offer only these rows in a model choice field."""
+    cast(forms.ModelChoiceField, field).queryset = queryset
 
 
 class DateInput(forms.DateInput):
@@ -96,8 +98,9 @@ class DepartureOpenForm(forms.Form):
             )
             self.module_fields.append((self[include], self[successor]))
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         notice, last_day = data.get("notice_date"), data.get("last_working_day")
         if notice and last_day and last_day < notice:
             self.add_error("last_working_day", _("The last working day cannot be before the notice date."))
@@ -106,6 +109,9 @@ class DepartureOpenForm(forms.Form):
         }
         if not successors:
             raise forms.ValidationError(_("Choose at least one work module to hand over."))
+        for kind, successor in successors.items():
+            if successor is None:
+                self.add_error(f"successor_{kind}", _("Choose who takes this module over, or leave it out."))
         data["successors"] = successors
         return data
 
@@ -146,6 +152,11 @@ class MeetingScheduleForm(forms.Form):
 class MeetingRecordForm(forms.Form):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput(), validators=[within_years])
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+    earlier_confirmed = forms.BooleanField(
+        label=_("It took place earlier than its scheduled time"),
+        required=False,
+        help_text=_("Only needed when the time above is before the scheduled one."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,7 +180,7 @@ class TrialTaskForm(forms.Form):
 
     def __init__(self, *args, departure, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = departure.modules.all()
+        _choices_from(self.fields["module"], departure.modules.all())
 
 
 class TrialDoneForm(forms.Form):
@@ -286,8 +297,8 @@ class AccessForm(forms.Form):
 
     def __init__(self, *args, departure, with_secret: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["module"].queryset = departure.modules.all()
-        self.fields["system"].queryset = AccessSystem.objects.filter(is_active=True)
+        _choices_from(self.fields["module"], departure.modules.all())
+        _choices_from(self.fields["system"], AccessSystem.objects.filter(is_active=True))
         if with_secret:
             self.fields["secret"] = SecretField(required=False)
 
@@ -340,8 +351,9 @@ class RevokeForm(forms.Form):
     )
     evidence = forms.URLField(label=_("Evidence link"), required=False, max_length=500, assume_scheme="https")
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("note", "").strip() or data.get("evidence")) and not self.errors:
             raise forms.ValidationError(
                 _("Say how the access was revoked: a note or a link to the evidence.")
@@ -379,7 +391,7 @@ class MaterialForm(forms.Form):
         self.fields["upload"].help_text = _("PDF, Office, image, CSV, text or ZIP, up to %(size)s.") % {
             "size": filesizeformat(settings.HANDOVER_UPLOAD_MAX_BYTES)
         }
-        self.fields["module"].queryset = departure.modules.all()
+        _choices_from(self.fields["module"], departure.modules.all())
         if has_file:
             self.fields["remove_file"] = forms.BooleanField(
                 label=_("Remove the attached file"), required=False
@@ -387,7 +399,7 @@ class MaterialForm(forms.Form):
 
     def clean_upload(self):
         from handover.errors import HandoverError
-        from handover.services.inventory import check_upload
+        from handover.services.materials import check_upload
 
         upload = self.cleaned_data.get("upload")
         if upload:
@@ -447,6 +459,33 @@ class VerifyForm(forms.Form):
         if head != b"%PDF-":
             raise forms.ValidationError(self.NOT_A_PDF)
         return upload
+
+
+class CaseEditForm(forms.Form):
+    manager = PersonChoiceField(label=_("Manager (signs off)"), queryset=_people())
+    hr_owner = PersonChoiceField(label=_("HR owner"), queryset=_people().filter(groups__name=Role.HR))
+    last_working_day = forms.DateField(
+        label=_("Last working day"), widget=DateInput(), validators=[within_years]
+    )
+    support_until = forms.DateField(label=_("Aftercare until"), widget=DateInput(), validators=[within_years])
+
+
+class ModuleAddForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Work module"))
+    successor = PersonChoiceField(label=_("Successor"), queryset=_people())
+
+    def __init__(self, *args, missing: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = missing
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the case is withdrawn"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept on the timeline. Stored secrets are deleted; nothing else can change afterwards."),
+    )
 
 
 class ReissueForm(forms.Form):

@@ -14,11 +14,13 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import models
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from handover import policy
 from handover.models import (
     Access,
     AccessKind,
@@ -43,7 +45,7 @@ class Column:
     label: object
     required: bool = False
     max_length: int = 0
-    choices: type | None = None
+    choices: type[models.TextChoices] | None = None
     # Other names people give this column in their own sheets.
     aliases: tuple[str, ...] = ()
 
@@ -113,7 +115,7 @@ def _header_index(header: list[str], columns: list[Column]) -> dict[str, int]:
     return index
 
 
-def _choice_aliases(choices) -> dict[str, str]:
+def _choice_aliases(choices: type[models.TextChoices]) -> dict[str, str]:
     aliases = {}
     for value, label in choices.choices:
         for name in {_fold(value)} | _names(label):
@@ -237,7 +239,7 @@ def _parse_date(text: str) -> date:
             value = parse(text)
         except ValueError:
             continue
-        if 1900 <= value.year <= 2100:
+        if policy.date_in_range(value):
             return value
     raise ValueError(text)
 
@@ -433,7 +435,8 @@ def to_xlsx(sheets: list[tuple[str, list[str], list[list[str]]]]) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    # A new workbook comes with one empty sheet; every sheet of the export is added below.
+    workbook.remove(workbook.worksheets[0])
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         for row_number, values in enumerate([header, *rows], start=1):

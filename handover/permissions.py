@@ -5,6 +5,7 @@ tables), granted by the services that assign people to a case and taken back
 when those people are replaced. Views ask ``case_access`` once per request.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group, Permission
@@ -125,22 +126,41 @@ def visible_cases(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(pk__in=granted)
 
 
-def grants_for(departure) -> dict[int, set[str]]:
-    """Every person's object permissions on this case, derived from who holds which role."""
+def case_grants(
+    *,
+    hr_owner_id: int | None,
+    manager_id: int | None,
+    employee_id: int | None,
+    successor_ids: Iterable[int | None],
+    head_id: int | None,
+) -> dict[int, set[str]]:
+    """Every person's object permissions on a case, from who holds which role: view for everyone on
+    it plus their role's own permission, and view alone for the department head. A pure function of
+    the ids, so bulk loaders grant exactly what the services grant."""
     grants: dict[int, set[str]] = {}
 
     def grant(user_id: int | None, *codenames: str) -> None:
         if user_id is not None:
             grants.setdefault(user_id, {VIEW}).update(codenames)
 
-    grant(departure.hr_owner_id, MANAGE)
-    grant(departure.manager_id, SUPERVISE)
-    grant(departure.employee_id, HAND_OVER)
-    for successor_id in departure.modules.exclude(successor=None).values_list("successor_id", flat=True):
+    grant(hr_owner_id, MANAGE)
+    grant(manager_id, SUPERVISE)
+    grant(employee_id, HAND_OVER)
+    for successor_id in successor_ids:
         grant(successor_id, RECEIVE)
-    if departure.department_id is not None and departure.department.head_id is not None:
-        grant(departure.department.head_id)
+    grant(head_id)
     return grants
+
+
+def grants_for(departure) -> dict[int, set[str]]:
+    """Every person's object permissions on this case, derived from who holds which role."""
+    return case_grants(
+        hr_owner_id=departure.hr_owner_id,
+        manager_id=departure.manager_id,
+        employee_id=departure.employee_id,
+        successor_ids=departure.modules.exclude(successor=None).values_list("successor_id", flat=True),
+        head_id=departure.department.head_id if departure.department_id is not None else None,
+    )
 
 
 def sync_case_permissions(departure) -> None:

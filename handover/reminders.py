@@ -1,108 +1,19 @@
 """Pure: what is due for whom on a case, given the facts the selectors read.
 
-Nothing here touches the database, so My work, the daily digest and the tests
-all agree on what "your turn" means.
+Nothing here touches the database, and nothing here decides who may act: every to-do is offered
+exactly when the policy lets that person take the act it asks for, so My work, the daily digest,
+the case page and the services agree on what "your turn" means.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from handover.models import ModuleKind, SignerRole, State
-
-
-@dataclass
-class ModuleFacts:
-    id: int
-    kind: str
-    successor_id: int | None
-    successor_name: str
-    total: int = 0
-    pending: int = 0
-    handed_over: int = 0
-    returned: int = 0
-    accepted: int = 0
-    trial_open: int = 0
-    trial_done: int = 0
-    trial_verified: int = 0
-    accesses_listed: int = 0
-    accesses_transferred: int = 0
-    materials_to_find: int = 0
-
-    @property
-    def label(self) -> str:
-        return str(ModuleKind(self.kind).label)
-
-    @property
-    def trial_total(self) -> int:
-        return self.trial_open + self.trial_done + self.trial_verified
-
-    @property
-    def accepted_percent(self) -> int:
-        return round(100 * self.accepted / self.total) if self.total else 0
-
-    @property
-    def handed_over_percent(self) -> int:
-        """Handed over but not yet accepted, for the second segment of a progress bar."""
-        return round(100 * (self.handed_over + self.returned) / self.total) if self.total else 0
-
-
-@dataclass
-class CaseFacts:
-    id: int
-    number: str
-    employee_name: str
-    state: str
-    employee_id: int
-    manager_id: int
-    hr_owner_id: int
-    last_working_day: date
-    support_until: date
-    meeting_scheduled: bool = False
-    meeting_held: bool = False
-    modules: list[ModuleFacts] = field(default_factory=list)
-    signed: set[tuple[int, str]] = field(default_factory=set)
-
-    @property
-    def state_label(self) -> str:
-        return str(State(self.state).label)
-
-    @property
-    def total(self) -> int:
-        return sum(m.total for m in self.modules)
-
-    @property
-    def accepted(self) -> int:
-        return sum(m.accepted for m in self.modules)
-
-    @property
-    def accepted_percent(self) -> int:
-        return round(100 * self.accepted / self.total) if self.total else 0
-
-    @property
-    def handed_over_percent(self) -> int:
-        waiting = sum(m.handed_over + m.returned for m in self.modules)
-        return round(100 * waiting / self.total) if self.total else 0
-
-    @property
-    def successor_ids(self) -> set[int]:
-        return {m.successor_id for m in self.modules if m.successor_id is not None}
-
-    @property
-    def ready_to_sign(self) -> bool:
-        return (
-            self.state == State.TRIAL_RUN
-            and all(m.accepted == m.total for m in self.modules)
-            and any(m.trial_total for m in self.modules)
-            and all(m.trial_verified == m.trial_total for m in self.modules)
-            and not any(m.accesses_listed or m.materials_to_find for m in self.modules)
-        )
-
-    @property
-    def accesses_open(self) -> int:
-        """Accesses the leaver may still be able to use."""
-        return sum(m.accesses_listed + m.accesses_transferred for m in self.modules)
+from handover import policy
+from handover.models import ModuleKind
+from handover.policy import CaseFacts, ModuleFacts, RowRule
 
 
 @dataclass(frozen=True)
@@ -168,6 +79,36 @@ TODO_TEXT = {
 }
 
 
+# To-dos about rows of a module: the policy's rule for the act, and how many rows of a module
+# await it (items and trial tasks counted by the very states the rule accepts).
+ROW_TODOS: tuple[tuple[str, RowRule, Callable[[ModuleFacts, RowRule], int]], ...] = (
+    ("hand_over", policy.ITEM_RULES["hand_over"], lambda m, rule: m.items_in(_states(rule))),
+    ("answer", policy.ITEM_RULES["answer"], lambda m, rule: m.items_in(_states(rule))),
+    ("accept", policy.ITEM_RULES["accept"], lambda m, rule: m.items_in(_states(rule))),
+    ("transfer_access", policy.ACCESS_RULES["transfer"], lambda m, rule: m.accesses_listed),
+    # Only the important materials hold the sign-off up; the others are found when convenient.
+    ("find_material", policy.MATERIAL_RULES["find"], lambda m, rule: m.materials_to_find),
+    ("do_trial", policy.TRIAL_RULES["complete"], lambda m, rule: m.trial_in(_states(rule))),
+    ("verify_trial", policy.TRIAL_RULES["verify"], lambda m, rule: m.trial_in(_states(rule))),
+)
+ROW_TODO_ANCHORS = {
+    "transfer_access": "accesses",
+    "find_material": "materials",
+    "do_trial": "trial",
+    "verify_trial": "trial",
+}
+
+# To-dos that are a step of the case: offered to whoever may take it once nothing blocks it.
+# Aftercare starts by itself on the last working day and the manager's sign-off is a signature.
+STEP_TODOS = ("start_preparing", "start_executing", "start_trial_run", "close")
+
+
+def _states(rule: RowRule) -> tuple[str, ...]:
+    if not isinstance(rule.row_ok, policy.InStates):
+        raise TypeError("a to-do counts rows by state only for a rule on states")
+    return rule.row_ok.states
+
+
 def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
     """Every person's open work on this case, keyed by user id."""
     todos: dict[int, list[Todo]] = {}
@@ -178,56 +119,50 @@ def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
                 Todo(facts.id, facts.number, facts.employee_name, kind, count, module, anchor)
             )
 
-    supervisors = {facts.hr_owner_id, facts.manager_id}
+    def as_(user_id: int):
+        return policy.access_as(facts, user_id)
+
     state = facts.state
-    if state in (State.INTENT_CONFIRMED, State.PREPARING, State.EXECUTING, State.TRIAL_RUN):
+    supervisors = [p.user_id for p in policy.Who.SUPERVISORS.people(facts)]
+    leaver = facts.employee_id
+    if policy.act_decision(state, as_(facts.hr_owner_id), "change_people"):
         for module in facts.modules:
             if module.successor_id is None:
                 add(facts.hr_owner_id, "name_successor", module=module.kind, anchor=f"module-{module.id}")
-    if state == State.INTENT_CONFIRMED:
-        add(facts.hr_owner_id, "start_preparing", anchor="actions")
-    if state in (State.INTENT_CONFIRMED, State.PREPARING) and not facts.meeting_scheduled:
-        for user_id in supervisors:
+    for name in STEP_TODOS:
+        for person in policy.STEPS[name].who.people(facts):
+            if policy.transition_decision(facts, as_(person.user_id), name, today):
+                add(person.user_id, name, anchor="actions")
+    for user_id in supervisors:
+        if not facts.meeting_scheduled and policy.case_decision(facts, as_(user_id), "schedule_meeting"):
             add(user_id, "schedule_meeting", anchor="meeting")
-    if state == State.PREPARING:
-        add(facts.employee_id, "review_inventory", anchor="modules-title")
+        if policy.case_decision(facts, as_(user_id), "record_meeting"):
+            add(user_id, "record_meeting", anchor="meeting")
+    if policy.act_decision(state, as_(leaver), "add_item"):
+        # While items can still be removed the checklist is being built: the leaver completes it.
+        if state in policy.ITEM_RULES["remove"].states:
+            add(leaver, "review_inventory", anchor="modules-title")
         for module in facts.modules:
             if module.total == 0:
-                add(facts.employee_id, "build_inventory", module=module.kind, anchor=f"module-{module.id}")
-        if facts.meeting_scheduled and not facts.meeting_held:
-            for user_id in supervisors:
-                add(user_id, "record_meeting", anchor="meeting")
-        if facts.meeting_held:
-            for user_id in supervisors:
-                add(user_id, "start_executing", anchor="actions")
-    if state in (State.EXECUTING, State.TRIAL_RUN):
-        for module in facts.modules:
-            anchor = f"module-{module.id}"
-            add(facts.employee_id, "hand_over", module.pending, module.kind, anchor)
-            add(facts.employee_id, "answer", module.returned, module.kind, anchor)
-            add(module.successor_id, "accept", module.handed_over, module.kind, anchor)
-            add(module.successor_id, "transfer_access", module.accesses_listed, module.kind, "accesses")
-            add(module.successor_id, "find_material", module.materials_to_find, module.kind, "materials")
-    if state == State.EXECUTING and all(m.pending == 0 and m.returned == 0 for m in facts.modules):
-        for user_id in supervisors:
-            add(user_id, "start_trial_run", anchor="actions")
-    if state == State.TRIAL_RUN:
-        for module in facts.modules:
-            if module.trial_total == 0:
-                add(facts.employee_id, "add_trial_task", module=module.kind, anchor="trial")
-            add(module.successor_id, "do_trial", module.trial_open, module.kind, "trial")
-            add(facts.employee_id, "verify_trial", module.trial_done, module.kind, "trial")
-        if facts.ready_to_sign:
-            first_signers = {(facts.employee_id, SignerRole.LEAVER)} | {
-                (user_id, SignerRole.SUCCESSOR) for user_id in facts.successor_ids
-            }
-            for user_id, _role in first_signers - facts.signed:
-                add(user_id, "sign", anchor="sign")
-            if first_signers <= facts.signed:
-                add(facts.manager_id, "sign_off", anchor="sign")
-    if state != State.WITHDRAWN and today > facts.last_working_day and facts.accesses_open:
-        for user_id in supervisors:
-            add(user_id, "revoke_access", facts.accesses_open, anchor="accesses")
-    if state == State.AFTERCARE and today > facts.support_until:
-        add(facts.hr_owner_id, "close", anchor="actions")
+                add(leaver, "build_inventory", module=module.kind, anchor=f"module-{module.id}")
+    for module in facts.modules:
+        for kind, rule, count in ROW_TODOS:
+            for person in rule.who.people(facts, module):
+                if policy.may_act_on_rows(rule, state, as_(person.user_id), module):
+                    anchor = ROW_TODO_ANCHORS.get(kind, f"module-{module.id}")
+                    add(person.user_id, kind, count(module, rule), module.kind, anchor)
+        if module.trial_total == 0 and policy.act_decision(state, as_(leaver), "add_trial_task"):
+            add(leaver, "add_trial_task", module=module.kind, anchor="trial")
+    for person in [facts.leaver, *facts.successors()]:
+        if policy.sign_decision(facts, as_(person.user_id), today):
+            add(person.user_id, "sign", anchor="sign")
+    if policy.sign_decision(facts, as_(facts.manager_id), today):
+        add(facts.manager_id, "sign_off", anchor="sign")
+    for user_id in supervisors:
+        add(
+            user_id,
+            "revoke_access",
+            policy.overdue_revocations(facts, as_(user_id), today),
+            anchor="accesses",
+        )
     return todos

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from handover import reminders
+from handover import policy, reminders
 from handover.models import (
     Access,
     AccessState,
@@ -31,8 +31,9 @@ from handover.models import (
 from handover.models.departure import ACTIVE_STATES
 from handover.models.events import INVENTORY_EVENT_KINDS
 from handover.models.inventory import OPEN_ACCESS_STATES
-from handover.permissions import visible_cases
-from handover.reminders import CaseFacts, ModuleFacts, Todo
+from handover.permissions import CaseAccess, visible_cases
+from handover.policy import CaseFacts, ModuleFacts
+from handover.reminders import Todo
 
 CASE_FACT_FIELDS = [
     "id",
@@ -44,6 +45,8 @@ CASE_FACT_FIELDS = [
     "hr_owner_id",
     "last_working_day",
     "support_until",
+    "manager_name",
+    "hr_owner_name",
 ]
 
 
@@ -88,31 +91,34 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
         else:
             module.trial_open += row["n"]
     for row in (
-        Access.objects.filter(departure_id__in=ids, state__in=OPEN_ACCESS_STATES)
+        Access.objects.filter(departure_id__in=ids)
         .values("module_id", "state")
         .annotate(n=Count("id"))
         .order_by()
     ):
+        module = modules[row["module_id"]]
+        module.accesses_total += row["n"]
         if row["state"] == AccessState.LISTED:
-            modules[row["module_id"]].accesses_listed += row["n"]
-        else:
-            modules[row["module_id"]].accesses_transferred += row["n"]
+            module.accesses_listed += row["n"]
+        elif row["state"] == AccessState.TRANSFERRED:
+            module.accesses_transferred += row["n"]
     for row in (
-        Material.objects.filter(departure_id__in=ids, importance=Importance.HIGH, found_at__isnull=True)
+        Material.objects.filter(departure_id__in=ids)
         .values("module_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), to_find=Count("id", filter=Q(importance=Importance.HIGH, found_at=None)))
         .order_by()
     ):
-        modules[row["module_id"]].materials_to_find += row["n"]
-    for row in HandoverMeeting.objects.filter(departure_id__in=ids).values("departure_id", "held_at"):
-        facts[row["departure_id"]].meeting_scheduled = True
-        facts[row["departure_id"]].meeting_held = row["held_at"] is not None
-    for row in (
+        modules[row["module_id"]].materials_total += row["n"]
+        modules[row["module_id"]].materials_to_find += row["to_find"]
+    for meeting in HandoverMeeting.objects.filter(departure_id__in=ids).values("departure_id", "held_at"):
+        facts[meeting["departure_id"]].meeting_scheduled = True
+        facts[meeting["departure_id"]].meeting_held = meeting["held_at"] is not None
+    for signature in (
         Signature.objects.filter(departure_id__in=ids, voided_at__isnull=True)
         .values("departure_id", "signer_id", "role")
         .order_by()
     ):
-        facts[row["departure_id"]].signed.add((row["signer_id"], row["role"]))
+        facts[signature["departure_id"]].signed.add((signature["signer_id"], signature["role"]))
     return list(facts.values())
 
 
@@ -216,7 +222,7 @@ def cases_by_state(user: User) -> list[tuple[str, str, int, int]]:
     )
     largest = max(counts.values(), default=0) or 1
     return [
-        (value, label, counts.get(value, 0), round(100 * counts.get(value, 0) / largest))
+        (value, str(label), counts.get(value, 0), round(100 * counts.get(value, 0) / largest))
         for value, label in State.choices
     ]
 
@@ -241,6 +247,106 @@ def case_detail(departure_id: int) -> Departure:
         )
         .get(pk=departure_id)
     )
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    item: ChecklistItem
+    actions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    module: HandoverModule
+    progress: ModuleFacts
+    items: list[ItemRow]
+    mine: bool
+    removable: bool
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    access: Access
+    module: HandoverModule
+    actions: frozenset[str]
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class MaterialRow:
+    material: Material
+    module: HandoverModule
+    actions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: TrialTask
+    actions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CaseRows:
+    """The rows of one case's page, each with what this person may do on it now (the policy's
+    answer), read from a case loaded by ``case_detail``: no query."""
+
+    modules: list[ModuleRow]
+    accesses: list[AccessRow]
+    materials: list[MaterialRow]
+    tasks: list[TaskRow]
+
+
+def case_rows(departure: Departure, facts: CaseFacts, access: CaseAccess, today: date) -> CaseRows:
+    state = departure.state
+    progress = {m.id: m for m in facts.modules}
+    modules = list(departure.modules.all())
+    by_id = {module.pk: module for module in modules}
+    return CaseRows(
+        modules=[
+            ModuleRow(
+                module=module,
+                progress=progress[module.pk],
+                items=[
+                    ItemRow(item, policy.item_actions(state, access, item)) for item in module.items.all()
+                ],
+                mine=access.receives(module),
+                removable=bool(policy.module_removal_decision(facts, access, progress[module.pk])),
+            )
+            for module in modules
+        ],
+        accesses=[
+            AccessRow(
+                access=row,
+                module=by_id[row.module_id],
+                actions=policy.access_actions(
+                    state,
+                    access,
+                    _with_module(row, by_id),
+                    last_working_day=departure.last_working_day,
+                    today=today,
+                ),
+                overdue=policy.revocation_overdue(row, state, departure.last_working_day, today),
+            )
+            for row in departure.accesses.all()
+        ],
+        materials=[
+            MaterialRow(
+                material=material,
+                module=by_id[material.module_id],
+                actions=policy.material_actions(state, access, _with_module(material, by_id)),
+            )
+            for material in departure.materials.all()
+        ],
+        tasks=[
+            TaskRow(task, policy.trial_actions(state, access, task)) for task in departure.trial_tasks.all()
+        ],
+    )
+
+
+def _with_module(row, modules: dict[int, HandoverModule]):
+    """The row with its module taken from those already loaded rather than read again."""
+    row.module = modules[row.module_id]
+    return row
 
 
 def case_timeline(

@@ -7,6 +7,7 @@ Embedded mode (DEBUG on, no keys set) generates one key into ``var/vault.key`` o
 
 import hashlib
 import os
+from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -18,8 +19,7 @@ class VaultError(Exception):
     """A stored secret cannot be read with the configured keys."""
 
 
-def _embedded_keys() -> list[str]:
-    path = settings.HANDOVER_VAULT_KEY_FILE
+def _embedded_keys(path: Path) -> list[str]:
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -29,9 +29,8 @@ def _embedded_keys() -> list[str]:
 
 
 def keys() -> list[bytes]:
-    configured = list(settings.HANDOVER_VAULT_KEYS) or (
-        _embedded_keys() if settings.HANDOVER_VAULT_KEY_FILE else []
-    )
+    key_file = settings.HANDOVER_VAULT_KEY_FILE
+    configured = list(settings.HANDOVER_VAULT_KEYS) or (_embedded_keys(key_file) if key_file else [])
     if not configured:
         raise ImproperlyConfigured("HANDOVER_VAULT_KEYS is not set.")
     result = []
@@ -69,14 +68,14 @@ def encrypt(plaintext: str) -> tuple[bytes, str]:
 
 
 @sensitive_variables()
-def decrypt(token: bytes) -> str:
+def decrypt(token: bytes | memoryview) -> str:
     try:
         return _cipher().decrypt(bytes(token)).decode()
     except InvalidToken as error:
         raise VaultError("No configured vault key opens this secret.") from error
 
 
-def rotate(token: bytes) -> tuple[bytes, str]:
+def rotate(token: bytes | memoryview) -> tuple[bytes, str]:
     """Re-encrypt a token under the newest key."""
     try:
         return _cipher().rotate(bytes(token)), current_key_id()

@@ -6,7 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=${VENV:-.venv}
-ADDR=127.0.0.1:8000
+# Exported: the server and the worker both derive HANDOVER_BASE_URL (links in mails, QR codes) from it.
+export PORT=${PORT:-8000}
+if [[ ! $PORT =~ ^[1-9][0-9]{0,4}$ ]] || ((PORT > 65535)); then
+	echo "error: PORT must be a TCP port number (1-65535), not '$PORT'" >&2
+	exit 2
+fi
+ADDR=127.0.0.1:$PORT
 
 worker_pid="" watcher_pid="" server_pid=""
 

@@ -6,8 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from handover import guards
-
 
 class State(models.TextChoices):
     INTENT_CONFIRMED = "intent_confirmed", _("Intent confirmed")
@@ -42,6 +40,8 @@ class ReasonCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Each transition only moves the state; who may take it and what must be true first is the
+# policy's to say (handover/policy.py), which also reads its source states from here.
 class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """One employee's whole offboarding, from intent to close (离职交接单)."""
 
@@ -132,30 +132,15 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def start_preparing(self) -> None:
         """HR has announced the departure; the leaver builds the inventory."""
 
-    @transition(
-        field=state,
-        source=State.PREPARING,
-        target=State.EXECUTING,
-        conditions=guards.TRANSITION_GUARDS["start_executing"],
-    )
+    @transition(field=state, source=State.PREPARING, target=State.EXECUTING)
     def start_executing(self) -> None:
         """The meeting took place; items are now handed over one by one."""
 
-    @transition(
-        field=state,
-        source=State.EXECUTING,
-        target=State.TRIAL_RUN,
-        conditions=guards.TRANSITION_GUARDS["start_trial_run"],
-    )
+    @transition(field=state, source=State.EXECUTING, target=State.TRIAL_RUN)
     def start_trial_run(self) -> None:
         """Everything is handed over; the successor now does the work under supervision."""
 
-    @transition(
-        field=state,
-        source=State.TRIAL_RUN,
-        target=State.SIGNED_OFF,
-        conditions=guards.TRANSITION_GUARDS["sign_off"],
-    )
+    @transition(field=state, source=State.TRIAL_RUN, target=State.SIGNED_OFF)
     def sign_off(self) -> None:
         """The manager's signature: the handover is confirmed."""
 
@@ -163,12 +148,7 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def begin_aftercare(self) -> None:
         """The employee has left and stays reachable for the support period."""
 
-    @transition(
-        field=state,
-        source=State.AFTERCARE,
-        target=State.CLOSED,
-        conditions=guards.TRANSITION_GUARDS["close"],
-    )
+    @transition(field=state, source=State.AFTERCARE, target=State.CLOSED)
     def close(self) -> None:
         """Aftercare is over."""
 

@@ -9,6 +9,9 @@ class EventKind(models.TextChoices):
     ANNOUNCED = "announced", _("announced the departure to")
     TRANSITION = "transition", _("moved the case")
     PEOPLE_CHANGED = "people_changed", _("changed who takes over")
+    DATES_CHANGED = "dates_changed", _("changed the dates")
+    MODULE_ADDED = "module_added", _("added a work module")
+    MODULE_REMOVED = "module_removed", _("removed a work module")
     ITEM_ADDED = "item_added", _("added an item")
     ITEM_EDITED = "item_edited", _("edited an item")
     ITEM_REMOVED = "item_removed", _("removed an item")
@@ -45,10 +48,47 @@ class EventKind(models.TextChoices):
     INVENTORY_EXPORTED = "inventory_exported", _("exported the inventory")
 
 
+# Events that change what a signer affirms. The services that write them do so through
+# ``record_change``, which voids the signatures the change outdates; every other event is history.
+CONTENT_EVENT_KINDS = frozenset(
+    {
+        EventKind.PEOPLE_CHANGED,
+        EventKind.ITEM_ADDED,
+        EventKind.ITEM_EDITED,
+        EventKind.ITEM_REMOVED,
+        EventKind.ITEM_HANDED_OVER,
+        EventKind.ITEM_ACCEPTED,
+        EventKind.ITEM_RETURNED,
+        EventKind.ITEM_ANSWERED,
+        EventKind.MEETING_SCHEDULED,
+        EventKind.MEETING_HELD,
+        EventKind.TRIAL_ADDED,
+        EventKind.TRIAL_DONE,
+        EventKind.TRIAL_VERIFIED,
+        EventKind.TRIAL_REWORK,
+        EventKind.ACCESS_ADDED,
+        EventKind.ACCESS_EDITED,
+        EventKind.ACCESS_REMOVED,
+        EventKind.ACCESS_TRANSFERRED,
+        EventKind.ACCESS_NOT_APPLICABLE,
+        EventKind.MATERIAL_ADDED,
+        EventKind.MATERIAL_EDITED,
+        EventKind.MATERIAL_REMOVED,
+        EventKind.MATERIAL_FOUND,
+        EventKind.INVENTORY_IMPORTED,
+        EventKind.DATES_CHANGED,
+        EventKind.MODULE_ADDED,
+        EventKind.MODULE_REMOVED,
+    }
+)
+
 # Events that name accounts or materials: only people who may see the inventory read them.
 INVENTORY_EVENT_KINDS = frozenset(
     kind for kind in EventKind if kind.startswith(("access_", "secret_", "material_", "inventory_"))
 )
+
+# A move that came with a reason (withdrawing the case).
+TRANSITION_WITH_REASON = _("%(actor)s moved the case from “%(from)s” to “%(to)s”: %(subject)s")
 
 # How the timeline tells each event: whole sentences, so translators can order the words.
 EVENT_SENTENCES = {
@@ -56,6 +96,9 @@ EVENT_SENTENCES = {
     EventKind.ANNOUNCED: _("%(actor)s announced the departure to %(subject)s"),
     EventKind.TRANSITION: _("%(actor)s moved the case from “%(from)s” to “%(to)s”"),
     EventKind.PEOPLE_CHANGED: _("%(actor)s changed who takes over: %(subject)s"),
+    EventKind.DATES_CHANGED: _("%(actor)s changed the dates: %(subject)s"),
+    EventKind.MODULE_ADDED: _("%(actor)s added the work module %(subject)s"),
+    EventKind.MODULE_REMOVED: _("%(actor)s removed the work module %(subject)s"),
     EventKind.ITEM_ADDED: _("%(actor)s added “%(subject)s”"),
     EventKind.ITEM_EDITED: _("%(actor)s edited “%(subject)s”"),
     EventKind.ITEM_REMOVED: _("%(actor)s removed “%(subject)s”"),

@@ -1,18 +1,6 @@
 """One function per user action. Views, admin actions and tasks call these and nothing else writes."""
 
-from .departures import (
-    departure_announce,
-    departure_begin_aftercare,
-    departure_close,
-    departure_open,
-    departure_start_executing,
-    departure_start_preparing,
-    departure_start_trial_run,
-    departure_withdraw,
-    module_set_successor,
-)
-from .digest import digest_send, overdue_notice_send
-from .inventory import (
+from .accounts import (
     access_confirm_rotated,
     access_create,
     access_delete,
@@ -22,15 +10,29 @@ from .inventory import (
     access_store_secret,
     access_transfer,
     access_update,
-    import_preview_save,
-    inventory_exported,
-    inventory_import,
-    material_create,
-    material_delete,
-    material_found,
-    material_open,
-    material_update,
 )
+from .confirmations import (
+    confirmation_open,
+    confirmation_produce,
+    confirmation_reissue,
+    missing_confirmations,
+)
+from .departures import (
+    departure_announce,
+    departure_begin_aftercare,
+    departure_close,
+    departure_open,
+    departure_start_executing,
+    departure_start_preparing,
+    departure_start_trial_run,
+    departure_update,
+    departure_withdraw,
+    module_add,
+    module_remove,
+    module_set_successor,
+)
+from .digest import digest_send, overdue_notice_send
+from .imports import import_preview_save, inventory_exported, inventory_import
 from .items import (
     item_accept,
     item_answer,
@@ -40,15 +42,9 @@ from .items import (
     item_return,
     item_update,
 )
+from .materials import material_create, material_delete, material_found, material_open, material_update
 from .meetings import meeting_record, meeting_schedule
-from .signing import (
-    confirmation_open,
-    confirmation_produce,
-    confirmation_reissue,
-    content_fingerprint,
-    departure_sign,
-    missing_confirmations,
-)
+from .signatures import content_fingerprint, departure_sign
 from .trial import trial_task_complete, trial_task_create, trial_task_rework, trial_task_verify
 
 __all__ = [
@@ -73,6 +69,7 @@ __all__ = [
     "departure_start_executing",
     "departure_start_preparing",
     "departure_start_trial_run",
+    "departure_update",
     "departure_withdraw",
     "digest_send",
     "import_preview_save",
@@ -93,6 +90,8 @@ __all__ = [
     "meeting_record",
     "meeting_schedule",
     "missing_confirmations",
+    "module_add",
+    "module_remove",
     "module_set_successor",
     "overdue_notice_send",
     "trial_task_complete",

@@ -1,12 +1,17 @@
-"""What every service shares: locking the case, refusing politely, writing the timeline."""
+"""What every service shares: locking the case, asking the policy, writing the timeline."""
+
+from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Manager, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
 
-from handover.errors import HandoverError
-from handover.models import Departure, Event, EventKind, State
+from accounts.models import User
+from handover import policy
+from handover.models import Departure, Event, EventKind, HandoverModule
+from handover.models.events import CONTENT_EVENT_KINDS
 from handover.permissions import CaseAccess, case_access
 
 
@@ -23,76 +28,45 @@ def locked_row(queryset: QuerySet, **filters):
     return row
 
 
-def next_position(rows: QuerySet) -> int:
+def next_position(rows: QuerySet[Any] | Manager[Any]) -> int:
     """The position after the last of these rows (1 for the first)."""
     return (rows.order_by("-position").values_list("position", flat=True).first() or 0) + 1
 
 
-def require(allowed: bool) -> None:
-    """The person may see the case but this act is not theirs: 403."""
-    if not allowed:
-        raise PermissionDenied(_("This action is not yours to take on this case."))
+def own_module(departure: Departure, module: HandoverModule) -> None:
+    """A module of another case is a 404, as if it did not exist."""
+    if module.departure_id != departure.pk:
+        raise Http404
 
 
-FROZEN_STATES = (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED)
-
-
-def require_state(departure: Departure, *states: str) -> None:
-    if departure.state not in states and departure.state in FROZEN_STATES:
-        raise HandoverError(
-            _("The handover is signed off and its content is frozen; nothing in it can change now.")
-        )
-    if departure.state not in states:
-        raise HandoverError(
-            _("This cannot be done while the case is “%(state)s”.") % {"state": departure.get_state_display()}
-        )
-
-
-def access_for(actor, departure: Departure) -> CaseAccess:
+def access_for(actor: User, departure: Departure) -> CaseAccess:
+    """The actor's part on the case; someone who may not even see it is refused outright."""
     access = case_access(actor, departure)
     if not access.can_view:
-        raise PermissionDenied(_("This action is not yours to take on this case."))
+        raise PermissionDenied(policy.NOT_YOURS)
     return access
 
 
-# Events that cannot change what a signer affirms.
-_NOT_CONTENT = frozenset(
-    {
-        EventKind.SIGNED,
-        EventKind.SIGNATURE_VOIDED,
-        EventKind.ANNOUNCED,
-        EventKind.TRANSITION,
-        EventKind.DOCUMENT_CREATED,
-        EventKind.DOCUMENT_DOWNLOADED,
-        EventKind.DOCUMENT_REISSUED,
-        EventKind.SECRET_REVEALED,
-        EventKind.SECRET_STORED,
-        EventKind.SECRET_PURGED,
-        EventKind.MATERIAL_DOWNLOADED,
-        EventKind.INVENTORY_EXPORTED,
-        EventKind.ACCESS_REVOKED,
-    }
-)
+def facts_of(departure: Departure) -> policy.CaseFacts:
+    """The policy's facts about one case, read now (inside the caller's lock)."""
+    from handover.selectors import case_facts
+
+    return case_facts(Departure.objects.filter(pk=departure.pk))[0]
+
+
+def today() -> date:
+    return timezone.localdate()
 
 
 def record(
     departure: Departure,
-    actor,
+    actor: User | None,
     kind: EventKind,
     subject: str = "",
     from_state: str = "",
     to_state: str = "",
 ) -> Event:
-    """Write one timeline event; a change to the signed content voids the signatures it outdates."""
-    event = _event(departure, actor, kind, subject, from_state, to_state)
-    if kind not in _NOT_CONTENT and departure.state == State.TRIAL_RUN:
-        from .signing import void_stale_signatures
-
-        void_stale_signatures(departure)
-    return event
-
-
-def _event(departure, actor, kind, subject, from_state, to_state) -> Event:
+    """Write one timeline event, and nothing else."""
     return Event.objects.create(
         departure=departure,
         actor=actor,
@@ -102,3 +76,15 @@ def _event(departure, actor, kind, subject, from_state, to_state) -> Event:
         from_state=from_state,
         to_state=to_state,
     )
+
+
+def record_change(departure: Departure, actor: User | None, kind: EventKind, subject: str = "") -> Event:
+    """Write an event that changes what signers affirm; signatures it outdates become void."""
+    if kind not in CONTENT_EVENT_KINDS:
+        raise ValueError(f"{kind} does not change the signed content; write it with record()")
+    event = record(departure, actor, kind, subject)
+    if departure.state in policy.SIGNING_STATES:
+        from .signatures import void_stale_signatures
+
+        void_stale_signatures(departure)
+    return event

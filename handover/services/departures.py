@@ -5,15 +5,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_fsm import can_proceed
 
 from accounts.models import User
-from handover import guards
+from handover import formatting, policy
 from handover.errors import HandoverError
 from handover.models import (
     ChecklistItem,
@@ -24,10 +23,10 @@ from handover.models import (
     ModuleKind,
 )
 from handover.models.checklist import MODULE_ORDER
-from handover.models.departure import ACTIVE_STATES, OPEN_STATES
+from handover.models.departure import ACTIVE_STATES
 from handover.permissions import sync_case_permissions
 
-from ._base import access_for, lock_case, record, require
+from ._base import access_for, facts_of, lock_case, record, record_change, today
 
 
 def _check_people(
@@ -48,9 +47,6 @@ def _check_people(
             raise HandoverError(_("The departing employee cannot be their own successor."))
         if successor.pk == manager.pk:
             raise HandoverError(_("The manager signs off the handover and cannot also be a successor."))
-
-
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def _template_for(language: str) -> ChecklistTemplate | None:
@@ -74,17 +70,13 @@ def departure_open(
     """HR opens a case; its checklist starts from the default template of the case's language."""
     if not (actor.is_hr and actor.has_perm("handover.add_departure")):
         raise PermissionDenied(_("Only HR can open a departure case."))
-    if last_working_day < notice_date:
-        raise HandoverError(_("The last working day cannot be before the notice date."))
-    if support_until is not None and support_until < last_working_day:
-        raise HandoverError(_("Aftercare cannot end before the last working day."))
+    _check_dates(notice_date, last_working_day, support_until)
     unknown = set(successors) - set(ModuleKind.values)
     if unknown or not successors:
         raise HandoverError(_("Choose at least one work module to hand over."))
+    if any(successor is None for successor in successors.values()):
+        raise HandoverError(_("Every work module handed over needs a successor; leave out the others."))
     _check_people(employee=employee, manager=manager, successors=successors, hr_owner=actor)
-    for day in (notice_date, last_working_day, support_until):
-        if day is not None and not (EARLIEST <= day <= LATEST):
-            raise HandoverError(_("Dates must lie between the years 2000 and 2100."))
     if Departure.objects.filter(employee=employee, state__in=ACTIVE_STATES).exists():
         raise HandoverError(_("%(name)s already has an open departure case.") % {"name": employee.name})
 
@@ -153,9 +145,7 @@ def module_set_successor(
     """HR names (or replaces) who takes a module over; their access to the case follows."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).is_owner)
-        if departure.state not in OPEN_STATES:
-            raise HandoverError(_("Successors cannot change once the case is signed off or withdrawn."))
+        policy.act_decision(departure.state, access_for(actor, departure), "change_people").enforce()
         _check_people(
             employee=departure.employee,
             manager=departure.manager,
@@ -168,7 +158,7 @@ def module_set_successor(
         module.successor_name = successor.name
         module.save(update_fields=["successor", "successor_name"])
         sync_case_permissions(departure)
-        record(
+        record_change(
             departure,
             actor,
             EventKind.PEOPLE_CHANGED,
@@ -176,30 +166,132 @@ def module_set_successor(
         )
 
 
-def _move(
-    *, actor: User | None, departure: Departure, name: str, allowed, after=None, within=None
+def _check_dates(notice_date: date, last_working_day: date, support_until: date | None) -> None:
+    if last_working_day < notice_date:
+        raise HandoverError(_("The last working day cannot be before the notice date."))
+    if support_until is not None and support_until < last_working_day:
+        raise HandoverError(_("Aftercare cannot end before the last working day."))
+    if not all(policy.date_in_range(day) for day in (notice_date, last_working_day, support_until)):
+        raise HandoverError(policy.date_range_message())
+
+
+def departure_update(
+    *,
+    actor: User,
+    departure: Departure,
+    manager: User,
+    hr_owner: User,
+    last_working_day: date,
+    support_until: date,
 ) -> Departure:
-    """Run one case transition: permission, lock, state, guards, audit.
+    """HR changes the manager, the HR owner or the dates until the sign-off; each change is on the
+    timeline, access follows the people, and short notice is recomputed from the new last day."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        policy.act_decision(departure.state, access_for(actor, departure), "change_people").enforce()
+        if not policy.may_use_hr_pages(hr_owner):
+            raise HandoverError(_("The HR owner must be someone in HR."))
+        successors = {m.kind: m.successor for m in departure.modules.select_related("successor")}
+        _check_people(employee=departure.employee, manager=manager, successors=successors, hr_owner=hr_owner)
+        _check_dates(departure.notice_date, last_working_day, support_until)
+        people = []
+        if manager.pk != departure.manager_id:
+            people.append(f"{_('Manager')}: {departure.manager_name} → {manager.name}")
+            departure.manager, departure.manager_name = manager, manager.name
+        if hr_owner.pk != departure.hr_owner_id:
+            people.append(f"{_('HR owner')}: {departure.hr_owner_name} → {hr_owner.name}")
+            departure.hr_owner, departure.hr_owner_name = hr_owner, hr_owner.name
+        dates = []
+        if last_working_day != departure.last_working_day:
+            dates.append(
+                f"{_('Last working day')}: {formatting.day(departure.last_working_day)} → "
+                f"{formatting.day(last_working_day)}"
+            )
+            departure.last_working_day = last_working_day
+        if support_until != departure.support_until:
+            before, after = formatting.day(departure.support_until), formatting.day(support_until)
+            dates.append(f"{_('Aftercare until')}: {before} → {after}")
+            departure.support_until = support_until
+        if not (people or dates):
+            return departure
+        departure.save()
+        sync_case_permissions(departure)
+        if people:
+            record_change(departure, actor, EventKind.PEOPLE_CHANGED, subject="; ".join(people))
+        if dates:
+            record_change(departure, actor, EventKind.DATES_CHANGED, subject="; ".join(dates))
+    return departure
+
+
+def module_add(*, actor: User, departure: Departure, kind: str, successor: User) -> HandoverModule:
+    """HR adds a work module left out at opening, with its successor; its checklist starts from the
+    default template of the case's language."""
+    if kind not in ModuleKind.values:
+        raise HandoverError(_("Choose a work module."))
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        policy.act_decision(departure.state, access_for(actor, departure), "change_people").enforce()
+        if departure.modules.filter(kind=kind).exists():
+            raise HandoverError(_("This work module is already part of the case."))
+        _check_people(
+            employee=departure.employee,
+            manager=departure.manager,
+            successors={kind: successor},
+            hr_owner=departure.hr_owner,
+        )
+        module = HandoverModule.objects.create(
+            departure=departure,
+            kind=kind,
+            position=MODULE_ORDER[kind],
+            successor=successor,
+            successor_name=successor.name,
+        )
+        _copy_template(departure, {kind: module})
+        sync_case_permissions(departure)
+        record_change(
+            departure, actor, EventKind.MODULE_ADDED, subject=f"{module.get_kind_display()}: {successor.name}"
+        )
+    return module
+
+
+def module_remove(*, actor: User, departure: Departure, module_id: int) -> None:
+    """HR takes a module out of the handover while nothing in it was handed over."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        facts = facts_of(departure)
+        module = next((m for m in facts.modules if m.id == module_id), None)
+        if module is None:
+            raise Http404
+        policy.module_removal_decision(facts, access, module).enforce()
+        HandoverModule.objects.filter(pk=module_id, departure=departure).delete()
+        sync_case_permissions(departure)
+        record_change(departure, actor, EventKind.MODULE_REMOVED, subject=module.label)
+
+
+def run_transition(
+    *, actor: User | None, departure: Departure, name: str, subject: str = "", after=None, within=None
+) -> Departure:
+    """The one way a case moves: lock, ask the policy (who, from which state, what blocks it), move
+    the state, audit. ``actor`` None is the system (the daily task).
 
     ``within(departure, actor)`` runs in the same transaction after the move; ``after(case_id)``
     runs once it has committed."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        if actor is not None:
-            require(allowed(access_for(actor, departure)))
-        method = getattr(departure, name)
-        if not can_proceed(method, check_conditions=False):
-            raise HandoverError(
-                _("This cannot be done while the case is “%(state)s”.")
-                % {"state": departure.get_state_display()}
-            )
-        blocked = guards.blocking(departure, name)
-        if blocked:
-            raise HandoverError(" ".join(str(message) for message in blocked))
+        access = access_for(actor, departure) if actor is not None else None
+        policy.transition_decision(facts_of(departure), access, name, today()).enforce()
         before = departure.state
-        method()
+        getattr(departure, name)()
         departure.save()
-        record(departure, actor, EventKind.TRANSITION, from_state=before, to_state=departure.state)
+        record(
+            departure,
+            actor,
+            EventKind.TRANSITION,
+            subject=subject,
+            from_state=before,
+            to_state=departure.state,
+        )
         if within is not None:
             within(departure, actor)
         if after is not None:
@@ -212,12 +304,8 @@ def departure_start_preparing(*, actor: User, departure: Departure) -> Departure
     """HR announces the departure to the people it touches; the leaver may now build the inventory."""
     from handover.tasks import announce_departure
 
-    return _move(
-        actor=actor,
-        departure=departure,
-        name="start_preparing",
-        allowed=lambda a: a.is_owner,
-        after=announce_departure.delay,
+    return run_transition(
+        actor=actor, departure=departure, name="start_preparing", after=announce_departure.delay
     )
 
 
@@ -238,7 +326,7 @@ def departure_announce(*, departure_id: int) -> int:
             with translation.override(person.language or settings.LANGUAGE_CODE):
                 send_mail(
                     subject=gettext("%(name)s is leaving on %(day)s")
-                    % {"name": departure.employee_name, "day": date_format(departure.last_working_day)},
+                    % {"name": departure.employee_name, "day": formatting.day(departure.last_working_day)},
                     message=render_to_string(
                         "handover/email/announcement.txt",
                         {
@@ -256,39 +344,33 @@ def departure_announce(*, departure_id: int) -> int:
 
 
 def departure_start_executing(*, actor: User, departure: Departure) -> Departure:
-    return _move(actor=actor, departure=departure, name="start_executing", allowed=lambda a: a.can_supervise)
+    return run_transition(actor=actor, departure=departure, name="start_executing")
 
 
 def departure_start_trial_run(*, actor: User, departure: Departure) -> Departure:
-    return _move(actor=actor, departure=departure, name="start_trial_run", allowed=lambda a: a.can_supervise)
+    return run_transition(actor=actor, departure=departure, name="start_trial_run")
 
 
 def departure_begin_aftercare(*, actor: User | None, departure: Departure) -> Departure:
     """HR, or the daily task on the last working day (actor None), starts aftercare."""
-    return _move(actor=actor, departure=departure, name="begin_aftercare", allowed=lambda a: a.is_owner)
+    return run_transition(actor=actor, departure=departure, name="begin_aftercare")
 
 
 def departure_close(*, actor: User, departure: Departure) -> Departure:
     """HR closes the case once aftercare is over and every access is revoked; stored secrets go."""
-    from .inventory import purge_case_secrets
+    from .accounts import purge_case_secrets
 
-    return _move(
-        actor=actor,
-        departure=departure,
-        name="close",
-        allowed=lambda a: a.is_owner,
-        within=purge_case_secrets,
-    )
+    return run_transition(actor=actor, departure=departure, name="close", within=purge_case_secrets)
 
 
-def departure_withdraw(*, actor: User, departure: Departure) -> Departure:
-    """The employee stays; only possible before sign-off. Stored secrets are purged all the same."""
-    from .inventory import purge_case_secrets
+def departure_withdraw(*, actor: User, departure: Departure, reason: str) -> Departure:
+    """The employee stays; only possible before sign-off, with a reason kept on the timeline.
+    Stored secrets are purged all the same."""
+    from .accounts import purge_case_secrets
 
-    return _move(
-        actor=actor,
-        departure=departure,
-        name="withdraw",
-        allowed=lambda a: a.is_owner,
-        within=purge_case_secrets,
+    reason = reason.strip()
+    if not reason:
+        raise HandoverError(_("Say why the case is withdrawn; the reason stays on the timeline."))
+    return run_transition(
+        actor=actor, departure=departure, name="withdraw", subject=reason[:300], within=purge_case_secrets
     )

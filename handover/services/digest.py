@@ -2,19 +2,25 @@ from datetime import date
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from handover import formatting
 from handover.models import DigestLog, OverdueNotice
 from handover.reminders import Todo
 
 
 def _send_once_a_day(
-    log: type[models.Model], user: User, day: date, subject: Promise, template: str, context: dict
+    log: type[DigestLog] | type[OverdueNotice],
+    user: User,
+    day: date,
+    subject: Promise,
+    template: str,
+    context: dict,
 ) -> bool:
     """Mail one person once per day per kind of message.
 
@@ -31,7 +37,7 @@ def _send_once_a_day(
         with translation.override(user.language or settings.LANGUAGE_CODE):
             context = {**context, "user": user, "base_url": settings.HANDOVER_BASE_URL, "day": day}
             send_mail(
-                subject=str(subject) % {"day": day.isoformat()},
+                subject=str(subject) % {"day": formatting.day(day)},
                 message=render_to_string(template, context),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=[user.email],

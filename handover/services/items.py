@@ -6,14 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from handover import policy
 from handover.errors import HandoverError
-from handover.models import ChecklistItem, Departure, EventKind, HandoverModule, ItemState, State
+from handover.models import ChecklistItem, Departure, EventKind, HandoverModule
 
-from ._base import access_for, lock_case, locked_row, next_position, record, require, require_state
-
-# Items can still be added or corrected while handing over; removing one is for the preparation.
-EDITABLE_STATES = (State.PREPARING, State.EXECUTING)
-REMOVABLE_STATES = (State.PREPARING,)
+from ._base import access_for, lock_case, locked_row, next_position, record_change
 
 
 def _locked_item(departure: Departure, item_id: int) -> ChecklistItem:
@@ -35,10 +32,11 @@ def item_create(
 ) -> ChecklistItem:
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).is_leaver)
-        require_state(departure, *EDITABLE_STATES)
+        policy.act_decision(departure.state, access_for(actor, departure), "add_item").enforce()
         if module.departure_id != departure.pk:
             raise Http404
+        if not policy.date_in_range(due_date):
+            raise HandoverError(policy.date_range_message())
         item = ChecklistItem.objects.create(
             module=module,
             title=title,
@@ -49,70 +47,66 @@ def item_create(
             evidence_url=evidence_url,
             position=next_position(module.items),
         )
-        record(departure, actor, EventKind.ITEM_ADDED, subject=title)
+        record_change(departure, actor, EventKind.ITEM_ADDED, subject=title)
     return item
 
 
-def item_update(*, actor: User, departure: Departure, item_id: int, **fields) -> ChecklistItem:
-    allowed = {"title", "steps", "key_moments", "cautions", "due_date", "evidence_url"}
+def item_update(
+    *,
+    actor: User,
+    departure: Departure,
+    item_id: int,
+    title: str,
+    steps: str = "",
+    key_moments: str = "",
+    cautions: str = "",
+    due_date: date | None = None,
+    evidence_url: str = "",
+) -> ChecklistItem:
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).is_leaver)
-        require_state(departure, *EDITABLE_STATES)
+        access = access_for(actor, departure)
         item = _locked_item(departure, item_id)
-        if item.state != ItemState.PENDING:
-            raise HandoverError(_("Only items not yet handed over can be edited."))
-        for name, value in fields.items():
-            if name in allowed:
-                setattr(item, name, value)
+        policy.item_decision(departure.state, access, item, "edit").enforce()
+        if not policy.date_in_range(due_date):
+            raise HandoverError(policy.date_range_message())
+        item.title, item.steps, item.key_moments, item.cautions = title, steps, key_moments, cautions
+        item.due_date, item.evidence_url = due_date, evidence_url
         item.save()
-        record(departure, actor, EventKind.ITEM_EDITED, subject=item.title)
+        record_change(departure, actor, EventKind.ITEM_EDITED, subject=item.title)
     return item
 
 
 def item_delete(*, actor: User, departure: Departure, item_id: int) -> None:
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).is_leaver)
-        require_state(departure, *REMOVABLE_STATES)
+        access = access_for(actor, departure)
         item = _locked_item(departure, item_id)
-        if item.state != ItemState.PENDING:
-            raise HandoverError(_("Only items not yet handed over can be removed."))
+        policy.item_decision(departure.state, access, item, "remove").enforce()
         title = item.title
         item.delete()
-        record(departure, actor, EventKind.ITEM_REMOVED, subject=title)
+        record_change(departure, actor, EventKind.ITEM_REMOVED, subject=title)
 
 
 def item_hand_over(*, actor: User, departure: Departure, item_id: int) -> ChecklistItem:
     """The leaver ticks an item as handed over."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).is_leaver)
-        require_state(departure, State.EXECUTING)
+        access = access_for(actor, departure)
         item = _locked_item(departure, item_id)
-        if item.state == ItemState.RETURNED:
-            raise HandoverError(
-                _("The successor asked a question on this item: answer it to hand it over again.")
-            )
-        if item.state != ItemState.PENDING:
-            raise HandoverError(_("“%(title)s” is already handed over.") % {"title": item.title})
+        policy.item_decision(departure.state, access, item, "hand_over").enforce()
         item.hand_over()
         item.handed_over_at = timezone.now()
         item.save()
-        record(departure, actor, EventKind.ITEM_HANDED_OVER, subject=item.title)
+        record_change(departure, actor, EventKind.ITEM_HANDED_OVER, subject=item.title)
     return item
 
 
-def _successor_item(actor: User, departure: Departure, item_id: int) -> ChecklistItem:
+def _acted_item(actor: User, departure: Departure, item_id: int, act: str) -> ChecklistItem:
+    """The item, locked, once the policy lets this person take this act on it now."""
     access = access_for(actor, departure)
     item = _locked_item(departure, item_id)
-    require(access.receives(item.module))
-    require_state(departure, State.EXECUTING, State.TRIAL_RUN)
-    if item.state != ItemState.HANDED_OVER:
-        raise HandoverError(
-            _("“%(title)s” is “%(state)s”; only items handed over can be accepted or returned.")
-            % {"title": item.title, "state": item.get_state_display()}
-        )
+    policy.item_decision(departure.state, access, item, act).enforce()
     return item
 
 
@@ -120,13 +114,13 @@ def item_accept(*, actor: User, departure: Departure, item_id: int) -> Checklist
     """The successor of the item's module confirms receipt."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        item = _successor_item(actor, departure, item_id)
+        item = _acted_item(actor, departure, item_id, "accept")
         item.accept()
         item.accepted_at = timezone.now()
         item.accepted_by = actor
         item.accepted_by_name = actor.name
         item.save()
-        record(departure, actor, EventKind.ITEM_ACCEPTED, subject=item.title)
+        record_change(departure, actor, EventKind.ITEM_ACCEPTED, subject=item.title)
     return item
 
 
@@ -136,12 +130,12 @@ def item_return(*, actor: User, departure: Departure, item_id: int, question: st
         raise HandoverError(_("Write the question the departing employee should answer."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        item = _successor_item(actor, departure, item_id)
+        item = _acted_item(actor, departure, item_id, "return")
         item.return_with_question()
         item.question = question.strip()
         item.answer = ""
         item.save()
-        record(departure, actor, EventKind.ITEM_RETURNED, subject=f"{item.title}: {item.question}")
+        record_change(departure, actor, EventKind.ITEM_RETURNED, subject=f"{item.title}: {item.question}")
     return item
 
 
@@ -151,14 +145,10 @@ def item_answer(*, actor: User, departure: Departure, item_id: int, answer: str)
         raise HandoverError(_("Write an answer to the successor's question."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).is_leaver)
-        require_state(departure, State.EXECUTING, State.TRIAL_RUN)
-        item = _locked_item(departure, item_id)
-        if item.state != ItemState.RETURNED:
-            raise HandoverError(_("There is no open question on “%(title)s”.") % {"title": item.title})
+        item = _acted_item(actor, departure, item_id, "answer")
         item.hand_over()
         item.answer = answer.strip()
         item.handed_over_at = timezone.now()
         item.save()
-        record(departure, actor, EventKind.ITEM_ANSWERED, subject=f"{item.title}: {item.answer}")
+        record_change(departure, actor, EventKind.ITEM_ANSWERED, subject=f"{item.title}: {item.answer}")
     return item

@@ -2,14 +2,14 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from handover import formatting, policy
 from handover.errors import HandoverError
-from handover.models import Departure, EventKind, HandoverMeeting, State
+from handover.models import Departure, EventKind, HandoverMeeting
 
-from ._base import access_for, lock_case, record, require, require_state
+from ._base import access_for, facts_of, lock_case, record_change
 
 
 def meeting_schedule(
@@ -18,37 +18,41 @@ def meeting_schedule(
     """HR or the manager sets (or moves) the handover meeting."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).can_supervise)
-        require_state(departure, State.INTENT_CONFIRMED, State.PREPARING)
-        meeting = HandoverMeeting.objects.filter(departure=departure).first()
-        if meeting is not None and meeting.held:
-            raise HandoverError(_("The handover meeting has already taken place."))
+        access = access_for(actor, departure)
+        policy.case_decision(facts_of(departure), access, "schedule_meeting").enforce()
         meeting, _created = HandoverMeeting.objects.update_or_create(
             departure=departure,
             defaults={"scheduled_at": scheduled_at, "location": location, "agenda": agenda},
         )
-        when = date_format(timezone.localtime(scheduled_at), "DATETIME_FORMAT")
-        record(departure, actor, EventKind.MEETING_SCHEDULED, subject=f"{when}, {location}")
+        when = formatting.moment(scheduled_at)
+        record_change(departure, actor, EventKind.MEETING_SCHEDULED, subject=f"{when}, {location}")
     return meeting
 
 
-def meeting_record(*, actor: User, departure: Departure, held_at: datetime, minutes: str) -> HandoverMeeting:
-    """HR or the manager records that the meeting took place, with its minutes."""
+def meeting_record(
+    *, actor: User, departure: Departure, held_at: datetime, minutes: str, earlier_confirmed: bool = False
+) -> HandoverMeeting:
+    """HR or the manager records that the meeting took place, with its minutes. A time before the
+    scheduled one is usually a slip of the date picker, so it needs to be confirmed."""
     if not minutes.strip():
         raise HandoverError(_("Write the minutes of the meeting."))
     if held_at > timezone.now():
         raise HandoverError(_("A meeting cannot be recorded as held in the future."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        require(access_for(actor, departure).can_supervise)
-        require_state(departure, State.PREPARING)
-        meeting = HandoverMeeting.objects.select_for_update().filter(departure=departure).first()
-        if meeting is None:
-            raise HandoverError(_("Schedule the handover meeting first."))
-        if meeting.held:
-            raise HandoverError(_("The handover meeting has already been recorded."))
+        access = access_for(actor, departure)
+        policy.case_decision(facts_of(departure), access, "record_meeting").enforce()
+        meeting = HandoverMeeting.objects.select_for_update().get(departure=departure)
+        if held_at < meeting.scheduled_at and not earlier_confirmed:
+            raise HandoverError(
+                _(
+                    "The meeting was scheduled for %(when)s, after the time you entered. Check the time, "
+                    "or confirm that it took place earlier than planned."
+                )
+                % {"when": formatting.moment(meeting.scheduled_at)}
+            )
         meeting.held_at = held_at
         meeting.minutes = minutes.strip()
         meeting.save(update_fields=["held_at", "minutes"])
-        record(departure, actor, EventKind.MEETING_HELD, subject=meeting.location)
+        record_change(departure, actor, EventKind.MEETING_HELD, subject=meeting.location)
     return meeting

@@ -3,13 +3,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from handover import policy
 from handover.models import ChecklistTemplate, TemplateItem
 
 from ._base import next_position
 
 
 def _require_template_editor(actor: User) -> None:
-    if not (actor.is_hr and actor.has_perm("handover.change_checklisttemplate")):
+    if not policy.may_edit_templates(actor):
         raise PermissionDenied(_("Only HR can edit checklist templates."))
 
 

@@ -3,9 +3,12 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from handover import formatting
 from handover.models import State
 
 register = template.Library()
+register.filter("day", formatting.day)
+register.filter("moment", formatting.moment)
 
 
 @register.filter
@@ -36,7 +39,7 @@ def progress(accepted: int, handed: int) -> str:
 def event_sentence(event) -> str:
     """One timeline entry as a translated sentence, the actor in bold, everything else escaped."""
     from handover.models import SignerRole
-    from handover.models.events import EVENT_SENTENCES, EventKind, import_summary
+    from handover.models.events import EVENT_SENTENCES, TRANSITION_WITH_REASON, EventKind, import_summary
 
     subject = event.subject
     if event.kind == EventKind.SIGNED and subject in SignerRole.values:
@@ -49,4 +52,7 @@ def event_sentence(event) -> str:
         "from": conditional_escape(state_label(event.from_state)),
         "to": conditional_escape(state_label(event.to_state)),
     }
-    return mark_safe(str(EVENT_SENTENCES[event.kind]) % values)  # noqa: S308 (every value is escaped above)
+    sentence = EVENT_SENTENCES[event.kind]
+    if event.kind == EventKind.TRANSITION and subject:
+        sentence = TRANSITION_WITH_REASON
+    return mark_safe(str(sentence) % values)  # noqa: S308 (every value is escaped above)

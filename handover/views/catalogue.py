@@ -3,26 +3,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from handover import selectors
+from handover import policy, selectors
 from handover.forms import OpenAccessSortForm, SystemForm
+from handover.http import AuthenticatedHttpRequest
 from handover.models import AccessSystem
 
 
-def _require_hr(request: HttpRequest) -> None:
+def _require_hr(request: AuthenticatedHttpRequest) -> None:
     """HR's pages do not exist for anyone else."""
-    if not request.user.is_hr:
+    if not policy.may_use_hr_pages(request.user):
         raise Http404
 
 
 @login_required
-def open_accesses(request: HttpRequest) -> HttpResponse:
+def open_accesses(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Accesses still open after the last working day, across all cases: the security risk list,
     for HR and for IT (who revoke from it)."""
-    if not (request.user.is_hr or request.user.is_it):
+    if not policy.may_see_open_accesses(request.user):
         raise Http404
     form = OpenAccessSortForm(request.GET or None)
     sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "-overdue"
@@ -38,7 +39,7 @@ def open_accesses(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def system_list(request: HttpRequest) -> HttpResponse:
+def system_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_hr(request)
     form = SystemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -50,7 +51,7 @@ def system_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def system_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def system_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_hr(request)
     system = get_object_or_404(AccessSystem, pk=pk)
     form = SystemForm(request.POST or None, instance=system)

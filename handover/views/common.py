@@ -1,14 +1,19 @@
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
+from handover import policy
 from handover.errors import HandoverError
 from handover.models import Departure
 from handover.permissions import CaseAccess, case_access
@@ -21,6 +26,13 @@ def load_case(request: HttpRequest, pk: int) -> tuple[Departure, CaseAccess]:
     if not access.can_view:
         raise Http404
     return departure, access
+
+
+def theirs(decision: policy.Decision) -> None:
+    """A page for an act opens for whoever the act is for (403 for anyone else who sees the case);
+    what blocks it now, the service says when it is submitted."""
+    if decision.forbidden:
+        raise PermissionDenied
 
 
 def case_url(departure_id: int, anchor: str = "") -> str:
@@ -57,3 +69,65 @@ def client_ip(request: HttpRequest) -> str | None:
         if forwarded[-1]:
             return forwarded[-1]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def form_page(
+    request: HttpRequest,
+    departure: Departure,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    back: str,
+    intro: str = "",
+    files: bool = False,
+    danger: bool = False,
+) -> HttpResponse:
+    """A page with one form (or only a confirmation, when ``form`` is None) about a case."""
+    return render(
+        request,
+        "handover/form_page.html",
+        {
+            "departure": departure,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "back": back,
+            "intro": intro,
+            "multipart": files,
+            "danger": danger,
+        },
+    )
+
+
+def submitted(request: HttpRequest, form: Any, act: Callable[[dict[str, Any]], Any]) -> Any:
+    """For a valid POST, what ``act(cleaned_data)`` returns; None when there is nothing to act on
+    yet or the service refused (its message is then on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return act(form.cleaned_data)
+    except HandoverError as error:
+        form.add_error(None, error.message)
+        return None
+
+
+@sensitive_variables()
+def inventory_case(request: HttpRequest, pk: int) -> tuple[Departure, CaseAccess]:
+    """The case, for someone who may see its accounts and materials; 404 for anyone else."""
+    departure, access = load_case(request, pk)
+    if not access.can_see_inventory:
+        raise Http404
+    return departure, access
+
+
+def case_row(
+    request: HttpRequest, pk: int, rows: QuerySet[Any], row_id: int
+) -> tuple[Departure, CaseAccess, Any]:
+    """The case, what this person may do on it, and one of its accounts or materials: 404 for
+    anyone who may not see the inventory, and for a row of another case."""
+    departure, access = inventory_case(request, pk)
+    row = rows.filter(pk=row_id, departure=departure).first()
+    if row is None:
+        raise Http404
+    return departure, access, row

@@ -1,23 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from handover import policy
 from handover.forms import TemplateForm, TemplateItemForm
+from handover.http import AuthenticatedHttpRequest
 from handover.models import ChecklistTemplate, TemplateItem
 from handover.services.templates import template_item_delete, template_item_save, template_save
 
 
-def _require_hr(request: HttpRequest) -> None:
-    if not request.user.is_hr:
-        raise PermissionDenied
+def _require_hr(request: AuthenticatedHttpRequest) -> None:
+    """HR's pages do not exist for anyone else."""
+    if not policy.may_use_hr_pages(request.user):
+        raise Http404
 
 
 @login_required
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_hr(request)
     templates = ChecklistTemplate.objects.annotate(item_count=Count("items"))
     form = TemplateForm(request.POST or None)
@@ -29,7 +31,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require_hr(request)
     template = get_object_or_404(ChecklistTemplate, pk=pk)
     form = TemplateForm(
@@ -59,7 +61,7 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def template_item_edit(request: HttpRequest, pk: int, item_id: int) -> HttpResponse:
+def template_item_edit(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> HttpResponse:
     _require_hr(request)
     item = get_object_or_404(TemplateItem.objects.select_related("template"), pk=item_id, template_id=pk)
     form = TemplateItemForm(request.POST or None, instance=item)

@@ -1,16 +1,16 @@
 from django.contrib import messages
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from handover import services
 from handover.errors import HandoverError
 from handover.forms import TrialTaskForm
+from handover.http import AuthenticatedHttpRequest
 
 from .common import case_action
 
 
 @case_action
-def trial_add(request: HttpRequest, departure, access):
+def trial_add(request: AuthenticatedHttpRequest, departure, access):
     form = TrialTaskForm(request.POST, departure=departure)
     if not form.is_valid():
         raise HandoverError(_("Choose a module and give the trial task a title."))
@@ -19,7 +19,7 @@ def trial_add(request: HttpRequest, departure, access):
 
 
 @case_action
-def trial_done(request: HttpRequest, departure, access, task_id: int):
+def trial_done(request: AuthenticatedHttpRequest, departure, access, task_id: int):
     services.trial_task_complete(
         actor=request.user, departure=departure, task_id=task_id, note=request.POST.get("note", "")
     )
@@ -27,7 +27,7 @@ def trial_done(request: HttpRequest, departure, access, task_id: int):
 
 
 @case_action
-def trial_verify(request: HttpRequest, departure, access, task_id: int):
+def trial_verify(request: AuthenticatedHttpRequest, departure, access, task_id: int):
     services.trial_task_verify(
         actor=request.user, departure=departure, task_id=task_id, feedback=request.POST.get("feedback", "")
     )
@@ -35,7 +35,7 @@ def trial_verify(request: HttpRequest, departure, access, task_id: int):
 
 
 @case_action
-def trial_rework(request: HttpRequest, departure, access, task_id: int):
+def trial_rework(request: AuthenticatedHttpRequest, departure, access, task_id: int):
     services.trial_task_rework(
         actor=request.user, departure=departure, task_id=task_id, feedback=request.POST.get("feedback", "")
     )

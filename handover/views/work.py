@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from handover import selectors
+from handover.http import AuthenticatedHttpRequest
 
 
 @login_required
-def my_work(request: HttpRequest) -> HttpResponse:
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     cards = selectors.my_work(request.user)
     return render(
         request,

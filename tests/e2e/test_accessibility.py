@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from handover import services
 from handover.documents.storage import document_storage
@@ -20,20 +20,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def log_in(browser: Browser, base_url: str, user, width: int) -> Page:
-    # bypass_csp lets the test inject axe; the app's own pages never need it.
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": 900}, bypass_csp=True
-    )
-    page = context.new_page()
-    page.goto(reverse("login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/work/")
-    return page
 
 
 def violations(
@@ -50,9 +36,24 @@ def violations(
             "impact": v["impact"],
             "nodes": [n["target"] for n in v["nodes"][:3]],
             "lang": language,
+            "page": path + (f" ({prepare.__name__})" if prepare else ""),
         }
         for v in result["violations"]
     ]
+
+
+def violations_logged_in(log_in, pages: list[tuple], width: int) -> list[dict]:
+    """The violations of each (user, path, language, prepare) page, in one logged-in browser context
+    per person (bypass_csp, so that axe can be injected); each page is loaded fresh in it."""
+    sessions: dict[int, Page] = {}
+    found = []
+    for user, path, language, prepare in pages:
+        if user.pk not in sessions:
+            sessions[user.pk] = log_in(user, width=width, bypass_csp=True)
+        found += violations(sessions[user.pk], path, language, prepare)
+    for page in sessions.values():
+        page.context.close()
+    return found
 
 
 # One good row and one bad row: the preview shows the table, a row's errors and the alert.
@@ -132,7 +133,7 @@ def add_inventory(departure: Departure, people) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_main_pages_pass_axe(browser, live_server, people, make_case, default_templates, width):
+def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width):
     people.leaver.language = "zh-hans"
     people.leaver.save()
     departure = make_case(State.EXECUTING)
@@ -156,18 +157,7 @@ def test_main_pages_pass_axe(browser, live_server, people, make_case, default_te
         (people.successor_a, reveal_path, "en", None),
         (people.successor_a, reveal_path, "en", reveal),
     ]
-    # One logged-in browser context per person; each page is loaded fresh in it.
-    sessions: dict[int, Page] = {}
-    found = []
-    for user, path, language, prepare in pages:
-        if user.pk not in sessions:
-            sessions[user.pk] = log_in(browser, live_server.url, user, width)
-        found += [
-            dict(v, page=path + (f" ({prepare.__name__})" if prepare else ""))
-            for v in violations(sessions[user.pk], path, language, prepare)
-        ]
-    for page in sessions.values():
-        page.context.close()
+    found = violations_logged_in(log_in, pages, width)
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
 
 
@@ -220,13 +210,6 @@ def superseded(page: Page) -> None:
     expect(page.get_by_role("main")).to_contain_text("by version 2.")
 
 
-def new_visitor(browser: Browser, base_url: str, width: int) -> Page:
-    context = browser.new_context(
-        base_url=base_url, viewport={"width": width, "height": 900}, bypass_csp=True
-    )
-    return context.new_page()
-
-
 @pytest.fixture
 def documents(settings, tmp_path):
     settings.HANDOVER_DOCUMENT_DIR = tmp_path / "documents"
@@ -235,7 +218,7 @@ def documents(settings, tmp_path):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_signing_and_verification_pages_pass_axe(
-    browser, live_server, people, make_case, ready_to_sign, default_templates, documents, width
+    log_in, open_page, people, make_case, ready_to_sign, default_templates, documents, width
 ):
     to_sign = ready_to_sign()
     signed_off, first, pdf = signed_off_with_two_versions(make_case, people)
@@ -254,21 +237,9 @@ def test_signing_and_verification_pages_pass_axe(
         (verify_path, verdict_after_upload(pdf)),
         (reverse("handover:verify_code", args=[first.code]), superseded),
     ]
-    sessions: dict[int, Page] = {}
-    found = []
-    for user, path, language, prepare in logged_in:
-        if user.pk not in sessions:
-            sessions[user.pk] = log_in(browser, live_server.url, user, width)
-        found += [
-            dict(v, page=path + (f" ({prepare.__name__})" if prepare else ""))
-            for v in violations(sessions[user.pk], path, language, prepare)
-        ]
-    visitor = new_visitor(browser, live_server.url, width)
+    found = violations_logged_in(log_in, logged_in, width)
+    visitor = open_page(width=width, bypass_csp=True)
     for path, prepare in anonymous:
-        found += [
-            dict(v, page=path + (f" ({prepare.__name__})" if prepare else ""))
-            for v in violations(visitor, path, "en", prepare)
-        ]
-    for page in [*sessions.values(), visitor]:
-        page.context.close()
+        found += violations(visitor, path, "en", prepare)
+    visitor.context.close()
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from accounts.models import Role
 from handover.models import ChecklistItem, Departure, ItemState, ModuleKind, State
@@ -22,7 +22,6 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PRODUCT = str(ModuleKind.PRODUCT.label)
 
@@ -48,19 +47,6 @@ def documents(settings, tmp_path):
     return settings.HANDOVER_DOCUMENT_DIR
 
 
-def log_in(browser: Browser, base_url: str, user, viewport=DESKTOP) -> Page:
-    context = browser.new_context(base_url=base_url, locale="en-US", viewport=viewport)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    expect(page.locator("header.site .who")).to_have_text(user.name)
-    return page
-
-
 def case_state(page: Page):
     return page.locator("header.case-head .badge").first
 
@@ -69,16 +55,14 @@ def item_row(page: Page, title: str):
     return page.locator("li.item").filter(has=page.get_by_text(title, exact=True))
 
 
-def test_departure_case_end_to_end(
-    browser, live_server, people, make_case, baseline, documents, celery_eager
-):
+def test_departure_case_end_to_end(log_in, open_page, people, make_case, baseline, documents, celery_eager):
     # A second case, someone else's, that the leaver must not see.
     other = make_case(employee=people.stranger, successors={"orders": people.successor_b})
 
-    hr = log_in(browser, live_server.url, people.hr)
-    leaver = log_in(browser, live_server.url, people.leaver)
-    successor = log_in(browser, live_server.url, people.successor_a)
-    manager = log_in(browser, live_server.url, people.manager)
+    hr = log_in(people.hr)
+    leaver = log_in(people.leaver)
+    successor = log_in(people.successor_a)
+    manager = log_in(people.manager)
 
     # 1. HR opens the case: product only, with its successor; reason; dates.
     today = timezone.localdate()
@@ -302,7 +286,7 @@ def test_departure_case_end_to_end(
     assert departure.confirmations.get().sha256 in hr.locator(".next").inner_text()
 
     # Anyone can check the downloaded file on the verification page, without logging in.
-    visitor = hr.context.browser.new_context(base_url=live_server.url).new_page()
+    visitor = open_page()
     visitor.goto("/verify/")
     visitor.get_by_label("Confirmation PDF").set_input_files(download.path())
     visitor.get_by_role("button", name="Check the document").click()

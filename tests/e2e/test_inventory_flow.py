@@ -10,7 +10,7 @@ a good one is imported after its preview.
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from handover.demo import Cast, drive_to
 from handover.models import (
@@ -27,7 +27,6 @@ from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = {"width": 1280, "height": 900}
 PRODUCT = str(ModuleKind.PRODUCT.label)
 SYSTEM = "Shopify admin"
 ACCOUNT = "shop-ops@example.com"
@@ -40,18 +39,6 @@ def shop_system(db) -> AccessSystem:
     return AccessSystem.objects.get_or_create(name=SYSTEM, defaults={"category": "marketplace"})[0]
 
 
-def log_in(browser: Browser, base_url: str, user) -> Page:
-    context = browser.new_context(base_url=base_url, locale="en-US", viewport=DESKTOP)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    return page
-
-
 def accounts_section(page: Page):
     return page.get_by_role("region", name="Accounts and access")
 
@@ -61,12 +48,12 @@ def account_row(page: Page, account: str):
 
 
 def test_shared_account_secret_from_listing_to_working_access(
-    browser, live_server, people, make_case, default_templates, shop_system
+    log_in, people, make_case, default_templates, shop_system
 ):
     departure = make_case(State.PREPARING)
     case_path = f"/cases/{departure.pk}/"
-    leaver = log_in(browser, live_server.url, people.leaver)
-    successor = log_in(browser, live_server.url, people.successor_a)
+    leaver = log_in(people.leaver)
+    successor = log_in(people.successor_a)
 
     # 1. The leaver lists a shared account with its password; the page never shows it back.
     leaver.goto(case_path)
@@ -193,12 +180,10 @@ def check_file(page: Page, name: str, content: bytes) -> None:
     expect(page.get_by_role("heading", name="Preview")).to_be_visible()
 
 
-def test_import_accounts_from_a_spreadsheet(
-    browser, live_server, people, make_case, default_templates, shop_system
-):
+def test_import_accounts_from_a_spreadsheet(log_in, people, make_case, default_templates, shop_system):
     departure = make_case(State.PREPARING)
     case_path = f"/cases/{departure.pk}/"
-    leaver = log_in(browser, live_server.url, people.leaver)
+    leaver = log_in(people.leaver)
     leaver.goto(case_path)
     accounts_section(leaver).get_by_role("link", name="Import from a spreadsheet").click()
     expect(leaver).to_have_url(re.compile(rf"/cases/{departure.pk}/import/$"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from handover import services
@@ -59,22 +59,6 @@ def one_byte_changed(pdf: bytes) -> bytes:
     return bytes(altered)
 
 
-def visitor_page(browser: Browser, base_url: str) -> Page:
-    context = browser.new_context(base_url=base_url, locale="en-US")
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
-def log_in(browser: Browser, base_url: str, user) -> Page:
-    page = visitor_page(browser, base_url)
-    page.goto(reverse("login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
-    return page
-
-
 def check(page: Page, pdf: bytes, name: str = "confirmation.pdf") -> None:
     page.goto(reverse("handover:verify"))
     page.get_by_label("Confirmation PDF").set_input_files(
@@ -83,9 +67,7 @@ def check(page: Page, pdf: bytes, name: str = "confirmation.pdf") -> None:
     page.get_by_role("button", name="Check the document").click()
 
 
-def test_a_visitor_finds_the_sealed_pdf_intact_and_a_changed_byte_altered(
-    browser, live_server, people, make_case
-):
+def test_a_visitor_finds_the_sealed_pdf_intact_and_a_changed_byte_altered(open_page, people, make_case):
     departure, document, pdf = issued(make_case)
     names = [
         people.leaver.name,
@@ -94,7 +76,7 @@ def test_a_visitor_finds_the_sealed_pdf_intact_and_a_changed_byte_altered(
         people.successor_b.name,
         people.hr.name,
     ]
-    visitor = visitor_page(browser, live_server.url)
+    visitor = open_page()
 
     check(visitor, pdf)
     verdict = visitor.get_by_role("status")
@@ -125,10 +107,10 @@ def test_a_visitor_finds_the_sealed_pdf_intact_and_a_changed_byte_altered(
 
 
 def test_after_hr_reissues_the_old_file_verifies_as_superseded_by_version_2(
-    browser, live_server, people, make_case
+    log_in, open_page, people, make_case
 ):
     departure, first, old_pdf = issued(make_case)
-    hr = log_in(browser, live_server.url, people.hr)
+    hr = log_in(people.hr)
 
     # HR issues a corrected version (produced on commit in the server, Celery eager).
     hr.goto(reverse("handover:case_detail", args=[departure.pk]))
@@ -149,7 +131,7 @@ def test_after_hr_reissues_the_old_file_verifies_as_superseded_by_version_2(
     assert second.sha256 != first.sha256
     hr.context.close()
 
-    visitor = visitor_page(browser, live_server.url)
+    visitor = open_page()
     check(visitor, old_pdf, "old.pdf")
     # Still intact (it is what it was), but no longer the current version.
     expect(visitor.get_by_role("status")).to_contain_text(INTACT)
@@ -176,9 +158,9 @@ def focused(page: Page) -> dict:
     )
 
 
-def test_the_signature_choice_works_from_the_keyboard(browser, live_server, people, ready_to_sign):
+def test_the_signature_choice_works_from_the_keyboard(log_in, people, ready_to_sign):
     departure = ready_to_sign()
-    leaver = log_in(browser, live_server.url, people.leaver)
+    leaver = log_in(people.leaver)
     leaver.goto(reverse("handover:case_sign", args=[departure.pk]))
     typed = leaver.get_by_label("Typed name")
     drawn = leaver.get_by_label("Drawn signature")

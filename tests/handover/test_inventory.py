@@ -206,7 +206,7 @@ def test_purged_when_the_case_closes(people, executing_with_secret):
 def test_purged_when_the_case_is_withdrawn(people, make_case, system):
     departure = make_case(State.PREPARING)
     access = list_access(departure, people, system)
-    services.departure_withdraw(actor=people.hr, departure=departure)
+    services.departure_withdraw(actor=people.hr, departure=departure, reason="The employee stays.")
     access.refresh_from_db()
     assert access.secret_token is None
 

@@ -76,8 +76,8 @@ MATRIX = {
     "withdraw": (
         State.PREPARING,
         "post",
-        lambda d: reverse("handover:case_transition", args=[d.pk, "withdraw"]),
-        None,
+        lambda d: reverse("handover:case_withdraw", args=[d.pk]),
+        lambda d: {"reason": "The employee stays."},
         only("hr"),
     ),
     "schedule meeting": (

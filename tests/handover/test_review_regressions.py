@@ -23,7 +23,7 @@ def test_a_superuser_is_not_the_manager_or_the_leaver_of_every_case(make_case, p
     with pytest.raises(PermissionDenied):
         services.item_hand_over(actor=boss, departure=departure, item_id=first_item(departure).pk)
     with pytest.raises(PermissionDenied):
-        services.departure_withdraw(actor=boss, departure=departure)
+        services.departure_withdraw(actor=boss, departure=departure, reason="The employee stays.")
     with pytest.raises(PermissionDenied):
         services.departure_sign(actor=boss, departure=departure, password=PASSWORD)
 

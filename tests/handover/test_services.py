@@ -225,3 +225,20 @@ def test_start_preparing_announces_the_departure_once(make_case, people, django_
     assert announce_departure(departure.pk) == 0
     assert len(mail.outbox) == len(expected)
     assert departure.events.filter(kind=EventKind.ANNOUNCED).count() == 1
+
+
+def test_a_meeting_recorded_before_its_scheduled_time_needs_a_confirmation(make_case, people):
+    departure = make_case(State.PREPARING)
+    services.meeting_schedule(
+        actor=people.manager, departure=departure, scheduled_at=timezone.now(), location="Room 3"
+    )
+    early = timezone.now() - timedelta(days=2)
+    with pytest.raises(HandoverError, match="after the time you entered"):
+        services.meeting_record(actor=people.manager, departure=departure, held_at=early, minutes="Met.")
+    departure.meeting.refresh_from_db()
+    assert departure.meeting.held_at is None
+    services.meeting_record(
+        actor=people.manager, departure=departure, held_at=early, minutes="Met.", earlier_confirmed=True
+    )
+    departure.meeting.refresh_from_db()
+    assert departure.meeting.held_at == early

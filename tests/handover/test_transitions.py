@@ -27,7 +27,7 @@ ACTIONS = {
     "sign_off": _sign_off,
     "begin_aftercare": lambda p, d: services.departure_begin_aftercare(actor=p.hr, departure=d),
     "close": lambda p, d: services.departure_close(actor=p.hr, departure=d),
-    "withdraw": lambda p, d: services.departure_withdraw(actor=p.hr, departure=d),
+    "withdraw": lambda p, d: services.departure_withdraw(actor=p.hr, departure=d, reason="Stays."),
 }
 
 # What each action does from each state of a case made by the fixtures, which
@@ -89,7 +89,11 @@ def test_preparing_moves_on_once_the_meeting_is_held(make_case, people):
         location="Room 1",
     )
     services.meeting_record(
-        actor=people.manager, departure=departure, held_at=timezone.now(), minutes="All modules discussed."
+        actor=people.manager,
+        departure=departure,
+        held_at=timezone.now(),
+        minutes="All modules discussed.",
+        earlier_confirmed=True,  # held a day before the time it was scheduled for
     )
     assert services.departure_start_executing(actor=people.hr, departure=departure).state == State.EXECUTING
 
@@ -131,6 +135,6 @@ def test_close_after_the_support_period(make_case, people):
 def test_only_the_hr_owner_withdraws(make_case, people, who):
     departure = make_case(State.EXECUTING)
     with pytest.raises(PermissionDenied):
-        services.departure_withdraw(actor=getattr(people, who), departure=departure)
+        services.departure_withdraw(actor=getattr(people, who), departure=departure, reason="Stays.")
     departure.refresh_from_db()
     assert departure.state == State.EXECUTING

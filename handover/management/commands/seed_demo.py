@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Department, Role, User
 from handover import services
-from handover.demo import Cast, drive_to
+from handover.demo import Cast, drive_to, successor_of
 from handover.models import AccessSystem, Departure, ItemState, State
 
 DEMO_PASSWORD = "handover-demo"
@@ -128,7 +129,9 @@ class Command(BaseCommand):
                     self._case(people, *spec)
                     created += 1
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new cases)."))
-        self.stdout.write(f"Log in at http://127.0.0.1:8000 with any of these (password: {DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"Log in at {settings.HANDOVER_BASE_URL} with any of these (password: {DEMO_PASSWORD}):"
+        )
         for username, name, title, role, _language in PEOPLE:
             self.stdout.write(f"  {username:<11} {name} · {title} ({role})")
 
@@ -217,15 +220,13 @@ class Command(BaseCommand):
 
     def _halfway(self, departure: Departure, leaver: User) -> None:
         """Leave the main demo case mid-way: some items handed over, some accepted, one question."""
-        items = list(
-            departure.modules.first()
-            .items.select_related("module__successor")
-            .filter(state=ItemState.PENDING)
-        )
+        module = departure.modules.first()
+        assert module is not None  # every demo case is opened with modules
+        items = list(module.items.select_related("module__successor").filter(state=ItemState.PENDING))
         for item in items[:3]:
             services.item_hand_over(actor=leaver, departure=departure, item_id=item.pk)
         if len(items) >= 3:
-            successor = items[0].module.successor
+            successor = successor_of(items[0].module)
             services.item_accept(actor=successor, departure=departure, item_id=items[0].pk)
             services.item_return(
                 actor=successor,

@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 for access in Access.objects.select_for_update().filter(
                     pk__in=ids[start : start + 200], secret_token__isnull=False
                 ):
+                    assert access.secret_token is not None  # the query selects only rows with a token
                     try:
                         access.secret_token, access.secret_key_id = vault.rotate(access.secret_token)
                     except vault.VaultError as error:

@@ -1,0 +1,979 @@
+"""The one rule book: who may do what on a case now, what blocks each step, and who must act next.
+
+Every answer here is a pure function of what is already loaded: the case's facts (``CaseFacts``,
+read by ``selectors.case_facts`` in a fixed number of queries), the row being acted on, the
+person's part on the case (``CaseAccess``) and today's date. Nothing here queries the database.
+Services enforce these answers, the case page draws its buttons from them, My work, the digest and
+reminders list their to-dos from them, and one test checks that all of them agree.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from handover.errors import HandoverError
+from handover.models import AccessState, ItemState, ModuleKind, SignerRole, State, TrialState
+from handover.models.departure import OPEN_STATES, Departure
+from handover.models.inventory import SECRET_KINDS
+from handover.permissions import CaseAccess, case_grants
+
+# ---------------------------------------------------------------------------------------------
+# When things can happen, by the case's state.
+
+# After the manager's sign-off the handover's content is frozen; revocations still go on.
+FROZEN_STATES = (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED)
+# The confirmation exists from the sign-off on.
+ISSUED_STATES = FROZEN_STATES
+# The leaver lists and corrects while preparing and handing over; removing is for the preparation.
+EDITABLE_STATES = (State.PREPARING, State.EXECUTING)
+REMOVABLE_STATES = (State.PREPARING,)
+# The successor takes over while the handover runs.
+RECEIVING_STATES = (State.EXECUTING, State.TRIAL_RUN)
+# A stored secret matters until the case ends.
+AFTER_PREPARATION = (State.EXECUTING, State.TRIAL_RUN, State.SIGNED_OFF, State.AFTERCARE)
+SUPERVISED_STATES = (State.PREPARING, *AFTER_PREPARATION)
+MEETING_STATES = (State.INTENT_CONFIRMED, State.PREPARING)
+SIGNING_STATES = (State.TRIAL_RUN,)
+# People, modules and dates of a case can change until the sign-off.
+CHANGEABLE_STATES = tuple(OPEN_STATES)
+
+# Every date a person types into the handover (notice, last day, due dates, aftercare end,
+# imported dates) lies in this range.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+def date_in_range(day: date | None) -> bool:
+    """For a date, or the day of a date and time."""
+    if isinstance(day, datetime):
+        day = day.date()
+    return day is None or EARLIEST_DATE <= day <= LATEST_DATE
+
+
+def date_range_message() -> str:
+    return _("Enter a date between the years %(first)s and %(last)s.") % {
+        "first": EARLIEST_DATE.year,
+        "last": LATEST_DATE.year,
+    }
+
+
+NOT_YOURS = _("This action is not yours to take on this case.")
+FROZEN = _("The handover is signed off and its content is frozen; nothing in it can change now.")
+WRONG_STATE = _("This cannot be done while the case is “%(state)s”.")
+
+
+# ---------------------------------------------------------------------------------------------
+# The facts of a case, as the selectors read them.
+
+
+class Part(Enum):
+    """The part a person plays on a case, as the "Next step" box names it."""
+
+    HR_OWNER = "hr_owner"
+    MANAGER = "manager"
+    LEAVER = "leaver"
+    SUCCESSOR = "successor"
+
+    @property
+    def label(self) -> str:
+        return str(PART_LABELS[self])
+
+
+PART_LABELS: dict[Part, Promise] = {
+    Part.HR_OWNER: _("HR"),
+    Part.MANAGER: _("Manager"),
+    Part.LEAVER: _("Departing employee"),
+    Part.SUCCESSOR: _("Successor"),
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    name: str
+    part: Part
+
+    def __str__(self) -> str:
+        return f"{self.part.label} — {self.name}"
+
+
+@dataclass
+class ModuleFacts:
+    id: int
+    kind: str
+    successor_id: int | None
+    successor_name: str
+    total: int = 0
+    pending: int = 0
+    handed_over: int = 0
+    returned: int = 0
+    accepted: int = 0
+    trial_open: int = 0
+    trial_done: int = 0
+    trial_verified: int = 0
+    accesses_listed: int = 0
+    accesses_transferred: int = 0
+    accesses_total: int = 0
+    materials_to_find: int = 0
+    materials_total: int = 0
+
+    @property
+    def label(self) -> str:
+        return str(ModuleKind(self.kind).label)
+
+    @property
+    def trial_total(self) -> int:
+        return self.trial_open + self.trial_done + self.trial_verified
+
+    @property
+    def accepted_percent(self) -> int:
+        return round(100 * self.accepted / self.total) if self.total else 0
+
+    @property
+    def handed_over_percent(self) -> int:
+        """Handed over but not yet accepted, for the second segment of a progress bar."""
+        return round(100 * (self.handed_over + self.returned) / self.total) if self.total else 0
+
+    def items_in(self, states: Iterable[str]) -> int:
+        counts: dict[str, int] = {
+            ItemState.PENDING: self.pending,
+            ItemState.HANDED_OVER: self.handed_over,
+            ItemState.RETURNED: self.returned,
+            ItemState.ACCEPTED: self.accepted,
+        }
+        return sum(counts[state] for state in states)
+
+    def trial_in(self, states: Iterable[str]) -> int:
+        counts: dict[str, int] = {
+            TrialState.ASSIGNED: self.trial_open,
+            TrialState.DONE: self.trial_done,
+            TrialState.VERIFIED: self.trial_verified,
+        }
+        # Assigned and sent back are both "open": the selector counts them together.
+        return sum(counts.get(state, 0) for state in states if state != TrialState.REWORK)
+
+
+@dataclass
+class CaseFacts:
+    id: int
+    number: str
+    employee_name: str
+    state: str
+    employee_id: int
+    manager_id: int
+    hr_owner_id: int
+    last_working_day: date
+    support_until: date
+    manager_name: str = ""
+    hr_owner_name: str = ""
+    meeting_scheduled: bool = False
+    meeting_held: bool = False
+    modules: list[ModuleFacts] = field(default_factory=list)
+    signed: set[tuple[int, str]] = field(default_factory=set)
+
+    @property
+    def state_label(self) -> str:
+        return str(State(self.state).label)
+
+    @property
+    def total(self) -> int:
+        return sum(m.total for m in self.modules)
+
+    @property
+    def accepted(self) -> int:
+        return sum(m.accepted for m in self.modules)
+
+    @property
+    def accepted_percent(self) -> int:
+        return round(100 * self.accepted / self.total) if self.total else 0
+
+    @property
+    def handed_over_percent(self) -> int:
+        waiting = sum(m.handed_over + m.returned for m in self.modules)
+        return round(100 * waiting / self.total) if self.total else 0
+
+    @property
+    def successor_ids(self) -> set[int]:
+        return {m.successor_id for m in self.modules if m.successor_id is not None}
+
+    @property
+    def accesses_open(self) -> int:
+        """Accesses the leaver may still be able to use."""
+        return sum(m.accesses_listed + m.accesses_transferred for m in self.modules)
+
+    @property
+    def hr_owner(self) -> Person:
+        return Person(self.hr_owner_id, self.hr_owner_name, Part.HR_OWNER)
+
+    @property
+    def manager(self) -> Person:
+        return Person(self.manager_id, self.manager_name, Part.MANAGER)
+
+    @property
+    def leaver(self) -> Person:
+        return Person(self.employee_id, self.employee_name, Part.LEAVER)
+
+    def successor(self, module: ModuleFacts) -> list[Person]:
+        if module.successor_id is None:
+            return []
+        return [Person(module.successor_id, module.successor_name, Part.SUCCESSOR)]
+
+    def successors(self, modules: Iterable[ModuleFacts] | None = None) -> list[Person]:
+        return _unique(p for m in (self.modules if modules is None else modules) for p in self.successor(m))
+
+
+def _unique(people: Iterable[Person]) -> list[Person]:
+    seen: dict[tuple[int, Part], Person] = {}
+    for person in people:
+        seen.setdefault((person.user_id, person.part), person)
+    return list(seen.values())
+
+
+def may_use_hr_pages(user: Any) -> bool:
+    """The checklist templates and the system catalogue are HR's pages (404 for anyone else)."""
+    return bool(user.is_authenticated and user.is_active and user.is_hr)
+
+
+def may_open_case(user: Any) -> bool:
+    return may_use_hr_pages(user) and user.has_perm("handover.add_departure")
+
+
+def may_edit_templates(user: Any) -> bool:
+    return may_use_hr_pages(user) and user.has_perm("handover.change_checklisttemplate")
+
+
+def may_see_open_accesses(user: Any) -> bool:
+    """The security risk list: HR, and IT who revoke from it without seeing the cases."""
+    return bool(user.is_authenticated and user.is_active and (user.is_hr or user.is_it))
+
+
+def access_as(facts: CaseFacts, user_id: int) -> CaseAccess:
+    """What a person on this case may do, from the facts alone: the same grants the services give
+    (``permissions.case_grants``), so a to-do is offered to exactly whom the service lets act."""
+    grants = case_grants(
+        hr_owner_id=facts.hr_owner_id,
+        manager_id=facts.manager_id,
+        employee_id=facts.employee_id,
+        successor_ids=facts.successor_ids,
+        head_id=None,
+    )
+    return CaseAccess(user_id=user_id, perms=frozenset(grants.get(user_id, ())))
+
+
+# ---------------------------------------------------------------------------------------------
+# Decisions.
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Yes, or no with the reasons a person reads. ``forbidden`` means the act is not theirs at all
+    (403); otherwise it is theirs but something blocks it now."""
+
+    allowed: bool
+    forbidden: bool = False
+    reasons: tuple[Any, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    @property
+    def message(self) -> str:
+        return " ".join(str(reason) for reason in self.reasons)
+
+    def enforce(self) -> None:
+        if self.forbidden:
+            raise PermissionDenied(NOT_YOURS)
+        if not self.allowed:
+            raise HandoverError(self.message)
+
+
+ALLOW = Decision(True)
+FORBID = Decision(False, forbidden=True, reasons=(NOT_YOURS,))
+
+
+def _block(*reasons: Any) -> Decision:
+    return Decision(False, reasons=reasons)
+
+
+def _state_allows(state: str, states: Sequence[str], *, frozen: bool = True) -> Decision:
+    """The case is in one of ``states``; otherwise why not (its content frozen, or the wrong state)."""
+    if state in states:
+        return ALLOW
+    if frozen and state in FROZEN_STATES:
+        return _block(FROZEN)
+    return _block(WRONG_STATE % {"state": State(state).label})
+
+
+class Who(Enum):
+    """Who may take an act, answered for a person (``holds``) and for a case (``people``)."""
+
+    LEAVER = "leaver"
+    SUCCESSOR = "successor"  # of the module the act is about
+    SUPERVISORS = "supervisors"  # the HR owner and the manager
+    HR_OWNER = "hr_owner"
+    MANAGER = "manager"
+    LEAVER_OR_MANAGER = "leaver_or_manager"
+
+    def holds(self, access: CaseAccess, module: Any = None) -> bool:
+        if self is Who.LEAVER:
+            return access.is_leaver
+        if self is Who.SUCCESSOR:
+            return module is not None and access.receives(module)
+        if self is Who.SUPERVISORS:
+            return access.can_supervise
+        if self is Who.HR_OWNER:
+            return access.is_owner
+        if self is Who.MANAGER:
+            return access.is_manager
+        return access.is_leaver or access.is_manager
+
+    def people(self, facts: CaseFacts, module: ModuleFacts | None = None) -> list[Person]:
+        if self is Who.LEAVER:
+            return [facts.leaver]
+        if self is Who.SUCCESSOR:
+            return facts.successor(module) if module is not None else facts.successors()
+        if self is Who.SUPERVISORS:
+            return [facts.hr_owner, facts.manager]
+        if self is Who.HR_OWNER:
+            return [facts.hr_owner]
+        if self is Who.MANAGER:
+            return [facts.manager]
+        return [facts.leaver, facts.manager]
+
+
+# ---------------------------------------------------------------------------------------------
+# Acts on a row: an item, an account, a material, a trial task.
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """An act on one row: who takes it, in which states of the case, on rows in which condition."""
+
+    who: Who
+    states: tuple[str, ...]
+    row_ok: Callable[[Any], bool]
+    refusal: Callable[[Any], Any]
+
+
+def _row_decision(rule: RowRule, state: str, access: CaseAccess, row: Any, module: Any) -> Decision:
+    if not rule.who.holds(access, module):
+        return FORBID
+    in_state = _state_allows(state, rule.states)
+    if not in_state:
+        return in_state
+    if not rule.row_ok(row):
+        return _block(rule.refusal(row))
+    return ALLOW
+
+
+@dataclass(frozen=True)
+class InStates:
+    """A row condition on its state alone, so counts of rows by state can be asked the same rule."""
+
+    states: tuple[str, ...]
+
+    def __call__(self, row: Any) -> bool:
+        return row.state in self.states
+
+
+def _row_states(*states: str) -> InStates:
+    return InStates(states)
+
+
+def _title_state(message: Promise) -> Callable[[Any], str]:
+    return lambda row: message % {"title": row.title, "state": row.get_state_display()}
+
+
+def _hand_over_refusal(item: Any) -> str:
+    if item.state == ItemState.RETURNED:
+        return str(_("The successor asked a question on this item: answer it to hand it over again."))
+    return _("“%(title)s” is already handed over.") % {"title": item.title}
+
+
+_NOT_HANDED_OVER = _("“%(title)s” is “%(state)s”; only items handed over can be accepted or returned.")
+
+ITEM_RULES: dict[str, RowRule] = {
+    "edit": RowRule(
+        Who.LEAVER,
+        EDITABLE_STATES,
+        _row_states(ItemState.PENDING),
+        lambda item: _("Only items not yet handed over can be edited."),
+    ),
+    "remove": RowRule(
+        Who.LEAVER,
+        REMOVABLE_STATES,
+        _row_states(ItemState.PENDING),
+        lambda item: _("Only items not yet handed over can be removed."),
+    ),
+    "hand_over": RowRule(Who.LEAVER, (State.EXECUTING,), _row_states(ItemState.PENDING), _hand_over_refusal),
+    "accept": RowRule(
+        Who.SUCCESSOR, RECEIVING_STATES, _row_states(ItemState.HANDED_OVER), _title_state(_NOT_HANDED_OVER)
+    ),
+    "return": RowRule(
+        Who.SUCCESSOR, RECEIVING_STATES, _row_states(ItemState.HANDED_OVER), _title_state(_NOT_HANDED_OVER)
+    ),
+    "answer": RowRule(
+        Who.LEAVER,
+        RECEIVING_STATES,
+        _row_states(ItemState.RETURNED),
+        lambda item: _("There is no open question on “%(title)s”.") % {"title": item.title},
+    ),
+}
+
+
+def _access_label(message: Promise) -> Callable[[Any], str]:
+    return lambda row: message % {"access": row, "state": row.get_state_display()}
+
+
+_LISTED = _row_states(AccessState.LISTED)
+_NO_SECRET = _("No secret is stored for this account.")
+
+ACCESS_RULES: dict[str, RowRule] = {
+    "edit": RowRule(
+        Who.LEAVER,
+        EDITABLE_STATES,
+        _LISTED,
+        lambda row: _("Only accounts not yet transferred can be edited."),
+    ),
+    "remove": RowRule(
+        Who.LEAVER,
+        REMOVABLE_STATES,
+        _LISTED,
+        lambda row: _("Only accounts not yet transferred can be removed."),
+    ),
+    "store_secret": RowRule(
+        Who.LEAVER,
+        EDITABLE_STATES,
+        _LISTED,
+        lambda row: _("The account is already transferred; its secret can no longer be stored."),
+    ),
+    "transfer": RowRule(
+        Who.SUCCESSOR,
+        RECEIVING_STATES,
+        _LISTED,
+        _access_label(_("“%(access)s” is “%(state)s”; only listed accounts can be transferred.")),
+    ),
+    "reveal": RowRule(
+        Who.SUCCESSOR, AFTER_PREPARATION, lambda row: row.secret_token is not None, lambda row: _NO_SECRET
+    ),
+    "confirm_rotated": RowRule(
+        Who.SUCCESSOR, AFTER_PREPARATION, lambda row: row.secret_token is not None, lambda row: _NO_SECRET
+    ),
+    "not_applicable": RowRule(
+        Who.SUPERVISORS,
+        SUPERVISED_STATES,
+        _LISTED,
+        lambda row: _("Only accounts not yet transferred can be marked not applicable."),
+    ),
+}
+
+
+def _unfound(row: Any) -> bool:
+    return row.found_at is None
+
+
+MATERIAL_RULES: dict[str, RowRule] = {
+    "edit": RowRule(
+        Who.LEAVER,
+        EDITABLE_STATES,
+        _unfound,
+        lambda row: _("The successor has found this material; it can no longer be edited."),
+    ),
+    "remove": RowRule(
+        Who.LEAVER,
+        REMOVABLE_STATES,
+        _unfound,
+        lambda row: _("The successor has found this material; it can no longer be removed."),
+    ),
+    "find": RowRule(
+        Who.SUCCESSOR,
+        RECEIVING_STATES,
+        _unfound,
+        lambda row: _("“%(title)s” is already confirmed as found.") % {"title": row.title},
+    ),
+}
+
+_TRIAL_NOT_NOW = _title_state(_("“%(title)s” is “%(state)s”; that step is not possible now."))
+
+TRIAL_RULES: dict[str, RowRule] = {
+    "complete": RowRule(
+        Who.SUCCESSOR, SIGNING_STATES, _row_states(TrialState.ASSIGNED, TrialState.REWORK), _TRIAL_NOT_NOW
+    ),
+    "verify": RowRule(Who.LEAVER, SIGNING_STATES, _row_states(TrialState.DONE), _TRIAL_NOT_NOW),
+    "rework": RowRule(Who.LEAVER, SIGNING_STATES, _row_states(TrialState.DONE), _TRIAL_NOT_NOW),
+}
+
+
+def may_act_on_rows(rule: RowRule, state: str, access: CaseAccess, module: Any) -> bool:
+    """Whether this person may take the rule's act on rows of this module now, rows aside: what
+    a to-do that counts such rows asks."""
+    return rule.who.holds(access, module) and state in rule.states
+
+
+def item_decision(state: str, access: CaseAccess, item: Any, act: str) -> Decision:
+    """``item`` needs ``state``, ``title`` and ``module`` (with its ``successor_id``)."""
+    return _row_decision(ITEM_RULES[act], state, access, item, item.module)
+
+
+def material_decision(state: str, access: CaseAccess, material: Any, act: str) -> Decision:
+    return _row_decision(MATERIAL_RULES[act], state, access, material, material.module)
+
+
+def trial_decision(state: str, access: CaseAccess, task: Any, act: str) -> Decision:
+    return _row_decision(TRIAL_RULES[act], state, access, task, task.module)
+
+
+def may_revoke_now(row: Any, state: str, last_working_day: date, today: date) -> bool:
+    """Revoked once transferred; after the last working day, also before any transfer (closing
+    the door comes first)."""
+    if row.state == AccessState.TRANSFERRED:
+        return state in AFTER_PREPARATION
+    return row.state == AccessState.LISTED and today > last_working_day and state in SUPERVISED_STATES
+
+
+def revoke_decision(
+    *, state: str, last_working_day: date, access: CaseAccess, is_it: bool, row: Any, today: date
+) -> Decision:
+    """The HR owner, the manager or IT confirm the leaver's access gone; never the leaver."""
+    if access.is_leaver or not (is_it or access.can_supervise):
+        return FORBID
+    if not may_revoke_now(row, state, last_working_day, today):
+        return _block(
+            _(
+                "“%(access)s” is “%(state)s”; it is revoked once the successor confirms the transfer, "
+                "or after the last working day."
+            )
+            % {"access": row, "state": row.get_state_display()}
+        )
+    return ALLOW
+
+
+def access_decision(state: str, access: CaseAccess, row: Any, act: str) -> Decision:
+    decision = _row_decision(ACCESS_RULES[act], state, access, row, row.module)
+    if decision and act == "store_secret" and row.kind not in SECRET_KINDS:
+        return _block(_("Only a shared account or a sub-account may carry a stored secret."))
+    return decision
+
+
+def item_actions(state: str, access: CaseAccess, item: Any) -> frozenset[str]:
+    return frozenset(act for act in ITEM_RULES if item_decision(state, access, item, act))
+
+
+def material_actions(state: str, access: CaseAccess, material: Any) -> frozenset[str]:
+    return frozenset(act for act in MATERIAL_RULES if material_decision(state, access, material, act))
+
+
+def trial_actions(state: str, access: CaseAccess, task: Any) -> frozenset[str]:
+    return frozenset(act for act in TRIAL_RULES if trial_decision(state, access, task, act))
+
+
+def access_actions(
+    state: str, access: CaseAccess, row: Any, *, last_working_day: date, today: date
+) -> frozenset[str]:
+    acts = {act for act in ACCESS_RULES if access_decision(state, access, row, act)}
+    if revoke_decision(
+        state=state, last_working_day=last_working_day, access=access, is_it=False, row=row, today=today
+    ):
+        acts.add("revoke")
+    return frozenset(acts)
+
+
+@dataclass(frozen=True)
+class _StateOnly:
+    state: str
+
+
+def overdue_revocations(facts: CaseFacts, access: CaseAccess, today: date) -> int:
+    """How many of the leaver's accesses this person should confirm revoked, now that the last
+    working day is over (none before it)."""
+    if today <= facts.last_working_day:
+        return 0
+    counts = {
+        AccessState.LISTED: sum(m.accesses_listed for m in facts.modules),
+        AccessState.TRANSFERRED: sum(m.accesses_transferred for m in facts.modules),
+    }
+    return sum(
+        n
+        for row_state, n in counts.items()
+        if revoke_decision(
+            state=facts.state,
+            last_working_day=facts.last_working_day,
+            access=access,
+            is_it=False,
+            row=_StateOnly(row_state),
+            today=today,
+        )
+    )
+
+
+def revocation_overdue(row: Any, state: str, last_working_day: date, today: date) -> bool:
+    """The leaver may still get in although their last working day is over."""
+    return row.state in (AccessState.LISTED, AccessState.TRANSFERRED) and (
+        today > last_working_day and state != State.WITHDRAWN
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Acts on the case itself.
+
+
+@dataclass(frozen=True)
+class CaseRule:
+    who: Who
+    states: tuple[str, ...]
+    # Further conditions on the facts: (holds, what the person reads when it does not).
+    conditions: tuple[tuple[Callable[[CaseFacts], bool], Promise], ...] = ()
+    # What the person reads in any other state, when it is not the usual "wrong state".
+    state_refusal: Promise | None = None
+
+
+CASE_RULES: dict[str, CaseRule] = {
+    "add_item": CaseRule(Who.LEAVER, EDITABLE_STATES),
+    "list_inventory": CaseRule(Who.LEAVER, EDITABLE_STATES),
+    "add_trial_task": CaseRule(Who.LEAVER_OR_MANAGER, SIGNING_STATES),
+    "schedule_meeting": CaseRule(
+        Who.SUPERVISORS,
+        MEETING_STATES,
+        ((lambda f: not f.meeting_held, _("The handover meeting has already taken place.")),),
+    ),
+    "record_meeting": CaseRule(
+        Who.SUPERVISORS,
+        (State.PREPARING,),
+        (
+            (lambda f: f.meeting_scheduled, _("Schedule the handover meeting first.")),
+            (lambda f: not f.meeting_held, _("The handover meeting has already been recorded.")),
+        ),
+    ),
+    "change_people": CaseRule(
+        Who.HR_OWNER,
+        CHANGEABLE_STATES,
+        state_refusal=_("People, modules and dates cannot change once the case is signed off or withdrawn."),
+    ),
+    "reissue": CaseRule(Who.HR_OWNER, ISSUED_STATES),
+}
+
+
+def act_decision(state: str, access: CaseAccess, act: str) -> Decision:
+    """Who and when, for an act on the case that depends on nothing else (adding an item, listing
+    the inventory, setting a trial task, changing people, asking for a new confirmation)."""
+    rule = CASE_RULES[act]
+    if rule.conditions:
+        raise ValueError(f"{act} depends on the case's facts: ask case_decision")
+    return _case_rule_decision(rule, state, access)
+
+
+def _case_rule_decision(rule: CaseRule, state: str, access: CaseAccess) -> Decision:
+    if not rule.who.holds(access):
+        return FORBID
+    if rule.state_refusal is not None and state not in rule.states:
+        return _block(rule.state_refusal)
+    return _state_allows(state, rule.states)
+
+
+def module_removal_decision(facts: CaseFacts, access: CaseAccess, module: ModuleFacts) -> Decision:
+    """HR takes a module out of the handover while nothing in it was handed over and it holds no
+    account, material or trial task; a case keeps at least one module."""
+    decision = _case_rule_decision(CASE_RULES["change_people"], facts.state, access)
+    if not decision:
+        return decision
+    if module.handed_over or module.returned or module.accepted:
+        return _block(_("Work in this module has been handed over; it can no longer be removed."))
+    if module.accesses_total or module.materials_total or module.trial_total:
+        return _block(_("Move or remove this module's accounts, materials and trial tasks first."))
+    if len(facts.modules) < 2:
+        return _block(_("A case hands over at least one work module."))
+    return ALLOW
+
+
+def case_decision(facts: CaseFacts, access: CaseAccess, act: str) -> Decision:
+    rule = CASE_RULES[act]
+    decision = _case_rule_decision(rule, facts.state, access)
+    if not decision:
+        return decision
+    blocked = [message for holds, message in rule.conditions if not holds(facts)]
+    return _block(*blocked) if blocked else ALLOW
+
+
+# ---------------------------------------------------------------------------------------------
+# Guards: what must be true before the case moves on. Each is a pure function of the facts and
+# today's date, names who can lift it, and says in plain words what blocks the step.
+
+
+@dataclass(frozen=True)
+class Guard:
+    name: str
+    message: Promise
+    check: Callable[[CaseFacts, date], bool]
+    who: Callable[[CaseFacts], list[Person]]
+
+    def __call__(self, facts: CaseFacts, today: date) -> bool:
+        return self.check(facts, today)
+
+
+def _first_signers(facts: CaseFacts) -> set[tuple[int, str]]:
+    return {(facts.employee_id, SignerRole.LEAVER)} | {
+        (user_id, SignerRole.SUCCESSOR) for user_id in facts.successor_ids
+    }
+
+
+def _unsigned(facts: CaseFacts) -> list[Person]:
+    missing = {user_id for user_id, _role in _first_signers(facts) - facts.signed}
+    people = [facts.leaver, *facts.successors()]
+    return [person for person in people if person.user_id in missing]
+
+
+HAS_MODULES = Guard(
+    "has_modules",
+    _("At least one work module must be handed over."),
+    lambda f, today: bool(f.modules),
+    lambda f: [f.hr_owner],
+)
+MODULES_HAVE_SUCCESSORS = Guard(
+    "modules_have_successors",
+    _("Every module needs a successor."),
+    lambda f, today: all(m.successor_id is not None for m in f.modules),
+    lambda f: [f.hr_owner],
+)
+MODULES_HAVE_ITEMS = Guard(
+    "modules_have_items",
+    _("Every module needs at least one checklist item."),
+    lambda f, today: all(m.total for m in f.modules),
+    lambda f: [f.leaver],
+)
+MEETING_HELD = Guard(
+    "meeting_held",
+    _("The handover meeting has not taken place yet."),
+    lambda f, today: f.meeting_held,
+    lambda f: [f.hr_owner, f.manager],
+)
+ITEMS_HANDED_OVER = Guard(
+    "items_handed_over",
+    _("Some checklist items are not handed over yet."),
+    lambda f, today: not any(m.pending or m.returned for m in f.modules),
+    lambda f: [f.leaver],
+)
+ITEMS_ACCEPTED = Guard(
+    "items_accepted",
+    _("Some checklist items are not accepted by their successor yet."),
+    lambda f, today: all(m.accepted == m.total for m in f.modules),
+    lambda f: _unique(
+        [
+            *([f.leaver] if any(m.pending or m.returned for m in f.modules) else []),
+            *f.successors(m for m in f.modules if m.handed_over),
+        ]
+    ),
+)
+TRIAL_TASKS_EXIST = Guard(
+    "trial_tasks_exist",
+    _("The trial run needs at least one trial task."),
+    lambda f, today: any(m.trial_total for m in f.modules),
+    lambda f: [f.leaver, f.manager],
+)
+TRIAL_TASKS_VERIFIED = Guard(
+    "trial_tasks_verified",
+    _("Some trial tasks are not verified yet."),
+    lambda f, today: all(m.trial_verified == m.trial_total for m in f.modules),
+    lambda f: _unique(
+        [
+            *f.successors(m for m in f.modules if m.trial_open),
+            *([f.leaver] if any(m.trial_done for m in f.modules) else []),
+        ]
+    ),
+)
+ACCESSES_TRANSFERRED = Guard(
+    "accesses_transferred",
+    _(
+        "Some accounts are not transferred yet: their successor must confirm working access, "
+        "or HR or the manager mark them not applicable."
+    ),
+    lambda f, today: not any(m.accesses_listed for m in f.modules),
+    lambda f: f.successors(m for m in f.modules if m.accesses_listed),
+)
+IMPORTANT_MATERIALS_FOUND = Guard(
+    "important_materials_found",
+    _("Some high-importance materials are not confirmed as found by their successor yet."),
+    lambda f, today: not any(m.materials_to_find for m in f.modules),
+    lambda f: f.successors(m for m in f.modules if m.materials_to_find),
+)
+LEAVER_AND_SUCCESSORS_SIGNED = Guard(
+    "leaver_and_successors_signed",
+    _("The departing employee and every successor must sign before the manager."),
+    lambda f, today: _first_signers(f) <= f.signed,
+    _unsigned,
+)
+ACCESSES_REVOKED = Guard(
+    "accesses_revoked",
+    _("Some of the departing employee's accesses are not confirmed as revoked yet."),
+    lambda f, today: f.accesses_open == 0,
+    lambda f: [f.hr_owner, f.manager],
+)
+SUPPORT_PERIOD_OVER = Guard(
+    "support_period_over",
+    _("The aftercare period has not ended yet."),
+    lambda f, today: today > f.support_until,
+    lambda f: [],
+)
+
+# What the content must be before anyone signs; the manager's signature also needs the others'.
+READY_TO_SIGN = (
+    MODULES_HAVE_ITEMS,
+    ITEMS_ACCEPTED,
+    TRIAL_TASKS_EXIST,
+    TRIAL_TASKS_VERIFIED,
+    ACCESSES_TRANSFERRED,
+    IMPORTANT_MATERIALS_FOUND,
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """A move of the case from one state to the next."""
+
+    name: str
+    label: Promise
+    who: Who
+    guards: tuple[Guard, ...] = ()
+
+
+STEPS: dict[str, Step] = {
+    step.name: step
+    for step in (
+        Step("start_preparing", _("Announce and start preparing"), Who.HR_OWNER),
+        Step(
+            "start_executing",
+            _("Start executing"),
+            Who.SUPERVISORS,
+            (HAS_MODULES, MODULES_HAVE_SUCCESSORS, MODULES_HAVE_ITEMS, MEETING_HELD),
+        ),
+        Step(
+            "start_trial_run",
+            _("Start the trial run"),
+            Who.SUPERVISORS,
+            (MODULES_HAVE_ITEMS, ITEMS_HANDED_OVER),
+        ),
+        # The manager's signature is this step.
+        Step("sign_off", _("Manager sign-off"), Who.MANAGER, (*READY_TO_SIGN, LEAVER_AND_SUCCESSORS_SIGNED)),
+        Step("begin_aftercare", _("Start aftercare now"), Who.HR_OWNER),
+        Step("close", _("Close the case"), Who.HR_OWNER, (SUPPORT_PERIOD_OVER, ACCESSES_REVOKED)),
+        Step("withdraw", _("Withdraw the case"), Who.HR_OWNER),
+    )
+}
+
+
+def _fsm_sources() -> dict[str, frozenset[str]]:
+    """Which states each step leaves, read from the model's state machine (its one home)."""
+    state_field: Any = Departure._meta.get_field("state")
+    sources: dict[str, set[str]] = {}
+    for transition in state_field.get_all_transitions(Departure):
+        sources.setdefault(transition.name, set()).add(transition.source)
+    return {name: frozenset(states) for name, states in sources.items()}
+
+
+STEP_SOURCES = _fsm_sources()
+# The step forward from each state (withdrawing is the way out, not forward).
+FORWARD = {state: name for name, states in STEP_SOURCES.items() if name != "withdraw" for state in states}
+
+
+def blockers(facts: CaseFacts, name: str, today: date) -> list[Guard]:
+    """The guards that stop this step now."""
+    return [guard for guard in STEPS[name].guards if not guard(facts, today)]
+
+
+def transition_decision(facts: CaseFacts, access: CaseAccess | None, name: str, today: date) -> Decision:
+    """May this person (None: the system, e.g. the daily task) move the case by this step now?"""
+    step = STEPS.get(name)
+    if step is None:
+        return FORBID
+    if access is not None and not step.who.holds(access):
+        return FORBID
+    if facts.state not in STEP_SOURCES[name]:
+        return _block(WRONG_STATE % {"state": State(facts.state).label})
+    stopped = blockers(facts, name, today)
+    return _block(*(guard.message for guard in stopped)) if stopped else ALLOW
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing.
+
+
+def signer_role(access: CaseAccess) -> SignerRole | None:
+    """The role a person signs in: the manager's signature comes first in this order because it
+    is the sign-off; someone with no role on the case does not sign."""
+    if access.is_manager:
+        return SignerRole.MANAGER
+    if access.is_leaver:
+        return SignerRole.LEAVER
+    if access.is_successor:
+        return SignerRole.SUCCESSOR
+    return None
+
+
+def sign_decision(facts: CaseFacts, access: CaseAccess, today: date) -> Decision:
+    """The leaver and every successor sign once the content is ready; the manager signs last, and
+    that signature is the sign-off, so it needs everything the sign-off step needs."""
+    role = signer_role(access)
+    if role is None:
+        return FORBID
+    in_state = _state_allows(facts.state, SIGNING_STATES)
+    if not in_state:
+        return in_state
+    if (access.user_id, role) in facts.signed:
+        return _block(_("You have already signed this confirmation."))
+    guards = STEPS["sign_off"].guards if role == SignerRole.MANAGER else READY_TO_SIGN
+    stopped = [guard.message for guard in guards if not guard(facts, today)]
+    return _block(*stopped) if stopped else ALLOW
+
+
+# ---------------------------------------------------------------------------------------------
+# Who must act next.
+
+
+@dataclass(frozen=True)
+class Blocker:
+    message: Promise
+    people: list[Person]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    name: str
+    label: Promise
+    blockers: list[Blocker]
+    # Who takes the step once nothing blocks it; who must act now (the blockers' people, or those).
+    actors: list[Person]
+    waiting_for: list[Person]
+    # Whether this viewer may take the step now (the button); whether the step is theirs to take
+    # once nothing blocks it (a disabled button until then); whether they must act now at all.
+    can: bool
+    theirs: bool
+    yours: bool
+
+
+def next_step(facts: CaseFacts, access: CaseAccess, today: date) -> NextStep | None:
+    name = FORWARD.get(facts.state)
+    if name is None:
+        return None
+    step = STEPS[name]
+    stopped = blockers(facts, name, today)
+    actors = step.who.people(facts)
+    waiting = _unique(p for guard in stopped for p in guard.who(facts)) if stopped else actors
+    # The sign-off is the manager's signature: it is offered as the sign form is.
+    if name == "sign_off":
+        decision = sign_decision(facts, access, today)
+    else:
+        decision = transition_decision(facts, access, name, today)
+    return NextStep(
+        name=name,
+        label=step.label,
+        blockers=[Blocker(guard.message, guard.who(facts)) for guard in stopped],
+        actors=actors,
+        waiting_for=waiting,
+        can=bool(decision),
+        theirs=step.who.holds(access),
+        yours=any(person.user_id == access.user_id for person in waiting),
+    )

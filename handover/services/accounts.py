@@ -1,0 +1,271 @@
+"""Accounts and permissions: listed by the leaver, taken over by the successor, revoked by HR,
+the manager or IT. Stored secrets are encrypted, revealed one request at a time to the successor,
+and purged once no longer needed."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
+
+from accounts.models import User
+from handover import policy, vault
+from handover.errors import HandoverError
+from handover.models import (
+    Access,
+    AccessSystem,
+    Departure,
+    EventKind,
+    HandoverModule,
+    TransferMethod,
+)
+from handover.models.inventory import SECRET_KINDS
+from handover.permissions import case_access
+
+from ._base import access_for, lock_case, locked_row, next_position, own_module, record, record_change, today
+
+SECRET_MAX_LENGTH = 2000
+
+
+def _locked_access(departure: Departure, access_id: int) -> Access:
+    return locked_row(Access.objects.select_related("module", "system"), pk=access_id, departure=departure)
+
+
+def _acted_access(actor: User, departure: Departure, access_id: int, act: str) -> Access:
+    """The account, locked, once the policy lets this person take this act on it now."""
+    access_rights = access_for(actor, departure)
+    access = _locked_access(departure, access_id)
+    policy.access_decision(departure.state, access_rights, access, act).enforce()
+    return access
+
+
+def _check_system(system: AccessSystem) -> None:
+    if not system.is_active:
+        raise HandoverError(_("“%(system)s” is retired from the catalogue.") % {"system": system.name})
+
+
+def _check_secret(kind: str, secret: str) -> None:
+    if kind not in SECRET_KINDS:
+        raise HandoverError(_("Only a shared account or a sub-account may carry a stored secret."))
+    if len(secret) > SECRET_MAX_LENGTH:
+        raise HandoverError(_("A secret can be at most %(n)d characters long.") % {"n": SECRET_MAX_LENGTH})
+
+
+@sensitive_variables()
+def _set_secret(access: Access, secret: str) -> None:
+    access.secret_token, access.secret_key_id = vault.encrypt(secret)
+    access.secret_stored_at = timezone.now()
+    access.secret_purged_at = None
+
+
+def _purge_secret(departure: Departure, access: Access, actor: User | None) -> bool:
+    """Forget the stored secret; True if there was one."""
+    if access.secret_token is None:
+        return False
+    access.secret_token = None
+    access.secret_key_id = ""
+    access.secret_purged_at = timezone.now()
+    record(departure, actor, EventKind.SECRET_PURGED, subject=str(access))
+    return True
+
+
+@sensitive_variables()
+def new_access(departure: Departure, *, system: AccessSystem, kind: str, secret: str, **fields) -> Access:
+    """An account row as listing or importing makes it: a system still offered, a secret only on
+    a shared account or sub-account, and encrypted."""
+    _check_system(system)
+    access = Access(departure=departure, system=system, kind=kind, **fields)
+    if secret:
+        _check_secret(kind, secret)
+        _set_secret(access, secret)
+    return access
+
+
+@sensitive_variables()
+def access_create(
+    *,
+    actor: User,
+    departure: Departure,
+    module: HandoverModule,
+    system: AccessSystem,
+    account: str,
+    kind: str,
+    access_level: str = "",
+    credential_location: str = "",
+    secret: str = "",
+) -> Access:
+    """The leaver lists an account or permission, optionally with its secret."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        policy.act_decision(departure.state, access_for(actor, departure), "list_inventory").enforce()
+        own_module(departure, module)
+        access = new_access(
+            departure,
+            module=module,
+            system=system,
+            account=account,
+            kind=kind,
+            access_level=access_level,
+            credential_location=credential_location,
+            secret=secret,
+            position=next_position(departure.accesses),
+        )
+        access.save()
+        record_change(departure, actor, EventKind.ACCESS_ADDED, subject=str(access))
+        if secret:
+            record(departure, actor, EventKind.SECRET_STORED, subject=str(access))
+    return access
+
+
+def access_update(*, actor: User, departure: Departure, access_id: int, **fields) -> Access:
+    """The leaver corrects an account not yet taken over."""
+    allowed = {"module", "system", "account", "kind", "access_level", "credential_location"}
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = _acted_access(actor, departure, access_id, "edit")
+        if "system" in fields and fields["system"].pk != access.system_id:
+            _check_system(fields["system"])
+        for name, value in fields.items():
+            if name in allowed:
+                setattr(access, name, value)
+        own_module(departure, access.module)
+        if access.kind not in SECRET_KINDS:
+            _purge_secret(departure, access, actor)
+        access.save()
+        record_change(departure, actor, EventKind.ACCESS_EDITED, subject=str(access))
+    return access
+
+
+def access_delete(*, actor: User, departure: Departure, access_id: int) -> None:
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = _acted_access(actor, departure, access_id, "remove")
+        label = str(access)
+        access.delete()
+        record_change(departure, actor, EventKind.ACCESS_REMOVED, subject=label)
+
+
+@sensitive_variables()
+def access_store_secret(*, actor: User, departure: Departure, access_id: int, secret: str) -> Access:
+    """The leaver stores (or replaces) the password or recovery code of a shared account."""
+    if not secret:
+        raise HandoverError(_("Enter the secret to store."))
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = _acted_access(actor, departure, access_id, "store_secret")
+        _check_secret(access.kind, secret)
+        _set_secret(access, secret)
+        access.save()
+        record(departure, actor, EventKind.SECRET_STORED, subject=str(access))
+    return access
+
+
+@sensitive_variables()
+def access_reveal_secret(*, actor: User, departure: Departure, access_id: int, password: str) -> str:
+    """The successor of the account's module, after re-entering their password, reads the secret.
+
+    Every reveal is on the timeline; the secret is returned to the caller and nowhere else."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = _acted_access(actor, departure, access_id, "reveal")
+        if not password or not actor.check_password(password):
+            raise HandoverError(_("Your password was not correct; the secret stays hidden."))
+        assert access.secret_token is not None  # the policy reveals only a stored secret
+        try:
+            secret = vault.decrypt(access.secret_token)
+        except vault.VaultError as error:
+            raise HandoverError(
+                _("The secret cannot be opened with the current vault keys; ask your administrator.")
+            ) from error
+        record(departure, actor, EventKind.SECRET_REVEALED, subject=str(access))
+    return secret
+
+
+def access_transfer(*, actor: User, departure: Departure, access_id: int, method: str) -> Access:
+    """The successor confirms working access, under their own account or a changed credential."""
+    if method not in TransferMethod.values:
+        raise HandoverError(_("Say how you now get in: under your own account or with a changed password."))
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = _acted_access(actor, departure, access_id, "transfer")
+        access.transfer()
+        access.transferred_at = timezone.now()
+        access.transfer_method = method
+        access.transferred_by_name = actor.name
+        if method == TransferMethod.ROTATED:
+            access.rotated_at = access.transferred_at
+            _purge_secret(departure, access, actor)
+        access.save()
+        record_change(departure, actor, EventKind.ACCESS_TRANSFERRED, subject=str(access))
+    return access
+
+
+def access_confirm_rotated(*, actor: User, departure: Departure, access_id: int) -> Access:
+    """The successor changed the password: the stored one is useless and is purged at once."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = _acted_access(actor, departure, access_id, "confirm_rotated")
+        access.rotated_at = timezone.now()
+        _purge_secret(departure, access, actor)
+        access.save()
+    return access
+
+
+def access_revoke(
+    *, actor: User, departure: Departure, access_id: int, note: str = "", evidence: str = ""
+) -> Access:
+    """The HR owner, the manager or IT confirms the leaver's own access is gone, with a note or an
+    evidence link. IT acts on any case from the open-access list without seeing the case itself."""
+    note, evidence = note.strip(), evidence.strip()
+    if not (note or evidence):
+        raise HandoverError(_("Say how the access was revoked: a note or a link to the evidence."))
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = _locked_access(departure, access_id)
+        policy.revoke_decision(
+            state=departure.state,
+            last_working_day=departure.last_working_day,
+            access=case_access(actor, departure),
+            is_it=actor.is_it,
+            row=access,
+            today=today(),
+        ).enforce()
+        access.revoke()
+        access.revoked_at = timezone.now()
+        access.revoked_by_name = actor.name
+        access.revocation_note = note
+        access.revocation_evidence = evidence
+        _purge_secret(departure, access, actor)
+        access.save()
+        record(departure, actor, EventKind.ACCESS_REVOKED, subject=str(access))
+    return access
+
+
+def access_not_applicable(*, actor: User, departure: Departure, access_id: int, reason: str) -> Access:
+    """HR or the manager takes an account out of the handover, for a stated reason."""
+    if not reason.strip():
+        raise HandoverError(_("Say why this account needs neither transfer nor revocation."))
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = _acted_access(actor, departure, access_id, "not_applicable")
+        access.set_not_applicable()
+        access.not_applicable_reason = reason.strip()
+        _purge_secret(departure, access, actor)
+        access.save()
+        record_change(
+            departure, actor, EventKind.ACCESS_NOT_APPLICABLE, subject=f"{access}: {reason.strip()}"
+        )
+    return access
+
+
+def purge_case_secrets(departure: Departure, actor: User | None) -> int:
+    """Every secret stored on the case goes; runs inside the transaction that closes or withdraws it."""
+    purged = 0
+    for access in (
+        Access.objects.select_for_update(of=("self",))
+        .select_related("system")
+        .filter(departure=departure, secret_token__isnull=False)
+    ):
+        if _purge_secret(departure, access, actor):
+            access.save(update_fields=["secret_token", "secret_key_id", "secret_purged_at"])
+            purged += 1
+    return purged
