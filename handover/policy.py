@@ -812,6 +812,12 @@ ACCESSES_REVOKED = Guard(
     lambda f, today: f.accesses_open == 0,
     lambda f: [f.hr_owner, f.manager],
 )
+LAST_DAY_REACHED = Guard(
+    "last_day_reached",
+    _("The last working day has not come yet."),
+    lambda f, today: today >= f.last_working_day,
+    lambda f: [f.hr_owner],
+)
 SUPPORT_PERIOD_OVER = Guard(
     "support_period_over",
     _("The aftercare period has not ended yet."),
@@ -879,6 +885,11 @@ STEP_SOURCES = _fsm_sources()
 FORWARD = {state: name for name, states in STEP_SOURCES.items() if name != "withdraw" for state in states}
 
 
+# What must also hold when the system takes a step by itself (the daily task): aftercare starts on
+# the last working day, while HR may start it earlier.
+AUTOMATIC_GUARDS: dict[str, tuple[Guard, ...]] = {"begin_aftercare": (LAST_DAY_REACHED,)}
+
+
 def blockers(facts: CaseFacts, name: str, today: date) -> list[Guard]:
     """The guards that stop this step now."""
     return [guard for guard in STEPS[name].guards if not guard(facts, today)]
@@ -894,6 +905,8 @@ def transition_decision(facts: CaseFacts, access: CaseAccess | None, name: str, 
     if facts.state not in STEP_SOURCES[name]:
         return _block(WRONG_STATE % {"state": State(facts.state).label})
     stopped = blockers(facts, name, today)
+    if access is None:
+        stopped += [guard for guard in AUTOMATIC_GUARDS.get(name, ()) if not guard(facts, today)]
     return _block(*(guard.message for guard in stopped)) if stopped else ALLOW
 
 

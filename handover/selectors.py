@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.paginator import Page, Paginator
@@ -198,21 +198,27 @@ def case_list(user: User, filters: CaseFilters) -> QuerySet[Departure]:
     return cases.order_by("-last_working_day", "-pk")
 
 
+@dataclass(frozen=True)
+class CaseListRow:
+    case: Departure
+    item_total: int
+    item_accepted: int
+
+
 def case_list_page(user: User, filters: CaseFilters, number, per_page: int = 50) -> Page:
-    """One page of the case list, each case with its item progress (counted for that page only)."""
+    """One page of the case list: rows of a case with its item progress (counted for that page)."""
     page = Paginator(case_list(user, filters), per_page).get_page(number)
-    ids = [case.pk for case in page.object_list]
+    cases = list(page.object_list)
     counts = {
-        row["module__departure_id"]: row
-        for row in ChecklistItem.objects.filter(module__departure_id__in=ids)
+        row["module__departure_id"]: (row["total"], row["accepted"])
+        for row in ChecklistItem.objects.filter(module__departure_id__in=[case.pk for case in cases])
         .values("module__departure_id")
         .annotate(total=Count("pk"), accepted=Count("pk", filter=Q(state=ItemState.ACCEPTED)))
         .order_by()
     }
-    for case in page.object_list:
-        row = counts.get(case.pk, {})
-        case.item_total, case.item_accepted = row.get("total", 0), row.get("accepted", 0)
-    return page
+    return Page(
+        [CaseListRow(case, *counts.get(case.pk, (0, 0))) for case in cases], page.number, page.paginator
+    )
 
 
 def cases_by_state(user: User) -> list[tuple[str, str, int, int]]:
@@ -385,6 +391,8 @@ class OpenAccess:
     days_overdue: int
     hr_owner_id: int
     manager_id: int
+    # Days overdue as a share of the most overdue row on the same page, for its bar.
+    bar: int = 0
 
 
 OPEN_ACCESS_SORTS = {
@@ -450,7 +458,9 @@ def open_access_page(number, sort: str = "-overdue", per_page: int = 50) -> Page
     today = timezone.localdate()
     rows = open_accesses_after_last_day(today, sort).values(*_OPEN_ACCESS_VALUES)
     page = Paginator(rows, per_page).get_page(number)
-    page.object_list = [_open_access(row, today) for row in page.object_list]
+    entries = [_open_access(row, today) for row in page.object_list]
+    largest = max((entry.days_overdue for entry in entries), default=0) or 1
+    page.object_list = [replace(entry, bar=round(100 * entry.days_overdue / largest)) for entry in entries]
     return page
 
 

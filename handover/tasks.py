@@ -25,7 +25,8 @@ def announce_departure(departure_id: int) -> int:
 
 @shared_task
 def begin_due_aftercare() -> int:
-    """Signed-off cases whose last working day has come move to aftercare."""
+    """Signed-off cases whose last working day has come move to aftercare. The query only narrows
+    the candidates; the policy decides for each (the service refuses a case not due)."""
     due = Departure.objects.filter(
         state=State.SIGNED_OFF, last_working_day__lte=timezone.localdate()
     ).values_list("pk", flat=True)

@@ -116,18 +116,27 @@ def access_create(
     return access
 
 
-def access_update(*, actor: User, departure: Departure, access_id: int, **fields) -> Access:
+def access_update(
+    *,
+    actor: User,
+    departure: Departure,
+    access_id: int,
+    module: HandoverModule,
+    system: AccessSystem,
+    account: str,
+    kind: str,
+    access_level: str = "",
+    credential_location: str = "",
+) -> Access:
     """The leaver corrects an account not yet taken over."""
-    allowed = {"module", "system", "account", "kind", "access_level", "credential_location"}
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = _acted_access(actor, departure, access_id, "edit")
-        if "system" in fields and fields["system"].pk != access.system_id:
-            _check_system(fields["system"])
-        for name, value in fields.items():
-            if name in allowed:
-                setattr(access, name, value)
-        own_module(departure, access.module)
+        own_module(departure, module)
+        if system.pk != access.system_id:
+            _check_system(system)
+        access.module, access.system, access.account, access.kind = module, system, account, kind
+        access.access_level, access.credential_location = access_level, credential_location
         if access.kind not in SECRET_KINDS:
             _purge_secret(departure, access, actor)
         access.save()

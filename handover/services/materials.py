@@ -148,20 +148,27 @@ def material_update(
     actor: User,
     departure: Departure,
     material_id: int,
+    module: HandoverModule,
+    title: str,
+    category: str,
+    location: str,
+    medium: str,
+    importance: str,
+    purpose: str = "",
+    created_on: date | None = None,
     upload: UploadedFile | None = None,
     remove_file: bool = False,
-    **fields,
 ) -> Material:
-    allowed = {"module", "title", "category", "location", "medium", "importance", "purpose", "created_on"}
+    """The leaver corrects a material the successor has not found yet."""
     stored = ""
     try:
         with transaction.atomic():
             departure = lock_case(departure.pk)
             material = _acted_material(actor, departure, material_id, "edit")
-            for name, value in fields.items():
-                if name in allowed:
-                    setattr(material, name, value)
-            own_module(departure, material.module)
+            own_module(departure, module)
+            material.module, material.title, material.category = module, title, category
+            material.location, material.medium, material.importance = location, medium, importance
+            material.purpose, material.created_on = purpose, created_on
             previous = material.file.name
             if upload is not None:
                 stored, material.file_name, material.file_size = _store_upload(departure, upload)

@@ -28,9 +28,6 @@ def open_accesses(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OpenAccessSortForm(request.GET or None)
     sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "-overdue"
     page = selectors.open_access_page(request.GET.get("page"), sort)
-    largest = max((row.days_overdue for row in page.object_list), default=0) or 1
-    for row in page.object_list:
-        row.bar = round(100 * row.days_overdue / largest)
     return render(
         request,
         "handover/open_accesses.html",

@@ -182,7 +182,15 @@ def targets(departure: Departure, people) -> dict[str, Target]:
             url("handover:access_add", args=[pk]),
         ),
         "edit_account": Target(
-            lambda a: services.access_update(actor=a, departure=departure, access_id=account.pk, account="x"),
+            lambda a: services.access_update(
+                actor=a,
+                departure=departure,
+                access_id=account.pk,
+                module=product,
+                system=account.system,
+                account="x",
+                kind=account.kind,
+            ),
             url("handover:access_edit", args=[pk, account.pk]),
         ),
         "remove_account": Target(
@@ -227,7 +235,15 @@ def targets(departure: Departure, people) -> dict[str, Target]:
         ),
         "edit_material": Target(
             lambda a: services.material_update(
-                actor=a, departure=departure, material_id=material.pk, title="Renamed"
+                actor=a,
+                departure=departure,
+                material_id=material.pk,
+                module=product,
+                title="Renamed",
+                category=material.category,
+                location=material.location,
+                medium=material.medium,
+                importance=material.importance,
             ),
             url("handover:material_edit", args=[pk, material.pk]),
         ),

@@ -138,3 +138,12 @@ def test_only_the_hr_owner_withdraws(make_case, people, who):
         services.departure_withdraw(actor=getattr(people, who), departure=departure, reason="Stays.")
     departure.refresh_from_db()
     assert departure.state == State.EXECUTING
+
+
+def test_the_system_starts_aftercare_only_from_the_last_working_day(make_case, people):
+    """HR may start aftercare early; the daily task (no actor) waits for the last working day."""
+    departure = make_case(State.SIGNED_OFF)
+    with pytest.raises(HandoverError, match=r"The last working day has not come yet\."):
+        services.departure_begin_aftercare(actor=None, departure=departure)
+    Departure.objects.filter(pk=departure.pk).update(last_working_day=timezone.localdate())
+    assert services.departure_begin_aftercare(actor=None, departure=departure).state == State.AFTERCARE
