@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "handover.middleware.DomainNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

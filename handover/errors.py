@@ -14,3 +14,8 @@ class HandoverError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class NotFound(Exception):
+    """What the request names does not exist for this person (another case's row, a case they may
+    not see); the web layer answers 404, as if it did not exist at all."""

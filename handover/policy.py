@@ -40,8 +40,10 @@ AFTER_PREPARATION = (State.EXECUTING, State.TRIAL_RUN, State.SIGNED_OFF, State.A
 SUPERVISED_STATES = (State.PREPARING, *AFTER_PREPARATION)
 MEETING_STATES = (State.INTENT_CONFIRMED, State.PREPARING)
 SIGNING_STATES = (State.TRIAL_RUN,)
-# People, modules and dates of a case can change until the sign-off.
+# People, modules and dates of a case can change until the sign-off; a new module only while its
+# items can still be handed over.
 CHANGEABLE_STATES = tuple(OPEN_STATES)
+MODULE_ADDING_STATES = (State.INTENT_CONFIRMED, State.PREPARING, State.EXECUTING)
 
 # Every date a person types into the handover (notice, last day, due dates, aftercare end,
 # imported dates) lies in this range.
@@ -611,6 +613,56 @@ def overdue_revocations(facts: CaseFacts, access: CaseAccess, today: date) -> in
     )
 
 
+def may_revoke_as_it(user: Any) -> bool:
+    """IT confirms revocations from the risk list without seeing the cases."""
+    return bool(user.is_authenticated and user.is_active and user.is_it)
+
+
+def revokers(*, hr_owner_id: int, manager_id: int) -> set[int]:
+    """Who on a case is told of, and confirms, a revocation still open: the HR owner and the manager
+    (IT acts from the risk list across cases)."""
+    return {hr_owner_id, manager_id}
+
+
+def risk_list_revocation(
+    user: Any,
+    *,
+    hr_owner_id: int,
+    manager_id: int,
+    employee_id: int,
+    case_state: str,
+    last_working_day: date,
+    access_state: str,
+    today: date,
+) -> str:
+    """How this person may confirm a row of the risk list revoked: "it" (from the list, as IT),
+    "case" (from the case, as its HR owner or manager) or "" (not theirs)."""
+    grants = case_grants(
+        hr_owner_id=hr_owner_id,
+        manager_id=manager_id,
+        employee_id=employee_id,
+        successor_ids=(),
+        head_id=None,
+    )
+    access = CaseAccess(user_id=user.pk, perms=frozenset(grants.get(user.pk, ())))
+
+    def allowed(is_it: bool) -> bool:
+        return bool(
+            revoke_decision(
+                state=case_state,
+                last_working_day=last_working_day,
+                access=access,
+                is_it=is_it,
+                row=_StateOnly(access_state),
+                today=today,
+            )
+        )
+
+    if may_revoke_as_it(user) and allowed(is_it=True):
+        return "it"
+    return "case" if allowed(is_it=False) else ""
+
+
 def revocation_overdue(row: Any, state: str, last_working_day: date, today: date) -> bool:
     """The leaver may still get in although their last working day is over."""
     return row.state in (AccessState.LISTED, AccessState.TRANSFERRED) and (
@@ -653,6 +705,11 @@ CASE_RULES: dict[str, CaseRule] = {
         Who.HR_OWNER,
         CHANGEABLE_STATES,
         state_refusal=_("People, modules and dates cannot change once the case is signed off or withdrawn."),
+    ),
+    "add_module": CaseRule(
+        Who.HR_OWNER,
+        MODULE_ADDING_STATES,
+        state_refusal=_("A work module can be added only before the trial run."),
     ),
     "reissue": CaseRule(Who.HR_OWNER, ISSUED_STATES),
 }
@@ -940,6 +997,17 @@ def sign_decision(facts: CaseFacts, access: CaseAccess, today: date) -> Decision
     guards = STEPS["sign_off"].guards if role == SignerRole.MANAGER else READY_TO_SIGN
     stopped = [guard.message for guard in guards if not guard(facts, today)]
     return _block(*stopped) if stopped else ALLOW
+
+
+def sections(state: str, *, has_tasks: bool, has_signatures: bool, has_documents: bool) -> dict[str, bool]:
+    """Which parts of the case page there is something to show in: the trial run and signatures
+    from the trial run on (and whenever they hold something), and a notice while the confirmation
+    is being produced after the sign-off."""
+    return {
+        "trial": has_tasks or state in SIGNING_STATES,
+        "signatures": has_signatures or state in SIGNING_STATES,
+        "confirmation_pending": state in ISSUED_STATES and not has_documents,
+    }
 
 
 # ---------------------------------------------------------------------------------------------

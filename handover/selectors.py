@@ -391,8 +391,11 @@ class OpenAccess:
     days_overdue: int
     hr_owner_id: int
     manager_id: int
+    employee_id: int
     # Days overdue as a share of the most overdue row on the same page, for its bar.
     bar: int = 0
+    # How the person reading the list may confirm it revoked (the policy's answer): "it", "case", "".
+    revoke_via: str = ""
 
 
 OPEN_ACCESS_SORTS = {
@@ -431,6 +434,7 @@ _OPEN_ACCESS_VALUES = (
     "module__kind",
     "departure__hr_owner_id",
     "departure__manager_id",
+    "departure__employee_id",
 )
 
 
@@ -450,17 +454,35 @@ def _open_access(row: dict, today: date) -> OpenAccess:
         days_overdue=(today - row["departure__last_working_day"]).days,
         hr_owner_id=row["departure__hr_owner_id"],
         manager_id=row["departure__manager_id"],
+        employee_id=row["departure__employee_id"],
     )
 
 
-def open_access_page(number, sort: str = "-overdue", per_page: int = 50) -> Page:
-    """One page of the security risk list, its rows read in one query."""
+def open_access_page(user: User, number, sort: str = "-overdue", per_page: int = 50) -> Page:
+    """One page of the security risk list, its rows read in one query, each with how this person
+    may confirm it revoked."""
     today = timezone.localdate()
     rows = open_accesses_after_last_day(today, sort).values(*_OPEN_ACCESS_VALUES)
     page = Paginator(rows, per_page).get_page(number)
     entries = [_open_access(row, today) for row in page.object_list]
     largest = max((entry.days_overdue for entry in entries), default=0) or 1
-    page.object_list = [replace(entry, bar=round(100 * entry.days_overdue / largest)) for entry in entries]
+    page.object_list = [
+        replace(
+            entry,
+            bar=round(100 * entry.days_overdue / largest),
+            revoke_via=policy.risk_list_revocation(
+                user,
+                hr_owner_id=entry.hr_owner_id,
+                manager_id=entry.manager_id,
+                employee_id=entry.employee_id,
+                case_state=entry.case_state,
+                last_working_day=entry.last_working_day,
+                access_state=entry.state,
+                today=today,
+            ),
+        )
+        for entry in entries
+    ]
     return page
 
 
@@ -469,6 +491,6 @@ def overdue_accesses_by_person(today: date) -> dict[int, list[OpenAccess]]:
     by_person: dict[int, list[OpenAccess]] = defaultdict(list)
     for row in open_accesses_after_last_day(today).values(*_OPEN_ACCESS_VALUES):
         entry = _open_access(row, today)
-        for user_id in {entry.hr_owner_id, entry.manager_id}:
+        for user_id in policy.revokers(hr_owner_id=entry.hr_owner_id, manager_id=entry.manager_id):
             by_person[user_id].append(entry)
     return by_person

@@ -71,6 +71,9 @@ CONTENT_EVENT_KINDS = frozenset(
         EventKind.ACCESS_REMOVED,
         EventKind.ACCESS_TRANSFERRED,
         EventKind.ACCESS_NOT_APPLICABLE,
+        # Revoking a transferred account leaves what signers affirm as it was (and voids nothing);
+        # revoking one never transferred, after the last working day, changes it.
+        EventKind.ACCESS_REVOKED,
         EventKind.MATERIAL_ADDED,
         EventKind.MATERIAL_EDITED,
         EventKind.MATERIAL_REMOVED,

@@ -3,13 +3,12 @@
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Manager, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from handover import policy
+from handover.errors import NotFound
 from handover.models import Departure, Event, EventKind, HandoverModule
 from handover.models.events import CONTENT_EVENT_KINDS
 from handover.permissions import CaseAccess, case_access
@@ -24,7 +23,7 @@ def locked_row(queryset: QuerySet, **filters):
     """One row of this case, locked; a row of another case, or none, is a 404."""
     row = queryset.select_for_update(of=("self",)).filter(**filters).first()
     if row is None:
-        raise Http404
+        raise NotFound
     return row
 
 
@@ -36,14 +35,14 @@ def next_position(rows: QuerySet[Any] | Manager[Any]) -> int:
 def own_module(departure: Departure, module: HandoverModule) -> None:
     """A module of another case is a 404, as if it did not exist."""
     if module.departure_id != departure.pk:
-        raise Http404
+        raise NotFound
 
 
 def access_for(actor: User, departure: Departure) -> CaseAccess:
-    """The actor's part on the case; someone who may not even see it is refused outright."""
+    """The actor's part on the case; for someone who may not even see it, the case does not exist."""
     access = case_access(actor, departure)
     if not access.can_view:
-        raise PermissionDenied(policy.NOT_YOURS)
+        raise NotFound
     return access
 
 

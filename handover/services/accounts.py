@@ -156,11 +156,11 @@ def access_delete(*, actor: User, departure: Departure, access_id: int) -> None:
 @sensitive_variables()
 def access_store_secret(*, actor: User, departure: Departure, access_id: int, secret: str) -> Access:
     """The leaver stores (or replaces) the password or recovery code of a shared account."""
-    if not secret:
-        raise HandoverError(_("Enter the secret to store."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = _acted_access(actor, departure, access_id, "store_secret")
+        if not secret:
+            raise HandoverError(_("Enter the secret to store."))
         _check_secret(access.kind, secret)
         _set_secret(access, secret)
         access.save()
@@ -191,11 +191,13 @@ def access_reveal_secret(*, actor: User, departure: Departure, access_id: int, p
 
 def access_transfer(*, actor: User, departure: Departure, access_id: int, method: str) -> Access:
     """The successor confirms working access, under their own account or a changed credential."""
-    if method not in TransferMethod.values:
-        raise HandoverError(_("Say how you now get in: under your own account or with a changed password."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = _acted_access(actor, departure, access_id, "transfer")
+        if method not in TransferMethod.values:
+            raise HandoverError(
+                _("Say how you now get in: under your own account or with a changed password.")
+            )
         access.transfer()
         access.transferred_at = timezone.now()
         access.transfer_method = method
@@ -224,9 +226,6 @@ def access_revoke(
 ) -> Access:
     """The HR owner, the manager or IT confirms the leaver's own access is gone, with a note or an
     evidence link. IT acts on any case from the open-access list without seeing the case itself."""
-    note, evidence = note.strip(), evidence.strip()
-    if not (note or evidence):
-        raise HandoverError(_("Say how the access was revoked: a note or a link to the evidence."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = _locked_access(departure, access_id)
@@ -238,6 +237,9 @@ def access_revoke(
             row=access,
             today=today(),
         ).enforce()
+        note, evidence = note.strip(), evidence.strip()
+        if not (note or evidence):
+            raise HandoverError(_("Say how the access was revoked: a note or a link to the evidence."))
         access.revoke()
         access.revoked_at = timezone.now()
         access.revoked_by_name = actor.name
@@ -245,17 +247,17 @@ def access_revoke(
         access.revocation_evidence = evidence
         _purge_secret(departure, access, actor)
         access.save()
-        record(departure, actor, EventKind.ACCESS_REVOKED, subject=str(access))
+        record_change(departure, actor, EventKind.ACCESS_REVOKED, subject=str(access))
     return access
 
 
 def access_not_applicable(*, actor: User, departure: Departure, access_id: int, reason: str) -> Access:
     """HR or the manager takes an account out of the handover, for a stated reason."""
-    if not reason.strip():
-        raise HandoverError(_("Say why this account needs neither transfer nor revocation."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = _acted_access(actor, departure, access_id, "not_applicable")
+        if not reason.strip():
+            raise HandoverError(_("Say why this account needs neither transfer nor revocation."))
         access.set_not_applicable()
         access.not_applicable_reason = reason.strip()
         _purge_secret(departure, access, actor)

@@ -8,14 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from handover import policy
 from handover.documents.storage import document_storage
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import (
     ConfirmationDocument,
     Departure,
@@ -33,7 +32,8 @@ def confirmation_open(
 ) -> tuple[ConfirmationDocument, File]:
     """Open a stored confirmation (the current version unless one is named) for a participant or
     HR; every download is on the timeline."""
-    access = access_for(actor, departure)
+    if not access_for(actor, departure).can_download_confirmation:
+        raise PermissionDenied(policy.NOT_YOURS)
     documents = ConfirmationDocument.objects.filter(departure=departure)
     document = (
         documents.filter(version=version).first()
@@ -41,9 +41,7 @@ def confirmation_open(
         else documents.filter(superseded_at__isnull=True).order_by("-version").first()
     )
     if document is None:
-        raise Http404
-    if not access.can_download_confirmation:
-        raise PermissionDenied(policy.NOT_YOURS)
+        raise NotFound
     record(departure, actor, EventKind.DOCUMENT_DOWNLOADED, subject=document.sha256)
     return document, document_storage().open(document.file_name, "rb")
 
@@ -132,12 +130,12 @@ def missing_confirmations() -> list[tuple[int, str]]:
 
 def confirmation_reissue(*, actor: User, departure: Departure, reason: str) -> Event:
     """The HR owner asks for a corrected version, with a reason; a Celery task renders it."""
-    reason = reason.strip()
-    if not reason:
-        raise HandoverError(_("Say why a new version is needed; the reason is printed on it."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         policy.act_decision(departure.state, access_for(actor, departure), "reissue").enforce()
+        reason = reason.strip()
+        if not reason:
+            raise HandoverError(_("Say why a new version is needed; the reason is printed on it."))
         keys = set(
             ConfirmationDocument.objects.filter(departure=departure).values_list("request_key", flat=True)
         )

@@ -5,28 +5,28 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from handover import formatting, policy
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import (
     ChecklistItem,
     ChecklistTemplate,
     Departure,
     EventKind,
     HandoverModule,
+    ItemState,
     ModuleKind,
 )
 from handover.models.checklist import MODULE_ORDER
 from handover.models.departure import ACTIVE_STATES
 from handover.permissions import sync_case_permissions
 
-from ._base import access_for, facts_of, lock_case, record, record_change, today
+from ._base import access_for, facts_of, lock_case, locked_row, record, record_change, today
 
 
 def _check_people(
@@ -68,7 +68,7 @@ def departure_open(
     support_until: date | None = None,
 ) -> Departure:
     """HR opens a case; its checklist starts from the default template of the case's language."""
-    if not (actor.is_hr and actor.has_perm("handover.add_departure")):
+    if not policy.may_open_case(actor):
         raise PermissionDenied(_("Only HR can open a departure case."))
     _check_dates(notice_date, last_working_day, support_until)
     unknown = set(successors) - set(ModuleKind.values)
@@ -146,6 +146,7 @@ def module_set_successor(
     with transaction.atomic():
         departure = lock_case(departure.pk)
         policy.act_decision(departure.state, access_for(actor, departure), "change_people").enforce()
+        module = locked_row(HandoverModule.objects.all(), pk=module.pk, departure=departure)
         _check_people(
             employee=departure.employee,
             manager=departure.manager,
@@ -207,6 +208,16 @@ def departure_update(
                 f"{_('Last working day')}: {formatting.day(departure.last_working_day)} → "
                 f"{formatting.day(last_working_day)}"
             )
+            moved = _move_due_dates(departure, last_working_day - departure.last_working_day)
+            if moved:
+                dates.append(
+                    ngettext(
+                        "the due date of %(n)d item not yet handed over moves with it",
+                        "the due dates of %(n)d items not yet handed over move with it",
+                        moved,
+                    )
+                    % {"n": moved}
+                )
             departure.last_working_day = last_working_day
         if support_until != departure.support_until:
             before, after = formatting.day(departure.support_until), formatting.day(support_until)
@@ -223,6 +234,21 @@ def departure_update(
     return departure
 
 
+def _move_due_dates(departure: Departure, shift: timedelta) -> int:
+    """Items still to hand over keep their distance to the last working day when it moves (the
+    template set them that many days before it), never before the notice date."""
+    items = list(
+        ChecklistItem.objects.filter(
+            module__departure=departure, state=ItemState.PENDING, due_date__isnull=False
+        ).only("pk", "due_date")
+    )
+    for item in items:
+        if item.due_date is not None:
+            item.due_date = max(item.due_date + shift, departure.notice_date)
+    ChecklistItem.objects.bulk_update(items, ["due_date"])
+    return len(items)
+
+
 def module_add(*, actor: User, departure: Departure, kind: str, successor: User) -> HandoverModule:
     """HR adds a work module left out at opening, with its successor; its checklist starts from the
     default template of the case's language."""
@@ -230,7 +256,7 @@ def module_add(*, actor: User, departure: Departure, kind: str, successor: User)
         raise HandoverError(_("Choose a work module."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
-        policy.act_decision(departure.state, access_for(actor, departure), "change_people").enforce()
+        policy.act_decision(departure.state, access_for(actor, departure), "add_module").enforce()
         if departure.modules.filter(kind=kind).exists():
             raise HandoverError(_("This work module is already part of the case."))
         _check_people(
@@ -262,7 +288,7 @@ def module_remove(*, actor: User, departure: Departure, module_id: int) -> None:
         facts = facts_of(departure)
         module = next((m for m in facts.modules if m.id == module_id), None)
         if module is None:
-            raise Http404
+            raise NotFound
         policy.module_removal_decision(facts, access, module).enforce()
         HandoverModule.objects.filter(pk=module_id, departure=departure).delete()
         sync_case_permissions(departure)
@@ -368,9 +394,16 @@ def departure_withdraw(*, actor: User, departure: Departure, reason: str) -> Dep
     Stored secrets are purged all the same."""
     from .accounts import purge_case_secrets
 
-    reason = reason.strip()
-    if not reason:
-        raise HandoverError(_("Say why the case is withdrawn; the reason stays on the timeline."))
+    def purge_after_a_reason(departure: Departure, actor: User | None) -> None:
+        # Asked only once the policy has let this person withdraw the case.
+        if not reason.strip():
+            raise HandoverError(_("Say why the case is withdrawn; the reason stays on the timeline."))
+        purge_case_secrets(departure, actor)
+
     return run_transition(
-        actor=actor, departure=departure, name="withdraw", subject=reason[:300], within=purge_case_secrets
+        actor=actor,
+        departure=departure,
+        name="withdraw",
+        subject=reason.strip()[:300],
+        within=purge_after_a_reason,
     )

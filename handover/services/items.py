@@ -1,13 +1,12 @@
 from datetime import date
 
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from handover import policy
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import ChecklistItem, Departure, EventKind, HandoverModule
 
 from ._base import access_for, lock_case, locked_row, next_position, record_change
@@ -34,7 +33,7 @@ def item_create(
         departure = lock_case(departure.pk)
         policy.act_decision(departure.state, access_for(actor, departure), "add_item").enforce()
         if module.departure_id != departure.pk:
-            raise Http404
+            raise NotFound
         if not policy.date_in_range(due_date):
             raise HandoverError(policy.date_range_message())
         item = ChecklistItem.objects.create(
@@ -126,11 +125,11 @@ def item_accept(*, actor: User, departure: Departure, item_id: int) -> Checklist
 
 def item_return(*, actor: User, departure: Departure, item_id: int, question: str) -> ChecklistItem:
     """The successor sends an item back with a question for the leaver."""
-    if not question.strip():
-        raise HandoverError(_("Write the question the departing employee should answer."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         item = _acted_item(actor, departure, item_id, "return")
+        if not question.strip():
+            raise HandoverError(_("Write the question the departing employee should answer."))
         item.return_with_question()
         item.question = question.strip()
         item.answer = ""
@@ -141,11 +140,11 @@ def item_return(*, actor: User, departure: Departure, item_id: int, question: st
 
 def item_answer(*, actor: User, departure: Departure, item_id: int, answer: str) -> ChecklistItem:
     """The leaver answers the question, which hands the item over again."""
-    if not answer.strip():
-        raise HandoverError(_("Write an answer to the successor's question."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         item = _acted_item(actor, departure, item_id, "answer")
+        if not answer.strip():
+            raise HandoverError(_("Write an answer to the successor's question."))
         item.hand_over()
         item.answer = answer.strip()
         item.handed_over_at = timezone.now()

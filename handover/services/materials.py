@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from handover import policy
 from handover.documents.storage import upload_storage
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import (
     Departure,
     EventKind,
@@ -214,6 +213,6 @@ def material_open(*, actor: User, departure: Departure, material_id: int):
         raise PermissionDenied(policy.NOT_YOURS)
     material = Material.objects.filter(pk=material_id, departure=departure).first()
     if material is None or not material.file:
-        raise Http404
+        raise NotFound
     record(departure, actor, EventKind.MATERIAL_DOWNLOADED, subject=material.title)
     return material, upload_storage().open(material.file.name, "rb")

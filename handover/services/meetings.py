@@ -34,14 +34,14 @@ def meeting_record(
 ) -> HandoverMeeting:
     """HR or the manager records that the meeting took place, with its minutes. A time before the
     scheduled one is usually a slip of the date picker, so it needs to be confirmed."""
-    if not minutes.strip():
-        raise HandoverError(_("Write the minutes of the meeting."))
-    if held_at > timezone.now():
-        raise HandoverError(_("A meeting cannot be recorded as held in the future."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
         policy.case_decision(facts_of(departure), access, "record_meeting").enforce()
+        if not minutes.strip():
+            raise HandoverError(_("Write the minutes of the meeting."))
+        if held_at > timezone.now():
+            raise HandoverError(_("A meeting cannot be recorded as held in the future."))
         meeting = HandoverMeeting.objects.select_for_update().get(departure=departure)
         if held_at < meeting.scheduled_at and not earlier_confirmed:
             raise HandoverError(

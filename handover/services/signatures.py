@@ -115,7 +115,6 @@ def departure_sign(
 
     ``content_sha256`` is the fingerprint of the content the signer was shown; if the handover
     changed since, nothing is signed. The manager signs last, and that signature is the sign-off."""
-    image = _clean_drawing(mark, image)
     typed_name = typed_name.strip() or actor.name
     with transaction.atomic():
         departure = lock_case(departure.pk)
@@ -126,6 +125,7 @@ def departure_sign(
         # refused signature tells nothing about the password.
         policy.sign_decision(facts_of(departure), access, today()).enforce()
         assert role is not None  # the policy refuses anyone without a signing role
+        image = _clean_drawing(mark, image)
         if not password or not actor.check_password(password):
             raise HandoverError(_("Your password was not correct; nothing was signed."))
         fingerprint = content_fingerprint(departure)

@@ -1,11 +1,10 @@
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from handover import policy
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import Departure, EventKind, HandoverModule, TrialTask
 
 from ._base import access_for, lock_case, locked_row, record_change
@@ -23,13 +22,13 @@ def trial_task_create(
     *, actor: User, departure: Departure, module: HandoverModule, title: str, description: str = ""
 ) -> TrialTask:
     """The leaver or the manager sets the successor a real task to do under supervision."""
-    if not title.strip():
-        raise HandoverError(_("Give the trial task a title."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         policy.act_decision(departure.state, access_for(actor, departure), "add_trial_task").enforce()
+        if not title.strip():
+            raise HandoverError(_("Give the trial task a title."))
         if module.departure_id != departure.pk:
-            raise Http404
+            raise NotFound
         task = TrialTask.objects.create(
             departure=departure, module=module, title=title.strip(), description=description, created_by=actor
         )
@@ -39,11 +38,11 @@ def trial_task_create(
 
 def trial_task_complete(*, actor: User, departure: Departure, task_id: int, note: str) -> TrialTask:
     """The successor of the task's module did it."""
-    if not note.strip():
-        raise HandoverError(_("Describe briefly what you did."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         task = _acted_task(actor, departure, task_id, "complete")
+        if not note.strip():
+            raise HandoverError(_("Describe briefly what you did."))
         task.complete()
         task.done_note = note.strip()
         task.done_at = timezone.now()
@@ -65,11 +64,11 @@ def trial_task_verify(*, actor: User, departure: Departure, task_id: int, feedba
 
 
 def trial_task_rework(*, actor: User, departure: Departure, task_id: int, feedback: str) -> TrialTask:
-    if not feedback.strip():
-        raise HandoverError(_("Say what needs to be done again."))
     with transaction.atomic():
         departure = lock_case(departure.pk)
         task = _acted_task(actor, departure, task_id, "rework")
+        if not feedback.strip():
+            raise HandoverError(_("Say what needs to be done again."))
         task.send_back()
         task.feedback = feedback.strip()
         task.save()

@@ -36,7 +36,7 @@ def progress(accepted: int, handed: int) -> str:
 
 
 @register.simple_tag
-def event_sentence(event) -> str:
+def event_sentence(event, with_reasons: bool = False) -> str:
     """One timeline entry as a translated sentence, the actor in bold, everything else escaped."""
     from handover.models import SignerRole
     from handover.models.events import EVENT_SENTENCES, TRANSITION_WITH_REASON, EventKind, import_summary
@@ -53,6 +53,7 @@ def event_sentence(event) -> str:
         "to": conditional_escape(state_label(event.to_state)),
     }
     sentence = EVENT_SENTENCES[event.kind]
-    if event.kind == EventKind.TRANSITION and subject:
+    # A move's reason (why a case was withdrawn) is for those who may read the reason for leaving.
+    if event.kind == EventKind.TRANSITION and subject and with_reasons:
         sentence = TRANSITION_WITH_REASON
     return mark_safe(str(sentence) % values)  # noqa: S308 (every value is escaped above)

@@ -221,7 +221,7 @@ def access_revoke(request: AuthenticatedHttpRequest, pk: int, access_id: int) ->
 @login_required
 def access_revoke_by_it(request: AuthenticatedHttpRequest, access_id: int) -> HttpResponse:
     """IT confirms a revocation from the open-access list; the case itself stays out of sight."""
-    if not request.user.is_it:
+    if not policy.may_revoke_as_it(request.user):
         raise Http404
     access = Access.objects.select_related("departure", "system", "module").filter(pk=access_id).first()
     # Only what the open-access list shows: an access still open after the last working day.

@@ -27,7 +27,7 @@ from handover.forms import (
     WithdrawForm,
 )
 from handover.http import AuthenticatedHttpRequest
-from handover.models import AccessState, Importance, ModuleKind
+from handover.models import AccessState, ModuleKind
 from handover.models.departure import STATE_ORDER
 from handover.permissions import CaseAccess
 
@@ -103,7 +103,7 @@ def case_page_context(request: AuthenticatedHttpRequest, departure_id: int, acce
     state = departure.state
     can = {
         act: bool(policy.act_decision(state, access, act))
-        for act in ("add_item", "list_inventory", "add_trial_task", "change_people", "reissue")
+        for act in ("add_item", "list_inventory", "add_trial_task", "change_people", "add_module", "reissue")
     }
     for act in ("schedule_meeting", "record_meeting"):
         can[act] = bool(policy.case_decision(facts, access, act))
@@ -137,12 +137,12 @@ def case_page_context(request: AuthenticatedHttpRequest, departure_id: int, acce
         "withdraw_form": WithdrawForm(),
         "trial_form": TrialTaskForm(departure=departure),
         "trial_tasks": rows.tasks,
-        "show_trial": bool(rows.tasks) or can["add_trial_task"] or state in policy.SIGNING_STATES,
         "signatures": signatures,
-        "show_signatures": state in policy.SIGNING_STATES or bool(signatures),
+        "shown": policy.sections(
+            state, has_tasks=bool(rows.tasks), has_signatures=bool(signatures), has_documents=bool(documents)
+        ),
         "confirmation": next((d for d in documents if d.superseded_at is None), None),
         "documents": documents,
-        "confirmation_pending": state in policy.ISSUED_STATES and not documents,
         "timeline": timeline,
         "timeline_cut": timeline_cut,
     }
@@ -155,11 +155,7 @@ def case_page_context(request: AuthenticatedHttpRequest, departure_id: int, acce
                     (value, label, counts.get(value, 0)) for value, label in AccessState.choices
                 ],
                 "materials": rows.materials,
-                "materials_to_find": sum(
-                    1
-                    for row in rows.materials
-                    if row.material.importance == Importance.HIGH and row.material.found_at is None
-                ),
+                "materials_to_find": sum(m.materials_to_find for m in facts.modules),
                 "transfer_form": TransferForm(),
             }
         )
@@ -245,7 +241,7 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def module_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     departure, access = load_case(request, pk)
-    theirs(policy.act_decision(departure.state, access, "change_people"))
+    theirs(policy.act_decision(departure.state, access, "add_module"))
     present = set(departure.modules.values_list("kind", flat=True))
     missing = [(kind, str(label)) for kind, label in ModuleKind.choices if kind not in present]
     form = ModuleAddForm(request.POST or None, missing=missing)

@@ -27,7 +27,7 @@ def open_accesses(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = OpenAccessSortForm(request.GET or None)
     sort = form.cleaned_data["sort"] if form.is_valid() and form.cleaned_data["sort"] else "-overdue"
-    page = selectors.open_access_page(request.GET.get("page"), sort)
+    page = selectors.open_access_page(request.user, request.GET.get("page"), sort)
     return render(
         request,
         "handover/open_accesses.html",

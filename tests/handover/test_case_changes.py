@@ -189,3 +189,52 @@ def test_withdrawing_asks_for_a_reason_that_stays_on_the_timeline(client, people
     assert departure.state == State.WITHDRAWN
     page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
     assert "She accepted the counter-offer." in page
+
+
+def test_no_module_is_added_once_the_trial_run_has_started(make_case, people):
+    """Its items could no longer be handed over, and the sign-off would wait for them forever."""
+    departure = make_case(State.TRIAL_RUN)
+    with pytest.raises(HandoverError, match="only before the trial run"):
+        services.module_add(actor=people.hr, departure=departure, kind="data", successor=people.stranger)
+
+
+def test_the_withdrawal_reason_is_for_those_who_read_the_reason_for_leaving(client, people, make_case):
+    departure = make_case(State.PREPARING)
+    services.departure_withdraw(actor=people.hr, departure=departure, reason="Counter-offer accepted")
+    url = reverse("handover:case_detail", args=[departure.pk])
+    for user, sees in [
+        (people.hr, True),
+        (people.leaver, True),
+        (people.head, False),
+        (people.successor_a, False),
+    ]:
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert ("Counter-offer accepted" in page) is sees, user.username
+        assert "Withdrawn" in page
+
+
+def test_someone_who_cannot_see_the_case_learns_nothing_from_a_service(make_case, people):
+    """Not even that their input was wrong: the case does not exist for them."""
+    from handover.errors import NotFound
+
+    departure = make_case(State.PREPARING)
+    with pytest.raises(NotFound):
+        services.departure_withdraw(actor=people.stranger, departure=departure, reason="")
+
+
+def test_due_dates_move_with_the_last_working_day(make_case, people):
+    departure = make_case(State.PREPARING)
+    item = departure.modules.get(kind="product").items.exclude(due_date=None).first()
+    before = item.due_date
+    services.departure_update(
+        actor=people.hr,
+        departure=departure,
+        manager=people.manager,
+        hr_owner=people.hr,
+        last_working_day=departure.last_working_day + timedelta(days=7),
+        support_until=departure.support_until + timedelta(days=7),
+    )
+    item.refresh_from_db()
+    assert item.due_date == before + timedelta(days=7)
+    assert "move with it" in departure.events.get(kind=EventKind.DATES_CHANGED).subject

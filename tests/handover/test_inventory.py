@@ -6,14 +6,17 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from cryptography.fernet import Fernet
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from accounts.models import Role
 from handover import services, vault
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import (
     Access,
     AccessState,
@@ -28,6 +31,7 @@ from handover.models import (
 )
 from handover.tasks import send_overdue_access_notices
 from tests.conftest import advance
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,10 +120,19 @@ def test_reveal_matrix(client, people, executing_with_secret, role, expected):
         assert "no-store" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("role", ["leaver", "manager", "hr", "successor_b", "head", "stranger"])
-def test_reveal_service_refuses_everyone_but_the_modules_successor(people, executing_with_secret, role):
+@pytest.mark.parametrize(
+    ("role", "refusal"),
+    [
+        *[(role, PermissionDenied) for role in ["leaver", "manager", "hr", "successor_b", "head"]],
+        # Someone who may not see the case is told it does not exist (a 404 on the web).
+        ("stranger", NotFound),
+    ],
+)
+def test_reveal_service_refuses_everyone_but_the_modules_successor(
+    people, executing_with_secret, role, refusal
+):
     departure, access = executing_with_secret
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(refusal):
         services.access_reveal_secret(
             actor=getattr(people, role), departure=departure, access_id=access.pk, password=people.password
         )
@@ -435,15 +448,15 @@ def test_it_revokes_from_the_open_list_without_seeing_the_case(client, make_case
     access.refresh_from_db()
     assert access.state == AccessState.REVOKED and access.revoked_by_name == "Ivy IT"
     assert Event.objects.filter(kind=EventKind.ACCESS_REVOKED, actor=it).exists()
-    assert access.pk not in [row.id for row in selectors_open()]
+    assert access.pk not in [row.id for row in selectors_open(it)]
     client.force_login(people.successor_a)
     assert client.get(revoke).status_code == 404
 
 
-def selectors_open():
+def selectors_open(user):
     from handover import selectors
 
-    return selectors.open_access_page(1).object_list
+    return selectors.open_access_page(user, 1).object_list
 
 
 def test_revoking_before_a_transfer_waits_for_the_last_day(people, make_case, system):
@@ -507,3 +520,40 @@ def test_department_head_does_not_read_accounts_in_the_timeline(client, people, 
     assert "ops-1" not in page and 'id="accesses"' not in page
     client.force_login(people.manager)
     assert "ops-1" in client.get(url).content.decode()
+
+
+def test_revoking_a_never_transferred_account_during_the_trial_run_voids_signatures(
+    ready_to_sign, people, system
+):
+    """After the last working day an account still listed is revoked directly; that changes what
+    signers affirm (it was not transferred), so earlier signatures are void, as for any change."""
+    departure = ready_to_sign()
+    services.departure_sign(actor=people.leaver, departure=departure, password=people.password)
+    listed = Access.objects.create(
+        departure=departure, module=module_of(departure), system=system, account="forgotten", kind="personal"
+    )
+    past = timezone.localdate() - dt.timedelta(days=1)
+    Departure.objects.filter(pk=departure.pk).update(notice_date=past, last_working_day=past)
+    departure.refresh_from_db()
+    services.access_revoke(actor=people.hr, departure=departure, access_id=listed.pk, note="Closed by IT.")
+    assert departure.signatures.get(signer=people.leaver).voided_at is not None
+
+
+def test_the_risk_list_offers_revocation_to_whom_the_policy_lets_revoke(make_case, people, system):
+    from handover import selectors
+
+    departure = make_case(State.PREPARING)
+    list_access(departure, people, system, secret="")
+    past = timezone.localdate() - dt.timedelta(days=3)
+    Departure.objects.filter(pk=departure.pk).update(notice_date=past, last_working_day=past)
+    it = UserFactory(username="it_admin", roles=[Role.IT])
+    leaver_in_it = people.leaver
+    leaver_in_it.groups.add(Group.objects.get_or_create(name=Role.IT)[0])
+
+    def via(user):
+        return {row.revoke_via for row in selectors.open_access_page(user, 1).object_list}
+
+    assert via(people.hr) == {"case"}
+    assert via(people.manager) == {"case"}
+    assert via(it) == {"it"}
+    assert via(leaver_in_it) == {""}  # never their own access

@@ -174,6 +174,7 @@ def test_meeting_cannot_be_recorded_in_the_future_or_before_scheduling(make_case
     departure = make_case(State.PREPARING)
     with pytest.raises(HandoverError, match="Schedule the handover meeting first"):
         services.meeting_record(actor=people.hr, departure=departure, held_at=timezone.now(), minutes="x")
+    services.meeting_schedule(actor=people.hr, departure=departure, scheduled_at=timezone.now(), location="R")
     with pytest.raises(HandoverError, match="in the future"):
         services.meeting_record(
             actor=people.hr, departure=departure, held_at=timezone.now() + timedelta(hours=1), minutes="x"
