@@ -43,8 +43,9 @@ run: install messages migrate
 	PORT=$(PORT) $(MANAGE) seed_demo
 	PORT=$(PORT) bash scripts/run_embedded.sh
 
+# One worker per core (pytest-xdist); each has its own test database.
 test: install messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(RUFF) check .

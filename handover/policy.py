@@ -9,7 +9,7 @@ reminders list their to-dos from them, and one test checks that all of them agre
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -767,6 +767,8 @@ class Guard:
     message: Promise
     check: Callable[[CaseFacts, date], bool]
     who: Callable[[CaseFacts], list[Person]]
+    # For a guard that only time lifts: the first day it no longer blocks.
+    until: Callable[[CaseFacts], date] | None = None
 
     def __call__(self, facts: CaseFacts, today: date) -> bool:
         return self.check(facts, today)
@@ -873,13 +875,15 @@ LAST_DAY_REACHED = Guard(
     "last_day_reached",
     _("The last working day has not come yet."),
     lambda f, today: today >= f.last_working_day,
-    lambda f: [f.hr_owner],
+    lambda f: [],
+    until=lambda f: f.last_working_day,
 )
 SUPPORT_PERIOD_OVER = Guard(
     "support_period_over",
     _("The aftercare period has not ended yet."),
     lambda f, today: today > f.support_until,
     lambda f: [],
+    until=lambda f: f.support_until + timedelta(days=1),
 )
 
 # What the content must be before anyone signs; the manager's signature also needs the others'.
@@ -1028,6 +1032,8 @@ class NextStep:
     # Who takes the step once nothing blocks it; who must act now (the blockers' people, or those).
     actors: list[Person]
     waiting_for: list[Person]
+    # When only time blocks the step: the first day it can be taken.
+    waiting_until: date | None
     # Whether this viewer may take the step now (the button); whether the step is theirs to take
     # once nothing blocks it (a disabled button until then); whether they must act now at all.
     can: bool
@@ -1054,6 +1060,7 @@ def next_step(facts: CaseFacts, access: CaseAccess, today: date) -> NextStep | N
         blockers=[Blocker(guard.message, guard.who(facts)) for guard in stopped],
         actors=actors,
         waiting_for=waiting,
+        waiting_until=max((guard.until(facts) for guard in stopped if guard.until), default=None),
         can=bool(decision),
         theirs=step.who.holds(access),
         yours=any(person.user_id == access.user_id for person in waiting),

@@ -28,8 +28,10 @@ cleanup() {
 	stop "$watcher_pid" TERM
 	# TERM is Celery's warm shutdown: a task already running finishes first.
 	stop "$worker_pid" TERM
-	# INT, like Ctrl-C, makes the autoreloader stop the server process it runs.
-	stop "$server_pid" INT
+	# The autoreloader runs the server as its child. A background job of a script ignores SIGINT
+	# for good, so both get TERM, the child first (alone, the parent would leave it serving).
+	if [[ -n $server_pid ]]; then pkill -TERM -P "$server_pid" 2>/dev/null || true; fi
+	stop "$server_pid" TERM
 }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT
@@ -48,10 +50,9 @@ worker_pid=$!
 ) &
 watcher_pid=$!
 
-# Runs in the background so the traps fire at once; `trap - INT` undoes the
-# SIGINT-ignoring that bash gives background jobs, so Ctrl-C reaches it.
+# Runs in the background so the traps fire at once; cleanup stops it (Ctrl-C reaches this
+# script, whose INT trap runs cleanup).
 (
-	trap - INT
 	exec "$VENV/bin/python" manage.py runserver "$ADDR" <&3
 ) &
 server_pid=$!

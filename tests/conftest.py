@@ -23,6 +23,18 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """A request leaves its language active in the thread, and the next test run by the same worker
+    would read its messages in Chinese: each test starts in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def celery_eager(request):
     """Tasks queued by the app run in the process that queues them, so no test leaves messages
     in a broker; only tests marked ``worker`` hand them to a real worker."""

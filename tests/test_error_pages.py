@@ -137,3 +137,15 @@ def test_a_bad_request_is_the_friendly_400_page_logged_in_one_line(client, reque
     assert "Something went wrong" not in body
     [record] = request_log
     assert record.exc_info is None
+
+
+def test_a_stale_form_gets_a_friendly_translated_page(db):
+    """Django's own CSRF page is English only and carries an inline style the CSP blocks."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "style=" not in page
+    assert "表单已过期" in page

@@ -1,3 +1,7 @@
+import json
+from datetime import date, datetime
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -154,6 +158,68 @@ def import_summary(subject: str) -> str:
         parts.append(ngettext("%(n)d stored secret", "%(n)d stored secrets", secrets) % {"n": secrets})
     parts.append(ngettext("%(n)d material", "%(n)d materials", materials) % {"n": materials})
     return ", ".join(parts)
+
+
+# Events whose subject is stored as data (JSON) and told in each reader's own language: dates in
+# their format, field and module names translated.
+DATA_SUBJECT_KINDS = frozenset(
+    {
+        EventKind.PEOPLE_CHANGED,
+        EventKind.DATES_CHANGED,
+        EventKind.MODULE_ADDED,
+        EventKind.MODULE_REMOVED,
+        EventKind.MEETING_SCHEDULED,
+    }
+)
+_CHANGE_LABELS = {
+    "manager": _("Manager"),
+    "hr_owner": _("HR owner"),
+    "last_working_day": _("Last working day"),
+    "support_until": _("Aftercare until"),
+}
+
+
+def data_subject(**data: Any) -> str:
+    """A subject kept as data: dates as ISO strings, modules by their code."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def data_summary(subject: str) -> str:
+    """A data subject in the reader's language; anything else (older events) as it was written."""
+    from handover import formatting
+    from handover.models.checklist import ModuleKind
+
+    try:
+        data = json.loads(subject) if subject.startswith("{") else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        return subject
+    parts = []
+    if "at" in data:
+        parts.append(f"{formatting.moment(datetime.fromisoformat(data['at']))}, {data.get('place', '')}")
+    if "module" in data:
+        module = (
+            str(ModuleKind(data["module"]).label) if data["module"] in ModuleKind.values else data["module"]
+        )
+        parts.append(f"{module}: {data['successor']}" if data.get("successor") else module)
+    for key in ("manager", "hr_owner"):
+        if key in data:
+            parts.append(f"{_CHANGE_LABELS[key]}: {data[key][0]} → {data[key][1]}")
+    for key in ("last_working_day", "support_until"):
+        if key in data:
+            before, after = (formatting.day(date.fromisoformat(day)) for day in data[key])
+            parts.append(f"{_CHANGE_LABELS[key]}: {before} → {after}")
+    if data.get("moved"):
+        parts.append(
+            ngettext(
+                "the due date of %(n)d item not yet handed over moves with it",
+                "the due dates of %(n)d items not yet handed over move with it",
+                data["moved"],
+            )
+            % {"n": data["moved"]}
+        )
+    return "; ".join(parts)
 
 
 class Event(models.Model):

@@ -7,7 +7,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -24,6 +24,7 @@ from handover.models import (
 )
 from handover.models.checklist import MODULE_ORDER
 from handover.models.departure import ACTIVE_STATES
+from handover.models.events import data_subject
 from handover.permissions import sync_case_permissions
 
 from ._base import access_for, facts_of, lock_case, locked_row, record, record_change, today
@@ -163,7 +164,7 @@ def module_set_successor(
             departure,
             actor,
             EventKind.PEOPLE_CHANGED,
-            subject=f"{module.get_kind_display()}: {successor.name}",
+            subject=data_subject(module=module.kind, successor=successor.name),
         )
 
 
@@ -195,42 +196,29 @@ def departure_update(
         successors = {m.kind: m.successor for m in departure.modules.select_related("successor")}
         _check_people(employee=departure.employee, manager=manager, successors=successors, hr_owner=hr_owner)
         _check_dates(departure.notice_date, last_working_day, support_until)
-        people = []
+        people: dict[str, list[str]] = {}
         if manager.pk != departure.manager_id:
-            people.append(f"{_('Manager')}: {departure.manager_name} → {manager.name}")
+            people["manager"] = [departure.manager_name, manager.name]
             departure.manager, departure.manager_name = manager, manager.name
         if hr_owner.pk != departure.hr_owner_id:
-            people.append(f"{_('HR owner')}: {departure.hr_owner_name} → {hr_owner.name}")
+            people["hr_owner"] = [departure.hr_owner_name, hr_owner.name]
             departure.hr_owner, departure.hr_owner_name = hr_owner, hr_owner.name
-        dates = []
+        dates: dict[str, object] = {}
         if last_working_day != departure.last_working_day:
-            dates.append(
-                f"{_('Last working day')}: {formatting.day(departure.last_working_day)} → "
-                f"{formatting.day(last_working_day)}"
-            )
-            moved = _move_due_dates(departure, last_working_day - departure.last_working_day)
-            if moved:
-                dates.append(
-                    ngettext(
-                        "the due date of %(n)d item not yet handed over moves with it",
-                        "the due dates of %(n)d items not yet handed over move with it",
-                        moved,
-                    )
-                    % {"n": moved}
-                )
+            dates["last_working_day"] = [departure.last_working_day.isoformat(), last_working_day.isoformat()]
+            dates["moved"] = _move_due_dates(departure, last_working_day - departure.last_working_day)
             departure.last_working_day = last_working_day
         if support_until != departure.support_until:
-            before, after = formatting.day(departure.support_until), formatting.day(support_until)
-            dates.append(f"{_('Aftercare until')}: {before} → {after}")
+            dates["support_until"] = [departure.support_until.isoformat(), support_until.isoformat()]
             departure.support_until = support_until
         if not (people or dates):
             return departure
         departure.save()
         sync_case_permissions(departure)
         if people:
-            record_change(departure, actor, EventKind.PEOPLE_CHANGED, subject="; ".join(people))
+            record_change(departure, actor, EventKind.PEOPLE_CHANGED, subject=data_subject(**people))
         if dates:
-            record_change(departure, actor, EventKind.DATES_CHANGED, subject="; ".join(dates))
+            record_change(departure, actor, EventKind.DATES_CHANGED, subject=data_subject(**dates))
     return departure
 
 
@@ -275,7 +263,10 @@ def module_add(*, actor: User, departure: Departure, kind: str, successor: User)
         _copy_template(departure, {kind: module})
         sync_case_permissions(departure)
         record_change(
-            departure, actor, EventKind.MODULE_ADDED, subject=f"{module.get_kind_display()}: {successor.name}"
+            departure,
+            actor,
+            EventKind.MODULE_ADDED,
+            subject=data_subject(module=module.kind, successor=successor.name),
         )
     return module
 
@@ -292,7 +283,7 @@ def module_remove(*, actor: User, departure: Departure, module_id: int) -> None:
         policy.module_removal_decision(facts, access, module).enforce()
         HandoverModule.objects.filter(pk=module_id, departure=departure).delete()
         sync_case_permissions(departure)
-        record_change(departure, actor, EventKind.MODULE_REMOVED, subject=module.label)
+        record_change(departure, actor, EventKind.MODULE_REMOVED, subject=data_subject(module=module.kind))
 
 
 def run_transition(

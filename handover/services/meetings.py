@@ -8,6 +8,7 @@ from accounts.models import User
 from handover import formatting, policy
 from handover.errors import HandoverError
 from handover.models import Departure, EventKind, HandoverMeeting
+from handover.models.events import data_subject
 
 from ._base import access_for, facts_of, lock_case, record_change
 
@@ -20,12 +21,21 @@ def meeting_schedule(
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
         policy.case_decision(facts_of(departure), access, "schedule_meeting").enforce()
+        if timezone.localtime(scheduled_at).date() < departure.notice_date:
+            raise HandoverError(
+                _("The meeting cannot be before the notice date, %(day)s.")
+                % {"day": formatting.day(departure.notice_date)}
+            )
         meeting, _created = HandoverMeeting.objects.update_or_create(
             departure=departure,
             defaults={"scheduled_at": scheduled_at, "location": location, "agenda": agenda},
         )
-        when = formatting.moment(scheduled_at)
-        record_change(departure, actor, EventKind.MEETING_SCHEDULED, subject=f"{when}, {location}")
+        record_change(
+            departure,
+            actor,
+            EventKind.MEETING_SCHEDULED,
+            subject=data_subject(at=scheduled_at.isoformat(), place=location[:150]),
+        )
     return meeting
 
 

@@ -39,13 +39,22 @@ def progress(accepted: int, handed: int) -> str:
 def event_sentence(event, with_reasons: bool = False) -> str:
     """One timeline entry as a translated sentence, the actor in bold, everything else escaped."""
     from handover.models import SignerRole
-    from handover.models.events import EVENT_SENTENCES, TRANSITION_WITH_REASON, EventKind, import_summary
+    from handover.models.events import (
+        DATA_SUBJECT_KINDS,
+        EVENT_SENTENCES,
+        TRANSITION_WITH_REASON,
+        EventKind,
+        data_summary,
+        import_summary,
+    )
 
     subject = event.subject
     if event.kind == EventKind.SIGNED and subject in SignerRole.values:
         subject = SignerRole(subject).label
     elif event.kind == EventKind.INVENTORY_IMPORTED:
         subject = import_summary(subject)
+    elif event.kind in DATA_SUBJECT_KINDS:
+        subject = data_summary(subject)
     values = {
         "actor": format_html("<strong>{}</strong>", event.actor_name),
         "subject": conditional_escape(subject),

@@ -207,7 +207,8 @@ def case_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """HR changes the manager, the HR owner and the dates, until the sign-off."""
     departure, access = load_case(request, pk)
-    theirs(policy.act_decision(departure.state, access, "change_people"))
+    may = policy.act_decision(departure.state, access, "change_people")
+    theirs(may)
     initial = {
         "manager": departure.manager_id,
         "hr_owner": departure.hr_owner_id,
@@ -235,13 +236,15 @@ def case_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         submit=_("Save"),
         back=case_url(departure.pk),
         intro=_("Changes are on the timeline; people who leave the case lose access to it."),
+        blocked=may.message,
     )
 
 
 @login_required
 def module_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     departure, access = load_case(request, pk)
-    theirs(policy.act_decision(departure.state, access, "add_module"))
+    may = policy.act_decision(departure.state, access, "add_module")
+    theirs(may)
     present = set(departure.modules.values_list("kind", flat=True))
     missing = [(kind, str(label)) for kind, label in ModuleKind.choices if kind not in present]
     form = ModuleAddForm(request.POST or None, missing=missing)
@@ -261,6 +264,7 @@ def module_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         submit=_("Add the module"),
         back=case_url(departure.pk, "modules-title"),
         intro=_("Its checklist starts from the default template; the successor gets access to the case."),
+        blocked=may.message,
     )
 
 
@@ -270,7 +274,9 @@ def module_remove(request: AuthenticatedHttpRequest, pk: int, module_id: int) ->
     module = departure.modules.filter(pk=module_id).first()
     if module is None:
         raise Http404
-    theirs(policy.act_decision(departure.state, access, "change_people"))
+    facts = selectors.case_progress(departure)
+    may = policy.module_removal_decision(facts, access, next(m for m in facts.modules if m.id == module.pk))
+    theirs(may)
     if request.method == "POST":
         try:
             services.module_remove(actor=request.user, departure=departure, module_id=module.pk)
@@ -289,6 +295,7 @@ def module_remove(request: AuthenticatedHttpRequest, pk: int, module_id: int) ->
         intro=_(
             "Its checklist items go with it. Its successor loses access unless they take over another module."
         ),
+        blocked=may.message,
     )
 
 

@@ -82,8 +82,10 @@ def form_page(
     intro: str = "",
     files: bool = False,
     danger: bool = False,
+    blocked: str = "",
 ) -> HttpResponse:
-    """A page with one form (or only a confirmation, when ``form`` is None) about a case."""
+    """A page with one form (or only a confirmation, when ``form`` is None) about a case; when the
+    act is blocked now, the reason instead of the form, so nobody fills in a form in vain."""
     return render(
         request,
         "handover/form_page.html",
@@ -96,6 +98,7 @@ def form_page(
             "intro": intro,
             "multipart": files,
             "danger": danger,
+            "blocked": blocked,
         },
     )
 

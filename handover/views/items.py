@@ -32,7 +32,10 @@ def _item_row(
         "question_form": QuestionForm(),
         "answer_form": AnswerForm(),
     }
-    return render(request, "handover/partials/case/modules.html#item-row", context)
+    response = render(request, "handover/partials/case/modules.html#item-row", context)
+    # The next step and the progress per module may have changed too: the page refreshes them.
+    response["HX-Trigger"] = "handover-changed"
+    return response
 
 
 def _item_action(

@@ -11,6 +11,7 @@ from accounts.models import Role
 from handover import services
 from handover.errors import HandoverError
 from handover.models import EventKind, State
+from handover.models.events import data_summary
 from handover.permissions import case_access
 from tests.factories import UserFactory
 
@@ -68,7 +69,7 @@ def test_hr_changes_manager_owner_and_dates_and_access_follows(make_case, people
     assert not case_access(people.manager, departure).can_view
     kinds = list(departure.events.values_list("kind", flat=True))
     assert EventKind.PEOPLE_CHANGED in kinds and EventKind.DATES_CHANGED in kinds
-    dates = departure.events.get(kind=EventKind.DATES_CHANGED).subject
+    dates = data_summary(departure.events.get(kind=EventKind.DATES_CHANGED).subject)
     assert "Last working day" in dates and "Aftercare until" in dates
 
 
@@ -237,4 +238,24 @@ def test_due_dates_move_with_the_last_working_day(make_case, people):
     )
     item.refresh_from_db()
     assert item.due_date == before + timedelta(days=7)
-    assert "move with it" in departure.events.get(kind=EventKind.DATES_CHANGED).subject
+    assert "move with it" in data_summary(departure.events.get(kind=EventKind.DATES_CHANGED).subject)
+
+
+def test_changes_on_the_timeline_are_told_in_the_readers_language(client, people, make_case):
+    """Dates and field names in a change are data, so each reader sees them in their language."""
+    departure = make_case(State.PREPARING)
+    services.departure_update(
+        actor=people.hr,
+        departure=departure,
+        manager=people.manager,
+        hr_owner=people.hr,
+        last_working_day=departure.last_working_day,
+        support_until=departure.support_until + timedelta(days=10),
+    )
+    people.leaver.language = "zh-hans"
+    people.leaver.save()
+    client.force_login(people.leaver)
+    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    new_end = departure.support_until + timedelta(days=10)
+    assert f"{new_end.year}年{new_end.month}月{new_end.day}日" in page
+    assert "离职后续截止日" in page

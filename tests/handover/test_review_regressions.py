@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.models import Role
 from handover import selectors, services
 from handover.errors import HandoverError
-from handover.models import ChecklistItem, ChecklistTemplate, Departure, EventKind, State
+from handover.models import ChecklistItem, ChecklistTemplate, Departure, EventKind, HandoverMeeting, State
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,9 @@ def test_dates_far_outside_working_life_get_a_form_error(client, people, make_ca
         follow=True,
     )
     assert response.status_code == 200
-    assert "Give the meeting a date, a time and a place." in response.content.decode()
+    # The meeting form page shows the field's own error, with what was typed.
+    assert "Enter a date between the years 2000 and 2100." in response.content.decode()
+    assert not HandoverMeeting.objects.exists()
 
 
 def test_the_admin_neither_edits_items_nor_shows_the_reason(client, people, make_case):

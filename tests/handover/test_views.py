@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from handover import formatting, services
+from handover.errors import HandoverError
 from handover.models import ChecklistItem, ChecklistTemplate, Departure, EventKind, ItemState, State
 from tests.factories import PASSWORD
 
@@ -297,3 +299,60 @@ def test_timeline_tells_events_as_sentences_and_escapes_what_users_wrote(client,
     assert f"<strong>{people.leaver.name}</strong> added “&lt;script&gt;x()&lt;/script&gt;”" in page
     assert "<script>x()" not in page
     assert f"<strong>{people.hr.name}</strong> moved the case from “Intent confirmed” to “Preparing”" in page
+
+
+def test_when_only_time_blocks_the_next_step_the_page_says_from_when(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    client.force_login(people.hr)
+    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    first_day = departure.support_until + timedelta(days=1)
+    assert "Nobody needs to act now: this step can be taken from" in page
+    assert formatting.day(first_day) in page
+
+
+def test_an_item_action_in_place_asks_the_page_to_refresh_its_next_step(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    item = departure.modules.get(kind="product").items.first()
+    client.force_login(people.leaver)
+    response = client.post(
+        reverse("handover:item_hand_over", args=[departure.pk, item.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert response["HX-Trigger"] == "handover-changed"
+    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    assert 'hx-trigger="handover-changed from:body"' in page
+
+
+def test_a_refused_meeting_record_keeps_what_was_typed(client, people, make_case):
+    departure = make_case(State.PREPARING)
+    services.meeting_schedule(
+        actor=people.manager, departure=departure, scheduled_at=timezone.now(), location="Room 4"
+    )
+    client.force_login(people.manager)
+    early = timezone.localtime() - timedelta(days=1)
+    response = client.post(
+        reverse("handover:meeting_record", args=[departure.pk]),
+        {"held_at": early.strftime("%Y-%m-%dT%H:%M"), "minutes": "Prices are the main risk."},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "after the time you entered" in page
+    assert "Prices are the main risk." in page
+
+
+def test_a_meeting_is_not_scheduled_before_the_notice_date(people, make_case):
+    departure = make_case(State.PREPARING)
+    before = timezone.now() - timedelta(days=400)
+    with pytest.raises(HandoverError, match="before the notice date"):
+        services.meeting_schedule(
+            actor=people.manager, departure=departure, scheduled_at=before, location="R"
+        )
+
+
+def test_pages_for_changes_a_case_no_longer_allows_say_so_instead_of_a_form(client, people, make_case):
+    departure = make_case(State.SIGNED_OFF)
+    client.force_login(people.hr)
+    for name in ("case_edit", "module_add"):
+        page = client.get(reverse(f"handover:{name}", args=[departure.pk])).content.decode()
+        assert 'role="alert"' in page
+        assert "<form" not in page.split("<main", 1)[1]
