@@ -3,8 +3,12 @@
 The case page carries both forms; when the service refuses what was typed, these pages show the
 form again with what was typed and why, instead of losing it."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -16,47 +20,51 @@ from handover.http import AuthenticatedHttpRequest
 from .common import case_url, form_page, load_case, submitted, theirs
 
 
+def _meeting_page(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    act: str,
+    form_class: type[Form],
+    service: Callable[..., Any],
+    title: str,
+    submit: str,
+    done: str,
+) -> HttpResponse:
+    departure, access = load_case(request, pk)
+    may = policy.case_decision(selectors.case_progress(departure), access, act)
+    theirs(may)
+    form = form_class(request.POST or None)
+    if submitted(request, form, lambda data: service(actor=request.user, departure=departure, **data)):
+        messages.success(request, done)
+        return redirect(case_url(departure.pk, "meeting"))
+    back = case_url(departure.pk, "meeting")
+    return form_page(request, departure, form, title=title, submit=submit, back=back, blocked=may.message)
+
+
 @login_required
 def meeting_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    departure, access = load_case(request, pk)
-    may = policy.case_decision(selectors.case_progress(departure), access, "schedule_meeting")
-    theirs(may)
-    form = MeetingScheduleForm(request.POST or None)
-    done = submitted(
-        request, form, lambda data: services.meeting_schedule(actor=request.user, departure=departure, **data)
-    )
-    if done is not None:
-        messages.success(request, _("The handover meeting is scheduled."))
-        return redirect(case_url(departure.pk, "meeting"))
-    return form_page(
+    return _meeting_page(
         request,
-        departure,
-        form,
+        pk,
+        act="schedule_meeting",
+        form_class=MeetingScheduleForm,
+        service=services.meeting_schedule,
         title=_("Schedule the meeting"),
         submit=_("Save the meeting"),
-        back=case_url(departure.pk, "meeting"),
-        blocked=may.message,
+        done=_("The handover meeting is scheduled."),
     )
 
 
 @login_required
 def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    departure, access = load_case(request, pk)
-    may = policy.case_decision(selectors.case_progress(departure), access, "record_meeting")
-    theirs(may)
-    form = MeetingRecordForm(request.POST or None)
-    done = submitted(
-        request, form, lambda data: services.meeting_record(actor=request.user, departure=departure, **data)
-    )
-    if done is not None:
-        messages.success(request, _("The handover meeting is recorded."))
-        return redirect(case_url(departure.pk, "meeting"))
-    return form_page(
+    return _meeting_page(
         request,
-        departure,
-        form,
+        pk,
+        act="record_meeting",
+        form_class=MeetingRecordForm,
+        service=services.meeting_record,
         title=_("Record that the meeting took place"),
         submit=_("Record the meeting"),
-        back=case_url(departure.pk, "meeting"),
-        blocked=may.message,
+        done=_("The handover meeting is recorded."),
     )
