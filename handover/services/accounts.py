@@ -69,11 +69,31 @@ def _purge_secret(departure: Departure, access: Access, actor: User | None) -> b
 
 
 @sensitive_variables()
-def new_access(departure: Departure, *, system: AccessSystem, kind: str, secret: str, **fields) -> Access:
+def new_access(
+    departure: Departure,
+    *,
+    module: HandoverModule,
+    system: AccessSystem,
+    account: str,
+    kind: str,
+    access_level: str,
+    credential_location: str,
+    secret: str,
+    position: int,
+) -> Access:
     """An account row as listing or importing makes it: a system still offered, a secret only on
     a shared account or sub-account, and encrypted."""
     _check_system(system)
-    access = Access(departure=departure, system=system, kind=kind, **fields)
+    access = Access(
+        departure=departure,
+        module=module,
+        system=system,
+        account=account,
+        kind=kind,
+        access_level=access_level,
+        credential_location=credential_location,
+        position=position,
+    )
     if secret:
         _check_secret(kind, secret)
         _set_secret(access, secret)
