@@ -517,6 +517,15 @@ def may_act_on_rows(rule: RowRule, state: str, access: CaseAccess, module: Any) 
     return rule.who.holds(access, module) and state in rule.states
 
 
+def module_items_decision(state: str, access: CaseAccess, module: Any, act: str) -> Decision:
+    """May this person take an item act on a module's items now, whichever items: the first check
+    of a bulk act (each item is then asked ``item_decision``)."""
+    rule = ITEM_RULES[act]
+    if not rule.who.holds(access, module):
+        return FORBID
+    return _state_allows(state, rule.states)
+
+
 def item_decision(state: str, access: CaseAccess, item: Any, act: str) -> Decision:
     """``item`` needs ``state``, ``title`` and ``module`` (with its ``successor_id``)."""
     return _row_decision(ITEM_RULES[act], state, access, item, item.module)

@@ -262,12 +262,21 @@ class ItemRow:
 
 
 @dataclass(frozen=True)
+class BulkAct:
+    """An act this person may take on several items of a module at once, and on how many now."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
 class ModuleRow:
     module: HandoverModule
     progress: ModuleFacts
     items: list[ItemRow]
     mine: bool
     removable: bool
+    bulk: list[BulkAct]
 
 
 @dataclass(frozen=True)
@@ -317,6 +326,7 @@ def case_rows(departure: Departure, facts: CaseFacts, access: CaseAccess, today:
                 ],
                 mine=access.receives(module),
                 removable=bool(policy.module_removal_decision(facts, access, progress[module.pk])),
+                bulk=_bulk_acts(state, access, module, progress[module.pk]),
             )
             for module in modules
         ],
@@ -347,6 +357,22 @@ def case_rows(departure: Departure, facts: CaseFacts, access: CaseAccess, today:
             TaskRow(task, policy.trial_actions(state, access, task)) for task in departure.trial_tasks.all()
         ],
     )
+
+
+BULK_ITEM_ACTS = ("hand_over", "accept")
+
+
+def _bulk_acts(
+    state: str, access: CaseAccess, module: HandoverModule, progress: ModuleFacts
+) -> list[BulkAct]:
+    """The item acts this person may take on a whole module now, where more than one item waits."""
+    acts = []
+    for name in BULK_ITEM_ACTS:
+        rule = policy.ITEM_RULES[name]
+        count = progress.items_in(rule.row_ok.states) if isinstance(rule.row_ok, policy.InStates) else 0
+        if count > 1 and policy.may_act_on_rows(rule, state, access, module):
+            acts.append(BulkAct(name, count))
+    return acts
 
 
 def _with_module(row, modules: dict[int, HandoverModule]):

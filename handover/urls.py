@@ -30,6 +30,7 @@ urlpatterns = [
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:pk>/modules/new/", cases.module_add, name="module_add"),
     path("cases/<int:pk>/modules/<int:module_id>/remove/", cases.module_remove, name="module_remove"),
+    path("cases/<int:pk>/modules/<int:module_id>/all/<slug:act>/", items.items_bulk, name="items_bulk"),
     path("cases/<int:pk>/modules/<int:module_id>/successor/", cases.set_successor, name="set_successor"),
     path("cases/<int:pk>/modules/<int:module_id>/items/", items.item_add, name="item_add"),
     path("cases/<int:pk>/items/<int:item_id>/edit/", items.item_edit, name="item_edit"),

@@ -41,6 +41,7 @@ from .items import (
     item_hand_over,
     item_return,
     item_update,
+    items_bulk,
 )
 from .materials import material_create, material_delete, material_found, material_open, material_update
 from .meetings import meeting_record, meeting_schedule
@@ -82,6 +83,7 @@ __all__ = [
     "item_hand_over",
     "item_return",
     "item_update",
+    "items_bulk",
     "material_create",
     "material_delete",
     "material_found",

@@ -77,6 +77,22 @@ def record(
     )
 
 
+def record_changes(departure: Departure, actor: User | None, kind: EventKind, subjects: list[str]) -> None:
+    """One event per changed row of a bulk act, written together; outdated signatures are voided
+    once, after all of them."""
+    if kind not in CONTENT_EVENT_KINDS:
+        raise ValueError(f"{kind} does not change the signed content; write it with record()")
+    name = actor.name if actor is not None else "Handover"
+    Event.objects.bulk_create(
+        Event(departure=departure, actor=actor, actor_name=name, kind=kind, subject=subject[:300])
+        for subject in subjects
+    )
+    if departure.state in policy.SIGNING_STATES:
+        from .signatures import void_stale_signatures
+
+        void_stale_signatures(departure)
+
+
 def record_change(departure: Departure, actor: User | None, kind: EventKind, subject: str = "") -> Event:
     """Write an event that changes what signers affirm; signatures it outdates become void."""
     if kind not in CONTENT_EVENT_KINDS:

@@ -1,3 +1,4 @@
+from collections.abc import Collection
 from datetime import date
 
 from django.db import transaction
@@ -9,7 +10,7 @@ from handover import policy
 from handover.errors import HandoverError, NotFound
 from handover.models import ChecklistItem, Departure, EventKind, HandoverModule
 
-from ._base import access_for, lock_case, locked_row, next_position, record_change
+from ._base import access_for, lock_case, locked_row, next_position, record_change, record_changes
 
 
 def _locked_item(departure: Departure, item_id: int) -> ChecklistItem:
@@ -151,3 +152,51 @@ def item_answer(*, actor: User, departure: Departure, item_id: int, answer: str)
         item.save()
         record_change(departure, actor, EventKind.ITEM_ANSWERED, subject=f"{item.title}: {item.answer}")
     return item
+
+
+# What a bulk act does to each item, and the event it leaves per item.
+_BULK = {
+    "hand_over": (EventKind.ITEM_HANDED_OVER, ["state", "handed_over_at"]),
+    "accept": (EventKind.ITEM_ACCEPTED, ["state", "accepted_at", "accepted_by", "accepted_by_name"]),
+}
+
+
+def items_bulk(
+    *, actor: User, departure: Departure, module_id: int, act: str, item_ids: Collection[int] | None = None
+) -> list[ChecklistItem]:
+    """The leaver hands over, or the successor accepts, several items of one module at once: the
+    items named, or (none named) every item of the module the act applies to now. The same rule as
+    for one item decides for each; if it refuses any, nothing happens. One event per item."""
+    if act not in _BULK:
+        raise NotFound
+    kind, fields = _BULK[act]
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        module = locked_row(HandoverModule.objects.all(), pk=module_id, departure=departure)
+        policy.module_items_decision(departure.state, access, module, act).enforce()
+        items = list(
+            module.items.select_for_update(of=("self",)).select_related("module").order_by("position", "pk")
+        )
+        if item_ids is None:
+            items = [item for item in items if policy.item_decision(departure.state, access, item, act)]
+        else:
+            wanted = set(item_ids)
+            items = [item for item in items if item.pk in wanted]
+            if len(items) != len(wanted):
+                raise NotFound
+        if not items:
+            raise HandoverError(_("No item of this module is waiting for this now."))
+        for item in items:
+            policy.item_decision(departure.state, access, item, act).enforce()
+        now = timezone.now()
+        for item in items:
+            if act == "hand_over":
+                item.hand_over()
+                item.handed_over_at = now
+            else:
+                item.accept()
+                item.accepted_at, item.accepted_by, item.accepted_by_name = now, actor, actor.name
+        ChecklistItem.objects.bulk_update(items, fields)
+        record_changes(departure, actor, kind, [item.title for item in items])
+    return items

@@ -21,11 +21,6 @@ def meeting_schedule(
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
         policy.case_decision(facts_of(departure), access, "schedule_meeting").enforce()
-        if timezone.localtime(scheduled_at).date() < departure.notice_date:
-            raise HandoverError(
-                _("The meeting cannot be before the notice date, %(day)s.")
-                % {"day": formatting.day(departure.notice_date)}
-            )
         meeting, _created = HandoverMeeting.objects.update_or_create(
             departure=departure,
             defaults={"scheduled_at": scheduled_at, "location": location, "agenda": agenda},

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from handover import policy, services
 from handover.errors import HandoverError
@@ -141,3 +142,63 @@ def item_delete(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> Htt
             messages.success(request, _("“%(title)s” removed.") % {"title": item.title})
         return redirect(case_url(departure.pk, f"module-{item.module_id}"))
     return render(request, "handover/item_delete.html", {"departure": departure, "item": item})
+
+
+BULK_ACTS = ("hand_over", "accept")
+
+
+def _chosen_ids(request: AuthenticatedHttpRequest) -> list[int] | None:
+    """The items ticked on the case page (none ticked: the whole module)."""
+    source = request.POST if request.method == "POST" else request.GET
+    ids = [int(value) for value in source.getlist("item") if value.isascii() and value.isdigit()]
+    return ids or None
+
+
+@login_required
+def items_bulk(request: AuthenticatedHttpRequest, pk: int, module_id: int, act: str) -> HttpResponse:
+    """Hand over, or accept, several items of a module at once, after one confirmation."""
+    if act not in BULK_ACTS:
+        raise Http404
+    departure, access = load_case(request, pk)
+    module = departure.modules.filter(pk=module_id).first()
+    if module is None:
+        raise Http404
+    ids = _chosen_ids(request)
+    items = [
+        item
+        for item in module.items.order_by("position", "pk")
+        if (ids is None or item.pk in ids) and policy.item_decision(departure.state, access, item, act)
+    ]
+    may = policy.module_items_decision(departure.state, access, module, act)
+    theirs(may)
+    back = case_url(departure.pk, f"module-{module.pk}")
+    if request.method == "POST":
+        try:
+            done = services.items_bulk(
+                actor=request.user, departure=departure, module_id=module.pk, act=act, item_ids=ids
+            )
+        except HandoverError as error:
+            messages.error(request, error.message)
+        else:
+            done_text = BULK_DONE[act](len(done)) % {"n": len(done)}
+            messages.success(request, done_text)
+        return redirect(back)
+    return render(
+        request,
+        "handover/items_bulk.html",
+        {
+            "departure": departure,
+            "module": module,
+            "items": items,
+            "act": act,
+            "ids": ids,
+            "back": back,
+            "blocked": may.message,
+        },
+    )
+
+
+BULK_DONE = {
+    "hand_over": lambda n: ngettext("%(n)d item handed over.", "%(n)d items handed over.", n),
+    "accept": lambda n: ngettext("%(n)d item accepted.", "%(n)d items accepted.", n),
+}

@@ -140,6 +140,7 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
     ids = add_inventory(departure, people)
     reveal_path = reverse("handover:access_reveal", args=[departure.pk, ids["access"]])
     import_path = reverse("handover:inventory_import", args=[departure.pk])
+    bulk_path = reverse("handover:items_bulk", args=[departure.pk, departure.modules.first().pk, "hand_over"])
     pages = [
         (people.hr, reverse("handover:case_list"), "en", None),
         (people.hr, reverse("handover:case_open"), "en", None),
@@ -156,6 +157,9 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
         (people.hr, reverse("handover:system_edit", args=[ids["system"]]), "en", None),
         (people.successor_a, reveal_path, "en", None),
         (people.successor_a, reveal_path, "en", reveal),
+        (people.leaver, bulk_path, "zh-hans", None),
+        (people.hr, reverse("handover:case_edit", args=[departure.pk]), "en", None),
+        (people.hr, reverse("handover:case_withdraw", args=[departure.pk]), "en", None),
     ]
     found = violations_logged_in(log_in, pages, width)
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)

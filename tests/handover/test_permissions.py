@@ -132,6 +132,20 @@ MATRIX = {
         lambda d: {"question": "Where is the rate card?"},
         only("successor_a"),
     ),
+    "hand over a whole module": (
+        State.EXECUTING,
+        "post",
+        lambda d: reverse("handover:items_bulk", args=[d.pk, d.modules.get(kind="product").pk, "hand_over"]),
+        None,
+        only("leaver"),
+    ),
+    "accept a whole module": (
+        State.TRIAL_RUN,
+        "post",
+        lambda d: reverse("handover:items_bulk", args=[d.pk, d.modules.get(kind="product").pk, "accept"]),
+        None,
+        only("successor_a"),
+    ),
     "add trial task": (
         State.TRIAL_RUN,
         "post",
@@ -242,6 +256,7 @@ def test_stranger_gets_404_on_every_case_url(client, people, make_case, document
         "task_id": task.pk,
         "module_id": module.pk,
         "name": "close",
+        "act": "hand_over",
     }
     client.force_login(people.stranger)
     # Account and material URLs are walked by test_inventory_files.py, with rows to point at.
@@ -258,7 +273,7 @@ def test_stranger_gets_404_on_every_case_url(client, people, make_case, document
         kwargs = {
             k: v
             for k, v in ids.items()
-            if f"<{'slug' if k == 'name' else 'int'}:{k}>" in str(pattern.pattern)
+            if f"<{'slug' if k in ('name', 'act') else 'int'}:{k}>" in str(pattern.pattern)
         }
         url = reverse(f"handover:{pattern.name}", kwargs=kwargs)
         assert client.get(url).status_code in (404, 405), url

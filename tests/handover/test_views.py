@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from handover import formatting, services
-from handover.errors import HandoverError
 from handover.models import ChecklistItem, ChecklistTemplate, Departure, EventKind, ItemState, State
 from tests.factories import PASSWORD
 
@@ -338,15 +337,6 @@ def test_a_refused_meeting_record_keeps_what_was_typed(client, people, make_case
     assert response.status_code == 200
     assert "after the time you entered" in page
     assert "Prices are the main risk." in page
-
-
-def test_a_meeting_is_not_scheduled_before_the_notice_date(people, make_case):
-    departure = make_case(State.PREPARING)
-    before = timezone.now() - timedelta(days=400)
-    with pytest.raises(HandoverError, match="before the notice date"):
-        services.meeting_schedule(
-            actor=people.manager, departure=departure, scheduled_at=before, location="R"
-        )
 
 
 def test_pages_for_changes_a_case_no_longer_allows_say_so_instead_of_a_form(client, people, make_case):
