@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from handover import policy
 from handover.models import ModuleKind
+from handover.permissions import CaseAccess
 from handover.policy import CaseFacts, ModuleFacts, RowRule
 
 
@@ -119,8 +120,12 @@ def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
                 Todo(facts.id, facts.number, facts.employee_name, kind, count, module, anchor)
             )
 
-    def as_(user_id: int):
-        return policy.access_as(facts, user_id)
+    parts: dict[int, CaseAccess] = {}
+
+    def as_(user_id: int) -> CaseAccess:
+        if user_id not in parts:
+            parts[user_id] = policy.access_as(facts, user_id)
+        return parts[user_id]
 
     state = facts.state
     supervisors = [p.user_id for p in policy.Who.SUPERVISORS.people(facts)]
