@@ -493,23 +493,33 @@ def open_access_page(user: User, number, sort: str = "-overdue", per_page: int =
     entries = [_open_access(row, today) for row in page.object_list]
     largest = max((entry.days_overdue for entry in entries), default=0) or 1
     page.object_list = [
-        replace(
-            entry,
-            bar=round(100 * entry.days_overdue / largest),
-            revoke_via=policy.risk_list_revocation(
-                user,
-                hr_owner_id=entry.hr_owner_id,
-                manager_id=entry.manager_id,
-                employee_id=entry.employee_id,
-                case_state=entry.case_state,
-                last_working_day=entry.last_working_day,
-                access_state=entry.state,
-                today=today,
-            ),
-        )
+        replace(_revocable(user, entry, today), bar=round(100 * entry.days_overdue / largest))
         for entry in entries
     ]
     return page
+
+
+def open_access_rows(user: User, ids: list[int]) -> list[OpenAccess]:
+    """These rows of the risk list (those still on it), each with how this person may revoke it."""
+    today = timezone.localdate()
+    rows = open_accesses_after_last_day(today).filter(pk__in=ids).values(*_OPEN_ACCESS_VALUES)
+    return [_revocable(user, _open_access(row, today), today) for row in rows]
+
+
+def _revocable(user: User, entry: OpenAccess, today: date) -> OpenAccess:
+    return replace(
+        entry,
+        revoke_via=policy.risk_list_revocation(
+            user,
+            hr_owner_id=entry.hr_owner_id,
+            manager_id=entry.manager_id,
+            employee_id=entry.employee_id,
+            case_state=entry.case_state,
+            last_working_day=entry.last_working_day,
+            access_state=entry.state,
+            today=today,
+        ),
+    )
 
 
 def overdue_accesses_by_person(today: date) -> dict[int, list[OpenAccess]]:

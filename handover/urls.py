@@ -94,6 +94,7 @@ urlpatterns = [
     ),
     path("access/open/", catalogue.open_accesses, name="open_accesses"),
     path("access/<int:access_id>/revoke/", accounts.access_revoke_by_it, name="access_revoke_by_it"),
+    path("access/revoke/", accounts.accesses_revoke, name="accesses_revoke"),
     path("systems/", catalogue.system_list, name="system_list"),
     path("systems/<int:pk>/", catalogue.system_edit, name="system_edit"),
     path("templates/", templates.template_list, name="template_list"),

@@ -10,6 +10,7 @@ from .accounts import (
     access_store_secret,
     access_transfer,
     access_update,
+    accesses_revoke,
 )
 from .confirmations import (
     confirmation_open,
@@ -58,6 +59,7 @@ __all__ = [
     "access_store_secret",
     "access_transfer",
     "access_update",
+    "accesses_revoke",
     "confirmation_open",
     "confirmation_produce",
     "confirmation_reissue",

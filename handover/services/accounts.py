@@ -2,6 +2,8 @@
 the manager or IT. Stored secrets are encrypted, revealed one request at a time to the successor,
 and purged once no longer needed."""
 
+from collections.abc import Collection
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +11,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 from handover import policy, vault
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import (
     Access,
     AccessSystem,
@@ -21,7 +23,17 @@ from handover.models import (
 from handover.models.inventory import SECRET_KINDS
 from handover.permissions import case_access
 
-from ._base import access_for, lock_case, locked_row, next_position, own_module, record, record_change, today
+from ._base import (
+    access_for,
+    lock_case,
+    locked_row,
+    next_position,
+    own_module,
+    record,
+    record_change,
+    record_changes,
+    today,
+)
 
 SECRET_MAX_LENGTH = 2000
 
@@ -269,6 +281,56 @@ def access_revoke(
         access.save()
         record_change(departure, actor, EventKind.ACCESS_REVOKED, subject=str(access))
     return access
+
+
+def accesses_revoke(
+    *, actor: User, access_ids: Collection[int], note: str = "", evidence: str = ""
+) -> list[Access]:
+    """HR or IT confirms several accesses revoked at once, across cases (from the risk list): the
+    same rule as for one decides for each, and if it refuses any, nothing is revoked. One event per
+    access, on its case."""
+    wanted = set(access_ids)
+    with transaction.atomic():
+        rows = list(
+            Access.objects.select_for_update(of=("self",))
+            .select_related("system")
+            .filter(pk__in=wanted)
+            .order_by("departure_id", "pk")
+        )
+        if not rows or len(rows) != len(wanted):
+            raise NotFound
+        cases = {case_id: lock_case(case_id) for case_id in sorted({row.departure_id for row in rows})}
+        on_day = today()
+        for row in rows:
+            departure = cases[row.departure_id]
+            part = case_access(actor, departure)
+            # IT sees only the risk list; anyone else only the cases they may see.
+            on_list = policy.revocation_overdue(row, departure.state, departure.last_working_day, on_day)
+            if not (part.can_view or (policy.may_revoke_as_it(actor) and on_list)):
+                raise NotFound
+            policy.revoke_decision(
+                state=departure.state,
+                last_working_day=departure.last_working_day,
+                access=part,
+                is_it=policy.may_revoke_as_it(actor),
+                row=row,
+                today=on_day,
+            ).enforce()
+        note, evidence = note.strip(), evidence.strip()
+        if not (note or evidence):
+            raise HandoverError(_("Say how the access was revoked: a note or a link to the evidence."))
+        now = timezone.now()
+        for row in rows:
+            departure = cases[row.departure_id]
+            row.revoke()
+            row.revoked_at, row.revoked_by_name = now, actor.name
+            row.revocation_note, row.revocation_evidence = note, evidence
+            _purge_secret(departure, row, actor)
+            row.save()
+        for case_id, departure in cases.items():
+            subjects = [str(row) for row in rows if row.departure_id == case_id]
+            record_changes(departure, actor, EventKind.ACCESS_REVOKED, subjects)
+    return rows
 
 
 def access_not_applicable(*, actor: User, departure: Departure, access_id: int, reason: str) -> Access:

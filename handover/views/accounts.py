@@ -8,10 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
-from handover import policy, services
+from handover import policy, selectors, services
 from handover.errors import HandoverError
 from handover.forms import (
     AccessForm,
@@ -284,4 +285,38 @@ def access_not_applicable(request: AuthenticatedHttpRequest, pk: int, access_id:
         title=_("Mark %(access)s not applicable") % {"access": access},
         submit=_("Mark not applicable"),
         back=case_url(departure.pk, f"access-{access.pk}"),
+    )
+
+
+@login_required
+def accesses_revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Several accesses of the risk list confirmed revoked at once, after one confirmation."""
+    if not policy.may_see_open_accesses(request.user):
+        raise Http404
+    source = request.POST if request.method == "POST" else request.GET
+    ids = sorted({int(value) for value in source.getlist("access") if value.isascii() and value.isdigit()})
+    back = reverse("handover:open_accesses")
+    if not ids:
+        messages.error(request, _("Choose the accesses to confirm revoked."))
+        return redirect(back)
+    rows = [
+        row
+        for row in selectors.open_access_rows(request.user, ids)
+        if row.revoke_via  # the policy lets this person revoke it
+    ]
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.accesses_revoke(actor=request.user, access_ids=ids, **form.cleaned_data)
+        except HandoverError as error:
+            form.add_error(None, error.message)
+        else:
+            count = len(done)
+            messages.success(
+                request,
+                ngettext("%(n)d access is revoked.", "%(n)d accesses are revoked.", count) % {"n": count},
+            )
+            return redirect(back)
+    return render(
+        request, "handover/accesses_revoke.html", {"rows": rows, "ids": ids, "form": form, "back": back}
     )

@@ -160,6 +160,7 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
         (people.leaver, bulk_path, "zh-hans", None),
         (people.hr, reverse("handover:case_edit", args=[departure.pk]), "en", None),
         (people.hr, reverse("handover:case_withdraw", args=[departure.pk]), "en", None),
+        (people.hr, f"{reverse('handover:accesses_revoke')}?access={ids['access']}", "en", None),
     ]
     found = violations_logged_in(log_in, pages, width)
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)

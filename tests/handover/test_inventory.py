@@ -557,3 +557,68 @@ def test_the_risk_list_offers_revocation_to_whom_the_policy_lets_revoke(make_cas
     assert via(people.manager) == {"case"}
     assert via(it) == {"it"}
     assert via(leaver_in_it) == {""}  # never their own access
+
+
+def _listed_by(departure, employee, system, account):
+    return services.access_create(
+        actor=employee,
+        departure=departure,
+        module=module_of(departure),
+        system=system,
+        account=account,
+        kind="personal",
+    )
+
+
+def _overdue_case(make_case, people, system, employee, accounts=2):
+    departure = make_case(State.PREPARING, employee=employee)
+    rows = [_listed_by(departure, employee, system, f"{employee.username}-{n}") for n in range(accounts)]
+    past = timezone.localdate() - dt.timedelta(days=2)
+    Departure.objects.filter(pk=departure.pk).update(notice_date=past, last_working_day=past)
+    departure.refresh_from_db()
+    return departure, rows
+
+
+def test_it_confirms_several_accesses_revoked_across_cases_with_one_note(client, make_case, people, system):
+    first, rows_a = _overdue_case(make_case, people, system, people.leaver)
+    second, rows_b = _overdue_case(make_case, people, system, UserFactory(username="second_leaver"))
+    it = UserFactory(username="it_bulk", roles=[Role.IT])
+    ids = [row.pk for row in [*rows_a, *rows_b]]
+    client.force_login(it)
+    listing = client.get(reverse("handover:open_accesses")).content.decode()
+    assert all(f'name="access" value="{pk}"' in listing for pk in ids)
+    url = reverse("handover:accesses_revoke")
+    confirm = client.get(url, {"access": ids}).content.decode()
+    assert "Confirm 4 accesses revoked" in confirm
+    refused = client.post(url, {"access": ids, "note": ""})
+    assert "a note or a link to the evidence" in refused.content.decode()
+    assert not Access.objects.filter(state=AccessState.REVOKED).exists()
+    client.post(url, {"access": ids, "note": "Disabled in the IdP, ticket 88."})
+    assert Access.objects.filter(pk__in=ids, state=AccessState.REVOKED).count() == 4
+    for departure in (first, second):
+        assert departure.events.filter(kind=EventKind.ACCESS_REVOKED, actor=it).count() == 2
+
+
+def test_several_revocations_happen_all_or_none_by_the_same_rule(make_case, people, system):
+    _departure, rows = _overdue_case(make_case, people, system, people.leaver)
+    staying = UserFactory(username="not_yet_gone")
+    other = make_case(State.EXECUTING, employee=staying)
+    not_due = _listed_by(other, staying, system, "still-working")
+    with pytest.raises(HandoverError, match="revoked once the successor confirms the transfer"):
+        services.accesses_revoke(actor=people.hr, access_ids=[rows[0].pk, not_due.pk], note="Off.")
+    assert not Access.objects.filter(state=AccessState.REVOKED).exists()
+    people.leaver.groups.add(Group.objects.get_or_create(name=Role.IT)[0])
+    with pytest.raises(PermissionDenied):
+        services.accesses_revoke(actor=people.leaver, access_ids=[rows[0].pk], note="Mine.")
+    with pytest.raises(NotFound):
+        services.accesses_revoke(actor=people.stranger, access_ids=[rows[0].pk], note="Nope.")
+    done = services.accesses_revoke(actor=people.manager, access_ids=[row.pk for row in rows], note="Off.")
+    assert {row.state for row in done} == {AccessState.REVOKED}
+
+
+def test_only_hr_and_it_reach_the_bulk_revocation(client, make_case, people, system):
+    _departure, rows = _overdue_case(make_case, people, system, people.leaver)
+    url = reverse("handover:accesses_revoke")
+    for user in (people.manager, people.successor_a, people.stranger):
+        client.force_login(user)
+        assert client.get(url, {"access": [rows[0].pk]}).status_code == 404
