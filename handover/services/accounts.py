@@ -3,6 +3,7 @@ the manager or IT. Stored secrets are encrypted, revealed one request at a time 
 and purged once no longer needed."""
 
 from collections.abc import Collection
+from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -269,18 +270,28 @@ def access_revoke(
             row=access,
             today=today(),
         ).enforce()
-        note, evidence = note.strip(), evidence.strip()
-        if not (note or evidence):
-            raise HandoverError(_("Say how the access was revoked: a note or a link to the evidence."))
-        access.revoke()
-        access.revoked_at = timezone.now()
-        access.revoked_by_name = actor.name
-        access.revocation_note = note
-        access.revocation_evidence = evidence
-        _purge_secret(departure, access, actor)
-        access.save()
+        note, evidence = _revocation_proof(note, evidence)
+        _revoke(departure, access, actor, note, evidence, timezone.now())
         record_change(departure, actor, EventKind.ACCESS_REVOKED, subject=str(access))
     return access
+
+
+def _revocation_proof(note: str, evidence: str) -> tuple[str, str]:
+    note, evidence = note.strip(), evidence.strip()
+    if not (note or evidence):
+        raise HandoverError(_("Say how the access was revoked: a note or a link to the evidence."))
+    return note, evidence
+
+
+def _revoke(
+    departure: Departure, access: Access, actor: User, note: str, evidence: str, now: datetime
+) -> None:
+    """The access is gone: who confirmed it, how, and its stored secret with it."""
+    access.revoke()
+    access.revoked_at, access.revoked_by_name = now, actor.name
+    access.revocation_note, access.revocation_evidence = note, evidence
+    _purge_secret(departure, access, actor)
+    access.save()
 
 
 def accesses_revoke(
@@ -300,10 +311,11 @@ def accesses_revoke(
         if not rows or len(rows) != len(wanted):
             raise NotFound
         cases = {case_id: lock_case(case_id) for case_id in sorted({row.departure_id for row in rows})}
+        parts = {case_id: case_access(actor, departure) for case_id, departure in cases.items()}
         on_day = today()
         for row in rows:
             departure = cases[row.departure_id]
-            part = case_access(actor, departure)
+            part = parts[row.departure_id]
             # IT sees only the risk list; anyone else only the cases they may see.
             on_list = policy.revocation_overdue(row, departure.state, departure.last_working_day, on_day)
             if not (part.can_view or (policy.may_revoke_as_it(actor) and on_list)):
@@ -316,17 +328,10 @@ def accesses_revoke(
                 row=row,
                 today=on_day,
             ).enforce()
-        note, evidence = note.strip(), evidence.strip()
-        if not (note or evidence):
-            raise HandoverError(_("Say how the access was revoked: a note or a link to the evidence."))
+        note, evidence = _revocation_proof(note, evidence)
         now = timezone.now()
         for row in rows:
-            departure = cases[row.departure_id]
-            row.revoke()
-            row.revoked_at, row.revoked_by_name = now, actor.name
-            row.revocation_note, row.revocation_evidence = note, evidence
-            _purge_secret(departure, row, actor)
-            row.save()
+            _revoke(cases[row.departure_id], row, actor, note, evidence, now)
         for case_id, departure in cases.items():
             subjects = [str(row) for row in rows if row.departure_id == case_id]
             record_changes(departure, actor, EventKind.ACCESS_REVOKED, subjects)
