@@ -583,6 +583,31 @@ def _allowed_acts(
     )
 
 
+# Item acts that move the handover on; editing or removing an item only shapes the checklist.
+MOVING_ITEM_ACTS = ("hand_over", "accept", "answer")
+
+
+def items_awaiting(state: str, access: CaseAccess, module: Any) -> tuple[str, ...]:
+    """The states in which this module's items wait for this person now (to hand over, accept or
+    answer): the items a page shows them first."""
+    states: set[str] = set()
+    for act in MOVING_ITEM_ACTS:
+        rule = ITEM_RULES[act]
+        if isinstance(rule.row_ok, InStates) and may_act_on_rows(rule, state, access, module):
+            states.update(rule.row_ok.states)
+    return tuple(sorted(states))
+
+
+def module_is_yours(state: str, access: CaseAccess, module: Any, progress: "ModuleFacts") -> bool:
+    """A module is yours when you take it over, while you build its checklist, or when some of its
+    items wait for you: the modules a page opens for you."""
+    if access.receives(module):
+        return True
+    if bool(act_decision(state, access, "add_item")) and Who.LEAVER.holds(access, module):
+        return True
+    return progress.items_in(items_awaiting(state, access, module)) > 0
+
+
 def item_actions(state: str, access: CaseAccess, item: Any) -> frozenset[str]:
     return _allowed_acts(ITEM_RULES, state, access, item, item.module)
 
@@ -610,7 +635,15 @@ def access_actions(
 
 @dataclass(frozen=True)
 class _StateOnly:
+    """An access known only by its state (from the facts), for the rules on accesses."""
+
     state: str
+
+    def get_state_display(self) -> str:
+        return str(AccessState(self.state).label)
+
+    def __str__(self) -> str:
+        return self.get_state_display()
 
 
 def overdue_revocations(facts: CaseFacts, access: CaseAccess, today: date) -> int:
@@ -1035,6 +1068,29 @@ def sections(state: str, *, has_tasks: bool, has_signatures: bool, has_documents
         "signatures": has_signatures or state in SIGNING_STATES,
         "confirmation_pending": state in ISSUED_STATES and not has_documents,
     }
+
+
+# The sections of a case's pages (handover.places.SECTIONS): the accounts and materials only for
+# those who may see the inventory; the trial run and signatures once there is something in them.
+INVENTORY_SECTIONS = ("accounts", "materials")
+ALL_SECTIONS = ("overview", "modules", "accounts", "materials", "meeting", "trial", "signatures", "timeline")
+
+
+def case_sections_open_to(access: CaseAccess) -> tuple[str, ...]:
+    """The sections this person may open (any other is "not found" to them)."""
+    if access.can_see_inventory:
+        return ALL_SECTIONS
+    return tuple(name for name in ALL_SECTIONS if name not in INVENTORY_SECTIONS)
+
+
+def case_sections(facts: CaseFacts, access: CaseAccess) -> tuple[str, ...]:
+    """The sections a case's tabs offer this person now."""
+    state = facts.state
+    shown = {
+        "trial": any(m.trial_total for m in facts.modules) or state in SIGNING_STATES,
+        "signatures": bool(facts.signed) or state in SIGNING_STATES or state in ISSUED_STATES,
+    }
+    return tuple(name for name in case_sections_open_to(access) if shown.get(name, True))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from handover import policy
+from handover import places, policy
 from handover.models import ModuleKind
 from handover.permissions import CaseAccess
 from handover.policy import CaseFacts, ModuleFacts, RowRule
@@ -28,6 +28,10 @@ class Todo:
     count: int = 1
     module: str = ""
     anchor: str = ""
+
+    @property
+    def url(self) -> str:
+        return places.case_url(self.case_id, self.anchor)
 
     @property
     def text(self) -> str:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from accounts.models import User
@@ -15,9 +16,7 @@ from handover.models import (
     Access,
     AccessState,
     ChecklistItem,
-    ConfirmationDocument,
     Departure,
-    Event,
     HandoverMeeting,
     HandoverModule,
     Importance,
@@ -233,26 +232,10 @@ def cases_by_state(user: User) -> list[tuple[str, str, int, int]]:
     ]
 
 
-TIMELINE_LIMIT = 200
-
-
-def case_detail(departure_id: int) -> Departure:
-    """One case with everything its page shows, in a fixed number of queries."""
-    items = ChecklistItem.objects.order_by("position", "pk")
-    return (
-        Departure.objects.select_related("meeting", "department")
-        .prefetch_related(
-            Prefetch(
-                "modules", queryset=HandoverModule.objects.prefetch_related(Prefetch("items", queryset=items))
-            ),
-            Prefetch("trial_tasks", queryset=TrialTask.objects.select_related("module")),
-            Prefetch("signatures", queryset=Signature.objects.order_by("signed_at").defer("image")),
-            Prefetch("confirmations", queryset=ConfirmationDocument.objects.order_by("-version")),
-            Prefetch("accesses", queryset=Access.objects.select_related("system").order_by("position", "pk")),
-            Prefetch("materials", queryset=Material.objects.order_by("position", "pk")),
-        )
-        .get(pk=departure_id)
-    )
+# Rows per page in a case's sections, and the items a module opened on the modules section shows
+# before "all its items".
+SECTION_PAGE_SIZE = 50
+ITEMS_PREVIEW = 10
 
 
 @dataclass(frozen=True)
@@ -274,7 +257,9 @@ class ModuleRow:
     module: HandoverModule
     progress: ModuleFacts
     items: list[ItemRow]
-    mine: bool
+    # The viewer takes this module over; the module is theirs to work on now (opened for them).
+    receiving: bool
+    yours: bool
     removable: bool
     bulk: list[BulkAct]
 
@@ -300,63 +285,177 @@ class TaskRow:
     actions: frozenset[str]
 
 
-@dataclass(frozen=True)
-class CaseRows:
-    """The rows of one case's page, each with what this person may do on it now (the policy's
-    answer), read from a case loaded by ``case_detail``: no query."""
-
-    modules: list[ModuleRow]
-    accesses: list[AccessRow]
-    materials: list[MaterialRow]
-    tasks: list[TaskRow]
+def _case_modules(departure: Departure) -> dict[int, HandoverModule]:
+    return {m.pk: m for m in departure.modules.order_by("position", "pk")}
 
 
-def case_rows(departure: Departure, facts: CaseFacts, access: CaseAccess, today: date) -> CaseRows:
+def _module_row(
+    departure: Departure,
+    facts: CaseFacts,
+    access: CaseAccess,
+    module: HandoverModule,
+    items: list[ChecklistItem],
+) -> ModuleRow:
+    progress = next(m for m in facts.modules if m.id == module.pk)
     state = departure.state
-    progress = {m.id: m for m in facts.modules}
-    modules = list(departure.modules.all())
-    by_id = {module.pk: module for module in modules}
-    return CaseRows(
-        modules=[
-            ModuleRow(
-                module=module,
-                progress=progress[module.pk],
-                items=[
-                    ItemRow(item, policy.item_actions(state, access, item)) for item in module.items.all()
-                ],
-                mine=access.receives(module),
-                removable=bool(policy.module_removal_decision(facts, access, progress[module.pk])),
-                bulk=_bulk_acts(state, access, module, progress[module.pk]),
-            )
-            for module in modules
-        ],
-        accesses=[
-            AccessRow(
-                access=row,
-                module=by_id[row.module_id],
-                actions=policy.access_actions(
-                    state,
-                    access,
-                    _with_module(row, by_id),
-                    last_working_day=departure.last_working_day,
-                    today=today,
-                ),
-                overdue=policy.revocation_overdue(row, state, departure.last_working_day, today),
-            )
-            for row in departure.accesses.all()
-        ],
-        materials=[
-            MaterialRow(
-                material=material,
-                module=by_id[material.module_id],
-                actions=policy.material_actions(state, access, _with_module(material, by_id)),
-            )
-            for material in departure.materials.all()
-        ],
-        tasks=[
-            TaskRow(task, policy.trial_actions(state, access, task)) for task in departure.trial_tasks.all()
-        ],
+    for item in items:
+        item.module = module
+    return ModuleRow(
+        module=module,
+        progress=progress,
+        items=[ItemRow(item, policy.item_actions(state, access, item)) for item in items],
+        receiving=access.receives(module),
+        yours=policy.module_is_yours(state, access, module, progress),
+        removable=bool(policy.module_removal_decision(facts, access, progress)),
+        bulk=_bulk_acts(state, access, module, progress),
     )
+
+
+def _awaiting_first(departure: Departure, access: CaseAccess, modules: list[HandoverModule]) -> Case:
+    """0 for the items that wait for this person (by the policy), 1 for the others."""
+    waits = [
+        When(Q(module_id=module.pk, state__in=states), then=Value(0))
+        for module in modules
+        if (states := policy.items_awaiting(departure.state, access, module))
+    ]
+    return Case(*waits, default=Value(1)) if waits else Case(default=Value(1))
+
+
+def module_rows(
+    departure: Departure, facts: CaseFacts, access: CaseAccess, *, only_yours: bool = False
+) -> list[ModuleRow]:
+    """Every module of the case (or only this person's), the ones that are theirs opened on their
+    first items: those waiting for them first, then in checklist order. Two queries."""
+    modules = list(_case_modules(departure).values())
+    progress = {m.id: m for m in facts.modules}
+    yours = [m.pk for m in modules if policy.module_is_yours(departure.state, access, m, progress[m.pk])]
+    if only_yours:
+        modules = [m for m in modules if m.pk in yours]
+    previews: dict[int, list[ChecklistItem]] = defaultdict(list)
+    if yours:
+        first = (
+            ChecklistItem.objects.filter(module_id__in=yours)
+            .annotate(
+                waiting=_awaiting_first(departure, access, [m for m in modules if m.pk in yours]),
+            )
+            .annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("module_id")],
+                    order_by=[F("waiting").asc(), F("position").asc(), F("pk").asc()],
+                )
+            )
+            .filter(rank__lte=ITEMS_PREVIEW)
+            .order_by("module_id", "rank")
+        )
+        for item in first:
+            previews[item.module_id].append(item)
+    return [_module_row(departure, facts, access, module, previews[module.pk]) for module in modules]
+
+
+ITEM_FILTERS = ("yours", *ItemState.values)
+
+
+def module_page(
+    departure: Departure,
+    facts: CaseFacts,
+    access: CaseAccess,
+    module_id: int,
+    *,
+    show: str = "",
+    number=None,
+    item_id: int | None = None,
+) -> tuple[ModuleRow, Page]:
+    """One module with a page of its items, filtered by state or to those waiting for this person;
+    with ``item_id``, the page that holds that item. Raises ``HandoverModule.DoesNotExist``."""
+    module = departure.modules.get(pk=module_id)
+    items = module.items.order_by("position", "pk")
+    if show == "yours":
+        items = items.filter(state__in=policy.items_awaiting(departure.state, access, module))
+    elif show in ItemState.values:
+        items = items.filter(state=show)
+    page = _page_with(items, number, item_id)
+    return _module_row(departure, facts, access, module, list(page.object_list)), page
+
+
+def _page_with(rows: QuerySet, number, row_id: int | None) -> Page:
+    """A page of ``rows``: the one asked for, or the one that holds ``row_id``."""
+    per_page = SECTION_PAGE_SIZE
+    paginator = Paginator(rows, per_page)
+    if row_id is not None:
+        ids = list(rows.values_list("pk", flat=True))
+        if row_id in ids:
+            number = ids.index(row_id) // per_page + 1
+    return paginator.get_page(number)
+
+
+def access_page(
+    departure: Departure,
+    access: CaseAccess,
+    today: date,
+    *,
+    state: str = "",
+    module_id: int | None = None,
+    number=None,
+    row_id: int | None = None,
+) -> tuple[list[AccessRow], Page]:
+    """A page of the case's accounts (by state, by module), each with what this person may do."""
+    modules = _case_modules(departure)
+    rows = departure.accesses.select_related("system").order_by("position", "pk")
+    if state in AccessState.values:
+        rows = rows.filter(state=state)
+    if module_id is not None:
+        rows = rows.filter(module_id=module_id)
+    page = _page_with(rows, number, row_id)
+    return [
+        AccessRow(
+            access=row,
+            module=modules[row.module_id],
+            actions=policy.access_actions(
+                departure.state,
+                access,
+                _with_module(row, modules),
+                last_working_day=departure.last_working_day,
+                today=today,
+            ),
+            overdue=policy.revocation_overdue(row, departure.state, departure.last_working_day, today),
+        )
+        for row in page.object_list
+    ], page
+
+
+def material_page(
+    departure: Departure,
+    access: CaseAccess,
+    *,
+    to_find: bool = False,
+    module_id: int | None = None,
+    number=None,
+    row_id: int | None = None,
+) -> tuple[list[MaterialRow], Page]:
+    """A page of the case's materials (all, or the important ones not found yet; by module)."""
+    modules = _case_modules(departure)
+    rows = departure.materials.order_by("position", "pk")
+    if to_find:
+        rows = rows.filter(importance=Importance.HIGH, found_at=None)
+    if module_id is not None:
+        rows = rows.filter(module_id=module_id)
+    page = _page_with(rows, number, row_id)
+    return [
+        MaterialRow(
+            material=row,
+            module=modules[row.module_id],
+            actions=policy.material_actions(departure.state, access, _with_module(row, modules)),
+        )
+        for row in page.object_list
+    ], page
+
+
+def trial_rows(departure: Departure, access: CaseAccess) -> list[TaskRow]:
+    return [
+        TaskRow(task, policy.trial_actions(departure.state, access, task))
+        for task in departure.trial_tasks.select_related("module").order_by("pk")
+    ]
 
 
 BULK_ITEM_ACTS = ("hand_over", "accept")
@@ -381,18 +480,13 @@ def _with_module(row, modules: dict[int, HandoverModule]):
     return row
 
 
-def case_timeline(
-    departure: Departure, everything: bool = False, with_inventory: bool = True
-) -> tuple[list[Event], bool]:
-    """The latest events (or all of them), and whether older ones were left out; without the
-    events about accounts and materials for someone who may not see those."""
+def timeline_page(departure: Departure, number=None, with_inventory: bool = True) -> Page:
+    """A page of the case's events, newest first; without the events about accounts and materials
+    for someone who may not see those."""
     events = departure.events.order_by("-created_at", "-id")
     if not with_inventory:
         events = events.exclude(kind__in=INVENTORY_EVENT_KINDS)
-    if everything:
-        return list(events), False
-    latest = list(events[: TIMELINE_LIMIT + 1])
-    return latest[:TIMELINE_LIMIT], len(latest) > TIMELINE_LIMIT
+    return Paginator(events, SECTION_PAGE_SIZE).get_page(number)
 
 
 def case_progress(departure: Departure) -> CaseFacts:

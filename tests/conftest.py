@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps as django_apps
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -165,3 +166,37 @@ def ready_to_sign(make_case, people):
 @pytest.fixture
 def case(make_case) -> Departure:
     return make_case()
+
+
+CASE_SECTIONS = (
+    "case_detail",
+    "case_modules",
+    "case_meeting",
+    "case_trial",
+    "case_signatures",
+    "case_timeline",
+)
+INVENTORY_SECTIONS = ("case_accounts", "case_materials")
+
+
+@pytest.fixture
+def whole_case(client):
+    """Every page of a case as the client's user sees it, joined: the overview, each section they
+    may open (404 for the others is checked) and each module's page; for tests that look for a
+    button wherever the case shows it."""
+
+    def read(departure: Departure) -> str:
+        pages = []
+        for name in CASE_SECTIONS + INVENTORY_SECTIONS:
+            response = client.get(reverse(f"handover:{name}", args=[departure.pk]))
+            if name in INVENTORY_SECTIONS and response.status_code == 404:
+                continue
+            assert response.status_code == 200, (name, response.status_code)
+            pages.append(response.content.decode())
+        for module_id in departure.modules.values_list("pk", flat=True):
+            response = client.get(reverse("handover:case_module", args=[departure.pk, module_id]))
+            assert response.status_code == 200
+            pages.append(response.content.decode())
+        return "\n".join(pages)
+
+    return read

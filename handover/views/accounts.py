@@ -187,7 +187,7 @@ def access_reveal(request: AuthenticatedHttpRequest, pk: int, access_id: int) ->
     )
 
 
-@case_action
+@case_action("access-{access_id}")
 def access_transfer(request: AuthenticatedHttpRequest, departure, case_access, access_id: int):
     services.access_transfer(
         actor=request.user, departure=departure, access_id=access_id, method=request.POST.get("method", "")
@@ -196,7 +196,7 @@ def access_transfer(request: AuthenticatedHttpRequest, departure, case_access, a
     return redirect(case_url(departure.pk, f"access-{access_id}"))
 
 
-@case_action
+@case_action("access-{access_id}")
 def access_rotated(request: AuthenticatedHttpRequest, departure, case_access, access_id: int):
     services.access_confirm_rotated(actor=request.user, departure=departure, access_id=access_id)
     messages.success(request, _("Noted: the password is changed, and the stored one is deleted."))

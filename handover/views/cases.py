@@ -1,8 +1,5 @@
 """Cases: the list, opening one, its page, its steps and what HR changes on it."""
 
-from collections import Counter
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,19 +14,12 @@ from handover.forms import (
     CaseEditForm,
     CaseFilterForm,
     DepartureOpenForm,
-    ItemForm,
-    MeetingRecordForm,
-    MeetingScheduleForm,
     ModuleAddForm,
     SuccessorForm,
-    TransferForm,
-    TrialTaskForm,
     WithdrawForm,
 )
 from handover.http import AuthenticatedHttpRequest
-from handover.models import AccessState, ModuleKind
-from handover.models.departure import STATE_ORDER
-from handover.permissions import CaseAccess
+from handover.models import ModuleKind
 
 from .common import case_action, case_url, form_page, load_case, theirs
 
@@ -87,88 +77,7 @@ def case_open(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "handover/case_open.html", {"form": form})
 
 
-@dataclass(frozen=True)
-class ModulePanel:
-    """A module's section: its rows, and the form to add an item when the viewer may."""
-
-    row: selectors.ModuleRow
-    add_form: ItemForm | None
-
-
-def case_page_context(request: AuthenticatedHttpRequest, departure_id: int, access: CaseAccess) -> dict:
-    """The case page: every button drawn from the policy's answer for this person, now."""
-    departure = selectors.case_detail(departure_id)
-    facts = selectors.case_progress(departure)
-    today = timezone.localdate()
-    state = departure.state
-    can = {
-        act: bool(policy.act_decision(state, access, act))
-        for act in ("add_item", "list_inventory", "add_trial_task", "change_people", "add_module", "reissue")
-    }
-    for act in ("schedule_meeting", "record_meeting"):
-        can[act] = bool(policy.case_decision(facts, access, act))
-    can["sign"] = bool(policy.sign_decision(facts, access, today))
-    can["withdraw"] = bool(policy.transition_decision(facts, access, "withdraw", today))
-    rows = selectors.case_rows(departure, facts, access, today)
-    panels = [
-        ModulePanel(row, ItemForm(prefix=f"m{row.module.pk}") if can["add_item"] else None)
-        for row in rows.modules
-    ]
-    timeline, timeline_cut = selectors.case_timeline(
-        departure,
-        everything=request.GET.get("timeline") == "all",
-        with_inventory=access.can_see_inventory,
-    )
-    documents = list(departure.confirmations.all())
-    signatures = list(departure.signatures.all())
-    context = {
-        "departure": departure,
-        "access": access,
-        "facts": facts,
-        "module_panels": panels,
-        "more_modules": len(panels) < len(ModuleKind.values),
-        "can": can,
-        "next_step": policy.next_step(facts, access, today),
-        "stepper": [(s, s.label, STATE_ORDER.index(s)) for s in STATE_ORDER],
-        "state_index": STATE_ORDER.index(state) if state in STATE_ORDER else -1,
-        "meeting": getattr(departure, "meeting", None),
-        "schedule_form": MeetingScheduleForm(),
-        "record_form": MeetingRecordForm(),
-        "withdraw_form": WithdrawForm(),
-        "trial_form": TrialTaskForm(departure=departure),
-        "trial_tasks": rows.tasks,
-        "signatures": signatures,
-        "shown": policy.sections(
-            state, has_tasks=bool(rows.tasks), has_signatures=bool(signatures), has_documents=bool(documents)
-        ),
-        "confirmation": next((d for d in documents if d.superseded_at is None), None),
-        "documents": documents,
-        "timeline": timeline,
-        "timeline_cut": timeline_cut,
-    }
-    if access.can_see_inventory:
-        counts = Counter(row.access.state for row in rows.accesses)
-        context.update(
-            {
-                "accesses": rows.accesses,
-                "access_counts": [
-                    (value, label, counts.get(value, 0)) for value, label in AccessState.choices
-                ],
-                "materials": rows.materials,
-                "materials_to_find": sum(m.materials_to_find for m in facts.modules),
-                "transfer_form": TransferForm(),
-            }
-        )
-    return context
-
-
-@login_required
-def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    departure, access = load_case(request, pk)
-    return render(request, "handover/case_detail.html", case_page_context(request, departure.pk, access))
-
-
-@case_action
+@case_action()
 def case_transition(request: AuthenticatedHttpRequest, departure, access, name: str):
     service = TRANSITION_SERVICES.get(name)
     if service is None:

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
@@ -17,11 +16,12 @@ from handover import policy
 from handover.errors import HandoverError
 from handover.models import Departure
 from handover.permissions import CaseAccess, case_access
+from handover.places import case_url
 
 
 def load_case(request: HttpRequest, pk: int) -> tuple[Departure, CaseAccess]:
     """The case and what this user may do on it; a case they may not see does not exist (404)."""
-    departure = get_object_or_404(Departure.objects.select_related("department"), pk=pk)
+    departure = get_object_or_404(Departure.objects.select_related("department", "meeting"), pk=pk)
     access = case_access(request.user, departure)
     if not access.can_view:
         raise Http404
@@ -35,30 +35,30 @@ def theirs(decision: policy.Decision) -> None:
         raise PermissionDenied
 
 
-def case_url(departure_id: int, anchor: str = "") -> str:
-    url = reverse("handover:case_detail", args=[departure_id])
-    return f"{url}#{anchor}" if anchor else url
-
-
-def case_action(view: Callable) -> Callable:
+def case_action(anchor: str = "") -> Callable[[Callable], Callable]:
     """A POST-only action on a case: 404 unless visible, domain errors become a message.
 
-    The wrapped view returns a response or None (then the case page is shown again).
+    The wrapped view returns a response or None; then, and after an error, the page of the case
+    that shows ``anchor`` follows (formatted with the view's URL arguments, e.g. "access-{access_id}").
     """
 
-    @login_required
-    @require_POST
-    @wraps(view)
-    def wrapper(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
-        departure, access = load_case(request, pk)
-        try:
-            response = view(request, departure, access, *args, **kwargs)
-        except HandoverError as error:
-            messages.error(request, error.message)
-            return redirect(case_url(departure.pk))
-        return response or redirect(case_url(departure.pk))
+    def decorate(view: Callable) -> Callable:
+        @login_required
+        @require_POST
+        @wraps(view)
+        def wrapper(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+            departure, access = load_case(request, pk)
+            back = case_url(departure.pk, anchor.format(**kwargs))
+            try:
+                response = view(request, departure, access, *args, **kwargs)
+            except HandoverError as error:
+                messages.error(request, error.message)
+                return redirect(back)
+            return response or redirect(back)
 
-    return wrapper
+        return wrapper
+
+    return decorate
 
 
 def client_ip(request: HttpRequest) -> str | None:

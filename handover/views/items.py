@@ -10,6 +10,7 @@ from handover.errors import HandoverError
 from handover.forms import AnswerForm, ItemForm, QuestionForm
 from handover.http import AuthenticatedHttpRequest
 from handover.models import ChecklistItem
+from handover.places import module_url
 
 from .common import case_action, case_url, load_case, theirs
 
@@ -33,7 +34,7 @@ def _item_row(
         "question_form": QuestionForm(),
         "answer_form": AnswerForm(),
     }
-    response = render(request, "handover/partials/case/modules.html#item-row", context)
+    response = render(request, "handover/case/item_row.html", context)
     # The next step and the progress per module may have changed too: the page refreshes them.
     response["HX-Trigger"] = "handover-changed"
     return response
@@ -51,13 +52,16 @@ def _item_action(
         messages.error(request, error.message)
     if request.htmx:
         return _item_row(request, departure, access, item_id)
-    return redirect(case_url(departure.pk, f"item-{item_id}"))
+    module_id = ChecklistItem.objects.filter(pk=item_id, module__departure=departure).values("module_id")
+    if not module_id:
+        return redirect(case_url(departure.pk, "modules-title"))
+    return redirect(module_url(departure.pk, module_id[0]["module_id"], item_id))
 
 
 def _item_view(service, text_field: str | None = None):
     """An item action (tick, accept, return, answer) as a view; ``text_field`` is its form text, if any."""
 
-    @case_action
+    @case_action()
     def view(request: AuthenticatedHttpRequest, departure, access, item_id: int):
         extra = {text_field: request.POST.get(text_field, "")} if text_field else {}
         return _item_action(
@@ -77,7 +81,7 @@ item_return = _item_view(services.item_return, "question")
 item_answer = _item_view(services.item_answer, "answer")
 
 
-@case_action
+@case_action("module-{module_id}")
 def item_add(request: AuthenticatedHttpRequest, departure, access, module_id: int):
     module = departure.modules.filter(pk=module_id).first()
     if module is None:
@@ -117,7 +121,7 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int, item_id: int) -> HttpR
             form.add_error(None, error.message)
         else:
             messages.success(request, _("“%(title)s” saved.") % {"title": form.cleaned_data["title"]})
-            return redirect(case_url(departure.pk, f"item-{item.pk}"))
+            return redirect(module_url(departure.pk, item.module_id, item.pk))
     return render(
         request,
         "handover/item_form.html",

@@ -111,7 +111,7 @@ def material_delete(request: AuthenticatedHttpRequest, pk: int, material_id: int
     )
 
 
-@case_action
+@case_action("material-{material_id}")
 def material_found(request: AuthenticatedHttpRequest, departure, case_access, material_id: int):
     material = services.material_found(actor=request.user, departure=departure, material_id=material_id)
     messages.success(request, _("“%(title)s” confirmed as found.") % {"title": material.title})

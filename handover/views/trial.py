@@ -9,7 +9,7 @@ from handover.http import AuthenticatedHttpRequest
 from .common import case_action
 
 
-@case_action
+@case_action("trial")
 def trial_add(request: AuthenticatedHttpRequest, departure, access):
     form = TrialTaskForm(request.POST, departure=departure)
     if not form.is_valid():
@@ -18,7 +18,7 @@ def trial_add(request: AuthenticatedHttpRequest, departure, access):
     messages.success(request, _("Trial task added."))
 
 
-@case_action
+@case_action("trial")
 def trial_done(request: AuthenticatedHttpRequest, departure, access, task_id: int):
     services.trial_task_complete(
         actor=request.user, departure=departure, task_id=task_id, note=request.POST.get("note", "")
@@ -26,7 +26,7 @@ def trial_done(request: AuthenticatedHttpRequest, departure, access, task_id: in
     messages.success(request, _("Marked done; the departing employee will verify it."))
 
 
-@case_action
+@case_action("trial")
 def trial_verify(request: AuthenticatedHttpRequest, departure, access, task_id: int):
     services.trial_task_verify(
         actor=request.user, departure=departure, task_id=task_id, feedback=request.POST.get("feedback", "")
@@ -34,7 +34,7 @@ def trial_verify(request: AuthenticatedHttpRequest, departure, access, task_id: 
     messages.success(request, _("Trial task verified."))
 
 
-@case_action
+@case_action("trial")
 def trial_rework(request: AuthenticatedHttpRequest, departure, access, task_id: int):
     services.trial_task_rework(
         actor=request.user, departure=departure, task_id=task_id, feedback=request.POST.get("feedback", "")

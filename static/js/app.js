@@ -4,6 +4,14 @@ document.addEventListener("change", (event) => {
   if (select) select.form.requestSubmit();
 });
 
+// A case's part loaded in place by its tab: the reader lands on its heading, as after a page load.
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.target && event.detail.target.id === "case-section") {
+    const heading = document.querySelector("#case-section #section-title");
+    if (heading) heading.focus({ preventScroll: true });
+  }
+});
+
 // Signature pad: draw with a pointer; the drawing travels as a PNG data URL in a hidden field.
 // Without JavaScript the pad stays hidden and the typed name is the signature.
 document.querySelectorAll("form.sign-form").forEach((form) => {

@@ -2,6 +2,7 @@
 labelled controls, landmarks, contrast, headings, ARIA use; at desktop and phone widths."""
 
 import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -132,6 +133,27 @@ def add_inventory(departure: Departure, people) -> dict[str, int]:
     return {"access": shared.pk, "system": shop.pk}
 
 
+CASE_SECTIONS = (
+    "case_detail",
+    "case_modules",
+    "case_accounts",
+    "case_materials",
+    "case_meeting",
+    "case_trial",
+    "case_signatures",
+    "case_timeline",
+)
+
+
+def materials_by_tab(page: Page) -> None:
+    """The materials loaded in place by their tab, filtered in place: the page as htmx leaves it."""
+    page.get_by_role("navigation", name="Parts of the case").get_by_role("link", name="Materials").click()
+    expect(page).to_have_url(re.compile("/materials/$"))
+    page.get_by_label("Show").select_option("to_find")
+    expect(page).to_have_url(re.compile("show=to_find"))
+    expect(page.locator("#section-title")).to_be_focused()
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width):
     people.leaver.language = "zh-hans"
@@ -141,13 +163,21 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
     reveal_path = reverse("handover:access_reveal", args=[departure.pk, ids["access"]])
     import_path = reverse("handover:inventory_import", args=[departure.pk])
     bulk_path = reverse("handover:items_bulk", args=[departure.pk, departure.modules.first().pk, "hand_over"])
+    module = departure.modules.first()
+    sections = [reverse(f"handover:{name}", args=[departure.pk]) for name in CASE_SECTIONS]
+    module_path = reverse("handover:case_module", args=[departure.pk, module.pk])
     pages = [
         (people.hr, reverse("handover:case_list"), "en", None),
         (people.hr, reverse("handover:case_open"), "en", None),
-        (people.hr, reverse("handover:case_detail", args=[departure.pk]), "en", None),
+        *((people.hr, path, "en", None) for path in sections),
+        (people.hr, f"{module_path}?show=handed_over", "en", None),
+        (people.hr, sections[0], "en", materials_by_tab),
         (people.leaver, reverse("handover:my_work"), "zh-hans", None),
-        (people.leaver, reverse("handover:case_detail", args=[departure.pk]), "zh-hans", None),
-        (people.successor_a, reverse("handover:case_detail", args=[departure.pk]), "en", None),
+        *((people.leaver, path, "zh-hans", None) for path in sections[:4]),
+        (people.leaver, module_path, "zh-hans", None),
+        (people.successor_a, sections[0], "en", None),
+        (people.successor_a, f"{sections[1]}?show=yours", "en", None),
+        (people.successor_a, f"{module_path}?show=yours", "en", None),
         (people.hr, reverse("handover:template_list"), "en", None),
         (people.leaver, reverse("handover:access_add", args=[departure.pk]), "zh-hans", None),
         (people.leaver, import_path, "zh-hans", None),
@@ -235,7 +265,7 @@ def test_signing_and_verification_pages_pass_axe(
         (people.leaver, sign_path, "en", sign_typed),
         (people.leaver, sign_path, "en", sign_drawn),
         (people.hr, reverse("handover:confirmation_reissue", args=[signed_off.pk]), "en", None),
-        (people.hr, reverse("handover:case_detail", args=[signed_off.pk]), "en", two_versions),
+        (people.hr, reverse("handover:case_signatures", args=[signed_off.pk]), "en", two_versions),
     ]
     anonymous = [
         (verify_path, None),

@@ -55,6 +55,13 @@ def item_row(page: Page, title: str):
     return page.locator("li.item").filter(has=page.get_by_text(title, exact=True))
 
 
+def open_part(page: Page, name: str) -> None:
+    """Open a part of the case by its tab: loaded in place (htmx), the address follows."""
+    tabs = page.get_by_role("navigation", name="Parts of the case")
+    tabs.get_by_role("link", name=re.compile(rf"^{re.escape(name)}( \d+)?$")).click()
+    expect(tabs.locator("[aria-current=page]")).to_contain_text(name)
+
+
 def test_departure_case_end_to_end(log_in, open_page, people, make_case, baseline, documents, celery_eager):
     # A second case, someone else's, that the leaver must not see.
     other = make_case(employee=people.stranger, successors={"orders": people.successor_b})
@@ -91,7 +98,7 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     expect(hr.get_by_role("heading", level=1)).to_have_text(f"{departure.number} · {people.leaver.name}")
     expect(case_state(hr)).to_have_text("Intent confirmed")
     assert list(departure.modules.values_list("kind", flat=True)) == [ModuleKind.PRODUCT]
-    expect(hr.get_by_role("region", name=PRODUCT)).to_contain_text(people.successor_a.name)
+    expect(hr.get_by_role("region", name="Progress per module")).to_contain_text(people.successor_a.name)
     expect(hr.get_by_role("region", name="Reason for leaving")).to_contain_text("A new role closer to home.")
     template_items = list(
         ChecklistItem.objects.filter(module__departure=departure).values_list("title", flat=True)
@@ -109,7 +116,20 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     cases.get_by_role("link").click()
     expect(leaver).to_have_url(re.compile(re.escape(case_path) + "$"))
     expect(leaver.get_by_role("region", name="Reason for leaving")).to_be_visible()
+    expect(leaver.get_by_role("region", name="Your to-dos on this case")).to_contain_text(
+        "Complete your handover checklist"
+    )
 
+    # The modules open on the leaver's own (all of them while the checklist is built); a module's
+    # page holds all its items and the form to add one.
+    leaver.evaluate("window.__marker = 1")
+    open_part(leaver, "Work modules")
+    expect(leaver).to_have_url(re.compile(re.escape(case_path) + "modules/$"))
+    assert leaver.evaluate("window.__marker") == 1, "the tab reloaded the page"
+    expect(leaver.get_by_role("region", name=PRODUCT).locator("li.item")).to_have_count(
+        min(len(template_items), 10)
+    )
+    leaver.get_by_role("region", name=PRODUCT).get_by_role("link", name=PRODUCT, exact=True).click()
     product = leaver.get_by_role("region", name=PRODUCT)
     expect(product.locator("li.item")).to_have_count(len(template_items))
     product.get_by_text(f"Add an item to {PRODUCT}").click()
@@ -146,6 +166,7 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     execute = manager.get_by_role("button", name="Start executing", exact=True)
     expect(execute).to_be_disabled()
     expect(manager.locator(".blockers")).to_contain_text("The handover meeting has not taken place yet.")
+    open_part(manager, "Meeting")
     meeting = manager.get_by_role("region", name="Handover meeting")
     now = timezone.localtime().replace(second=0, microsecond=0)
     meeting.get_by_label("Date and time").fill(now.strftime("%Y-%m-%dT%H:%M"))
@@ -161,11 +182,13 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     meeting.get_by_role("button", name="Record the meeting").click()
     expect(manager.get_by_role("status")).to_contain_text("The handover meeting is recorded.")
     expect(manager.get_by_role("region", name="Handover meeting")).to_contain_text("prices are the main risk")
+    open_part(manager, "Overview")
     manager.get_by_role("button", name="Start executing", exact=True).click()
     expect(case_state(manager)).to_have_text("Executing")
 
     # 4. The leaver hands items over without a page reload (htmx swaps the item's row).
-    leaver.goto(case_path)
+    module_path = f"{case_path}modules/{departure.modules.get().pk}/"
+    leaver.goto(module_path)
     expect(case_state(leaver)).to_have_text("Executing")
     leaver.evaluate("window.__marker = 1")
     for title in titles:
@@ -177,11 +200,14 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
         expect(row.locator(".badge")).to_have_text("Handed over")
         expect(row.get_by_role("button", name="Mark handed over")).to_have_count(0)
     assert leaver.evaluate("window.__marker") == 1, "the page reloaded"
+    # The module's progress followed without a reload.
+    expect(leaver.locator(".module-state .counts")).to_contain_text(f"{len(titles)} waiting for acceptance")
     assert not ChecklistItem.objects.filter(module__departure=departure, state=ItemState.PENDING).exists()
 
     # The successor returns one item with a question; the leaver answers it.
     successor.goto(case_path)
     expect(successor.get_by_role("region", name="Reason for leaving")).to_have_count(0)
+    successor.goto(module_path)
     expect(successor.get_by_role("region", name=PRODUCT)).to_contain_text("yours")
     row = item_row(successor, RETURNED_ITEM)
     row.get_by_text("Return with a question").click()
@@ -198,21 +224,25 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     expect(row.locator(".badge")).to_have_text("Handed over")
     expect(row).to_contain_text("Acme Textiles")
 
-    # The successor accepts every item.
+    # The successor accepts one item on its own, then all the others at once.
     successor.reload()
-    for title in titles:
-        row = item_row(successor, title)
-        row.get_by_role("button", name="Accept").click()
-        expect(row.locator(".badge")).to_have_text("Accepted")
-        expect(row).to_contain_text(f"accepted by {people.successor_a.name}")
-    expect(successor.get_by_role("button", name="Accept")).to_have_count(0)
+    row = item_row(successor, titles[0])
+    row.get_by_role("button", name="Accept").click()
+    expect(row.locator(".badge")).to_have_text("Accepted")
+    expect(row).to_contain_text(f"accepted by {people.successor_a.name}")
+    successor.get_by_role("link", name=f"Accept all {len(titles) - 1} items {PRODUCT}").click()
+    successor.get_by_role("button", name="Accept them").click()
+    expect(successor.get_by_role("status")).to_contain_text(f"{len(titles) - 1} items accepted.")
+    expect(successor.get_by_role("button", name="Accept", exact=True)).to_have_count(0)
+    assert not ChecklistItem.objects.filter(module__departure=departure).exclude(state=ItemState.ACCEPTED)
 
-    manager.reload()
+    manager.goto(case_path)
     manager.get_by_role("button", name="Start the trial run", exact=True).click()
     expect(case_state(manager)).to_have_text("Trial run")
 
     # 5. A trial task: the leaver adds it, the successor does it, the leaver verifies it.
     leaver.goto(case_path)
+    open_part(leaver, "Trial run")
     trial = leaver.get_by_role("region", name="Trial run")
     trial.get_by_text("Add a trial task").click()
     trial.get_by_label("Module").select_option(label=PRODUCT)
@@ -222,7 +252,7 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     expect(leaver.get_by_role("status")).to_contain_text("Trial task added.")
     expect(leaver.get_by_role("region", name="Trial run").locator("li.item")).to_contain_text(["Assigned"])
 
-    successor.goto(case_path)
+    successor.goto(f"{case_path}trial/")
     task = successor.get_by_role("region", name="Trial run").locator("li.item").filter(has_text=TRIAL_TASK)
     task.get_by_label("What you did").fill("Updated 42 prices in both stores.")
     task.get_by_role("button", name="Mark done").click()
@@ -239,7 +269,7 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
 
     # 6. The leaver (drawing) and the successor (typing) sign, the manager signs last: signed off.
     for page, name, draw in ((leaver, people.leaver.name, True), (successor, people.successor_a.name, False)):
-        page.goto(case_path)
+        page.goto(f"{case_path}signatures/")
         page.get_by_role("region", name="Signatures").get_by_role(
             "link", name="Read and sign the confirmation"
         ).click()
@@ -261,8 +291,8 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
         expect(page.get_by_role("link", name="Read and sign the confirmation")).to_have_count(0)
     assert departure.signatures.get(signer=people.leaver).image is not None
 
-    manager.reload()
-    ready = "Ready: the manager's signature below signs the handover off."
+    manager.goto(case_path)
+    ready = "Ready: the manager's signature signs the handover off."
     expect(manager.get_by_role("region", name="Next step")).to_contain_text(ready)
     manager.get_by_role("link", name="Read and sign the confirmation").click()
     manager.get_by_label("Your password").fill(PASSWORD)

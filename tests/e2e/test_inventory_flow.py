@@ -52,11 +52,12 @@ def test_shared_account_secret_from_listing_to_working_access(
 ):
     departure = make_case(State.PREPARING)
     case_path = f"/cases/{departure.pk}/"
+    accounts_path = f"{case_path}accounts/"
     leaver = log_in(people.leaver)
     successor = log_in(people.successor_a)
 
     # 1. The leaver lists a shared account with its password; the page never shows it back.
-    leaver.goto(case_path)
+    leaver.goto(accounts_path)
     expect(accounts_section(leaver)).to_contain_text("No accounts listed yet.")
     accounts_section(leaver).get_by_role("link", name="List an account").click()
     expect(leaver).to_have_url(re.compile(rf"/cases/{departure.pk}/accounts/new/$"))
@@ -70,7 +71,7 @@ def test_shared_account_secret_from_listing_to_working_access(
     secret_box.fill(SECRET)
     leaver.get_by_role("button", name="Save", exact=True).click()
 
-    expect(leaver).to_have_url(re.compile(re.escape(case_path) + r"#access-\d+$"))
+    expect(leaver).to_have_url(re.compile(re.escape(accounts_path) + r"\?row=\d+#access-\d+$"))
     expect(leaver.get_by_role("status")).to_contain_text(f"{SYSTEM} · {ACCOUNT} listed.")
     row = account_row(leaver, ACCOUNT)
     expect(row).to_have_count(1)
@@ -84,7 +85,7 @@ def test_shared_account_secret_from_listing_to_working_access(
     assert access.kind == "shared" and access.has_secret
     assert SECRET.encode() not in bytes(access.secret_token)
     # Before the handover runs, the successor can neither reveal nor take over.
-    successor.goto(case_path)
+    successor.goto(accounts_path)
     expect(account_row(successor, ACCOUNT)).to_be_visible()
     expect(
         accounts_section(successor).get_by_role("link", name=re.compile("^Reveal the secret"))
@@ -100,7 +101,7 @@ def test_shared_account_secret_from_listing_to_working_access(
     assert departure.state == State.EXECUTING
 
     # The successor re-enters their own password and sees the secret, once.
-    successor.goto(case_path)
+    successor.goto(accounts_path)
     row = account_row(successor, ACCOUNT)
     row.get_by_role("link", name=re.compile("^Reveal the secret")).click()
     expect(successor).to_have_url(re.compile(rf"/accounts/{access.pk}/reveal/$"))
@@ -121,7 +122,9 @@ def test_shared_account_secret_from_listing_to_working_access(
 
     # The successor changed the password: the stored copy is deleted and no longer offered.
     successor.get_by_role("button", name="I changed the password: delete the stored one").click()
-    expect(successor).to_have_url(re.compile(re.escape(case_path) + rf"#access-{access.pk}$"))
+    expect(successor).to_have_url(
+        re.compile(re.escape(accounts_path) + rf"\?row={access.pk}#access-{access.pk}$")
+    )
     expect(successor.get_by_role("status")).to_contain_text("the stored one is deleted")
     row = account_row(successor, ACCOUNT)
     expect(row).to_contain_text("stored secret deleted")
@@ -140,7 +143,7 @@ def test_shared_account_secret_from_listing_to_working_access(
     assert Event.objects.filter(departure=departure, kind=EventKind.SECRET_REVEALED).count() == 1
 
     # The successor confirms working access under their own account.
-    successor.goto(case_path)
+    successor.goto(accounts_path)
     row = account_row(successor, ACCOUNT)
     row.get_by_role("group", name=re.compile("^I can get in")).get_by_label("Under my own account").check()
     row.get_by_role("button", name="Confirm working access").click()
@@ -183,8 +186,9 @@ def check_file(page: Page, name: str, content: bytes) -> None:
 def test_import_accounts_from_a_spreadsheet(log_in, people, make_case, default_templates, shop_system):
     departure = make_case(State.PREPARING)
     case_path = f"/cases/{departure.pk}/"
+    accounts_path = f"{case_path}accounts/"
     leaver = log_in(people.leaver)
-    leaver.goto(case_path)
+    leaver.goto(accounts_path)
     accounts_section(leaver).get_by_role("link", name="Import from a spreadsheet").click()
     expect(leaver).to_have_url(re.compile(rf"/cases/{departure.pk}/import/$"))
     expect(leaver.get_by_role("heading", level=1)).to_have_text("Import from a spreadsheet")
@@ -213,7 +217,7 @@ def test_import_accounts_from_a_spreadsheet(log_in, people, make_case, default_t
     assert not Access.objects.filter(departure=departure).exists()
     leaver.get_by_role("button", name="Import 2 rows").click()
 
-    expect(leaver).to_have_url(re.compile(re.escape(case_path) + "#accesses$"))
+    expect(leaver).to_have_url(re.compile(re.escape(accounts_path) + "#accesses$"))
     expect(leaver.get_by_role("status")).to_contain_text("Imported 2 accounts and 0 materials.")
     expect(accounts_section(leaver).locator("tbody tr")).to_have_count(2)
     expect(account_row(leaver, "orders@example.com")).to_contain_text("Personal account")

@@ -113,7 +113,7 @@ def test_after_hr_reissues_the_old_file_verifies_as_superseded_by_version_2(
     hr = log_in(people.hr)
 
     # HR issues a corrected version (produced on commit in the server, Celery eager).
-    hr.goto(reverse("handover:case_detail", args=[departure.pk]))
+    hr.goto(reverse("handover:case_signatures", args=[departure.pk]))
     versions = hr.get_by_role("region", name="Confirmation versions")
     expect(versions.locator("tbody tr")).to_have_count(1)
     versions.get_by_role("link", name="Issue a corrected version").click()

@@ -73,7 +73,7 @@ def test_the_case_page_offers_the_bulk_acts_and_one_confirmation_does_them(clien
     module = product(departure)
     url = reverse("handover:items_bulk", args=[departure.pk, module.pk, "hand_over"])
     client.force_login(people.leaver)
-    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    page = client.get(reverse("handover:case_modules", args=[departure.pk])).content.decode()
     assert url in page
     assert f'form="bulk-{module.pk}-hand_over"' in page
     chosen = list(module.items.order_by("position")[:2])
@@ -84,6 +84,6 @@ def test_the_case_page_offers_the_bulk_acts_and_one_confirmation_does_them(clien
     assert "2 items handed over." in response.content.decode()
     assert module.items.filter(state=ItemState.HANDED_OVER).count() == 2
     client.force_login(people.successor_a)
-    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    page = client.get(reverse("handover:case_modules", args=[departure.pk])).content.decode()
     assert url not in page
     assert reverse("handover:items_bulk", args=[departure.pk, module.pk, "accept"]) in page

@@ -138,19 +138,19 @@ def test_modules_are_added_with_the_template_and_removed_while_untouched(
         services.module_remove(actor=people.hr, departure=departure, module_id=product.pk)
 
 
-def test_the_case_page_offers_the_changes_to_the_hr_owner_only(client, people, make_case):
+def test_the_case_page_offers_the_changes_to_the_hr_owner_only(client, people, make_case, whole_case):
     departure = make_case(State.PREPARING)
     urls = [
         reverse("handover:case_edit", args=[departure.pk]),
         reverse("handover:module_add", args=[departure.pk]),
     ]
     client.force_login(people.hr)
-    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    page = whole_case(departure)
     assert all(url in page for url in urls)
     for url in urls:
         assert client.get(url).status_code == 200
     client.force_login(people.manager)
-    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    page = whole_case(departure)
     assert not any(url in page for url in urls)
     for url in urls:
         assert client.get(url).status_code == 403
@@ -188,7 +188,7 @@ def test_withdrawing_asks_for_a_reason_that_stays_on_the_timeline(client, people
     assert client.post(url, {"reason": "She accepted the counter-offer."}).status_code == 302
     departure.refresh_from_db()
     assert departure.state == State.WITHDRAWN
-    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    page = client.get(reverse("handover:case_timeline", args=[departure.pk])).content.decode()
     assert "She accepted the counter-offer." in page
 
 
@@ -202,7 +202,7 @@ def test_no_module_is_added_once_the_trial_run_has_started(make_case, people):
 def test_the_withdrawal_reason_is_for_those_who_read_the_reason_for_leaving(client, people, make_case):
     departure = make_case(State.PREPARING)
     services.departure_withdraw(actor=people.hr, departure=departure, reason="Counter-offer accepted")
-    url = reverse("handover:case_detail", args=[departure.pk])
+    url = reverse("handover:case_timeline", args=[departure.pk])
     for user, sees in [
         (people.hr, True),
         (people.leaver, True),

@@ -264,7 +264,7 @@ def test_stranger_gets_404_on_every_inventory_url(client, people, preparing, sys
         for p in urlpatterns
         if any(part in str(p.pattern) for part in ("accounts/", "materials/", "import/", "inventory."))
     }
-    assert len(names) == 17
+    assert len(names) == 19
     client.force_login(people.stranger)
     for name in sorted(names):
         pattern = next(p for p in urlpatterns if p.name == name)

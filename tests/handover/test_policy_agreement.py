@@ -375,7 +375,7 @@ def _user(people, role):
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_service_button_and_todo_agree(client, people, demo_like_case, state):
+def test_service_button_and_todo_agree(client, people, demo_like_case, whole_case, state):
     departure = demo_like_case(state)
     acts = targets_or_partial(departure, people)
     disagreements = []
@@ -383,7 +383,7 @@ def test_service_button_and_todo_agree(client, people, demo_like_case, state):
     for role in ROLES:
         user = _user(people, role)
         client.force_login(user)
-        page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+        page = whole_case(departure)
         cards = [card for card in selectors.my_work(user) if card.facts.id == departure.pk]
         todos = {(todo.kind, todo.module) for card in cards for todo in card.todos}
         for name, target in acts.items():

@@ -152,12 +152,17 @@ def test_hr_cannot_run_their_own_departure(make_case, people):
         make_case(successors={"product": people.hr})
 
 
-def test_timeline_offers_the_older_events(client, people, make_case, monkeypatch):
-    monkeypatch.setattr(selectors, "TIMELINE_LIMIT", 3)
+def test_the_timeline_pages_back_to_the_first_event(client, people, make_case, monkeypatch):
+    monkeypatch.setattr(selectors, "SECTION_PAGE_SIZE", 3)
     departure = make_case(State.EXECUTING)
     client.force_login(people.manager)
-    url = reverse("handover:case_detail", args=[departure.pk])
-    assert "Show older events" in client.get(url).content.decode()
-    page = client.get(url, {"timeline": "all"}).content.decode()
-    assert "Show older events" not in page
-    assert "opened the case for" in page
+    url = reverse("handover:case_timeline", args=[departure.pk])
+    events = departure.events.count()
+    pages = -(-events // 3)
+    first = client.get(url).content.decode()
+    assert first.count("<time ") == 3 and 'rel="next"' in first
+    assert "opened the case for" not in first
+    last = client.get(url, {"page": pages}).content.decode()
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+    assert "opened the case for" in last
+    assert f"Page {pages} of {pages}" in last

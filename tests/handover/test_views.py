@@ -155,7 +155,7 @@ def test_case_page_names_what_blocks_the_next_step(client, people, make_case):
 def test_timeline_lists_who_did_what(client, people, make_case):
     departure = make_case(State.EXECUTING)
     client.force_login(people.successor_a)
-    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    page = client.get(reverse("handover:case_timeline", args=[departure.pk])).content.decode()
     assert "opened the case" in page
     assert "recorded that the handover meeting took place" in page
     assert people.hr.name in page
@@ -294,7 +294,7 @@ def test_timeline_tells_events_as_sentences_and_escapes_what_users_wrote(client,
         actor=people.leaver, departure=departure, module=module, title="<script>x()</script>"
     )
     client.force_login(people.manager)
-    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
+    page = client.get(reverse("handover:case_timeline", args=[departure.pk])).content.decode()
     assert f"<strong>{people.leaver.name}</strong> added “&lt;script&gt;x()&lt;/script&gt;”" in page
     assert "<script>x()" not in page
     assert f"<strong>{people.hr.name}</strong> moved the case from “Intent confirmed” to “Preparing”" in page
@@ -318,8 +318,18 @@ def test_an_item_action_in_place_asks_the_page_to_refresh_its_next_step(client, 
     )
     assert response.status_code == 200
     assert response["HX-Trigger"] == "handover-changed"
-    page = client.get(reverse("handover:case_detail", args=[departure.pk])).content.decode()
-    assert 'hx-trigger="handover-changed from:body"' in page
+    assert 'class="badge item-handed_over"' in response.content.decode()
+    module = item.module
+    for url in (
+        reverse("handover:case_modules", args=[departure.pk]),
+        reverse("handover:case_module", args=[departure.pk, module.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert 'hx-trigger="handover-changed from:body"' in page
+        assert f"#module-state-{module.pk}" in page
+        # What the listener asks for: the section alone, with the module's progress in it.
+        fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert "<html" not in fragment and f'id="module-state-{module.pk}"' in fragment
 
 
 def test_a_refused_meeting_record_keeps_what_was_typed(client, people, make_case):

@@ -1,0 +1,43 @@
+"""Where a thing of a case is shown: the overview and each section of the case have their own
+address, and a row is found on the page of its section that holds it."""
+
+from django.urls import reverse
+
+# The sections of a case's pages, in the order of its tabs (the policy says which one sees).
+SECTIONS = ("overview", "modules", "accounts", "materials", "meeting", "trial", "signatures", "timeline")
+
+# The sections shown by the anchors pages, mails and to-dos point at.
+ANCHOR_SECTIONS = {
+    "modules-title": "modules",
+    "accesses": "accounts",
+    "materials": "materials",
+    "meeting": "meeting",
+    "trial": "trial",
+    "sign": "signatures",
+    "confirmation": "signatures",
+    "timeline": "timeline",
+}
+ROW_SECTIONS = {"access": "accounts", "material": "materials"}
+
+
+def section_url(departure_id: int, section: str) -> str:
+    name = "case_detail" if section == "overview" else f"case_{section}"
+    return reverse(f"handover:{name}", args=[departure_id])
+
+
+def module_url(departure_id: int, module_id: int, item_id: int | None = None) -> str:
+    """A module's page; with ``item_id``, the page of its items that holds that item."""
+    url = reverse("handover:case_module", args=[departure_id, module_id])
+    return f"{url}?item={item_id}#item-{item_id}" if item_id is not None else url
+
+
+def case_url(departure_id: int, anchor: str = "") -> str:
+    """The page of a case that shows ``anchor``: "actions" (the overview), "meeting", "sign",
+    "module-12" (that module's page), "access-7" or "material-3" (the page of rows holding it)."""
+    kind, _, ident = anchor.partition("-")
+    if ident.isdigit() and kind == "module":
+        return module_url(departure_id, int(ident))
+    if ident.isdigit() and kind in ROW_SECTIONS:
+        return f"{section_url(departure_id, ROW_SECTIONS[kind])}?row={ident}#{anchor}"
+    url = section_url(departure_id, ANCHOR_SECTIONS.get(anchor, "overview"))
+    return f"{url}#{anchor}" if anchor else url
