@@ -28,7 +28,6 @@ from seeding import Batch
 
 SQLITE_PATH = BENCH_DIR / "case_page.sqlite3"
 DEPARTMENTS = ["E-commerce Ops", "Customer Service", "Warehouse", "Finance"]
-SECTION_PAGE = 50  # rows per page of a section (handover/selectors.py SECTION_PAGE_SIZE)
 FIRST_OPEN_KB = 100
 SLOW_MS = 50.0
 ITEM_STATES = ("pending", "handed_over", "returned", "accepted")
@@ -178,12 +177,14 @@ def pages_of(case: BigCase) -> list[tuple[str, str, str, bool]]:
     """(page, who, url, is it the first open) for every page measured on ``case``."""
     from django.urls import reverse
 
+    from handover.selectors import SECTION_PAGE_SIZE, TIMELINE_PAGE_SIZE
+
     def url(name: str, *args: int, query: str = "") -> str:
         return reverse(f"handover:{name}", args=[case.id, *args]) + (f"?{query}" if query else "")
 
-    last_items = -(-(case.items // len(case.modules)) // SECTION_PAGE)
-    last_rows = -(-case.inventory // SECTION_PAGE)
-    last_events = -(-case.events // SECTION_PAGE)
+    last_items = -(-(case.items // len(case.modules)) // SECTION_PAGE_SIZE)
+    last_rows = -(-case.inventory // SECTION_PAGE_SIZE)
+    last_events = -(-case.events // TIMELINE_PAGE_SIZE)
     first_module = case.modules[0]
     pages: list[tuple[str, str, str, bool]] = []
     for who in ("HR owner", "leaver", "successor"):
@@ -194,19 +195,21 @@ def pages_of(case: BigCase) -> list[tuple[str, str, str, bool]]:
             (f"accounts, page 1, {who}", who, url("case_accounts"), False),
             (f"materials, page 1, {who}", who, url("case_materials"), False),
         ]
-    pages += [
-        ("modules, mine, successor", "successor", url("case_modules", query="show=yours"), False),
-        ("a module, waiting for me, successor", "successor", url("case_module", first_module, query="show=yours"), False),
-        ("a module, last page, leaver", "leaver", url("case_module", first_module, query=f"page={last_items}"), False),
-        ("accounts, last page, HR owner", "HR owner", url("case_accounts", query=f"page={last_rows}"), False),
-        ("accounts, listed, HR owner", "HR owner", url("case_accounts", query="state=listed"), False),
-        ("materials, to find, successor", "successor", url("case_materials", query="show=to_find"), False),
-        ("meeting, HR owner", "HR owner", url("case_meeting"), False),
-        ("trial run, leaver", "leaver", url("case_trial"), False),
-        ("signatures, leaver", "leaver", url("case_signatures"), False),
-        ("timeline, page 1, HR owner", "HR owner", url("case_timeline"), False),
-        ("timeline, last page, HR owner", "HR owner", url("case_timeline", query=f"page={last_events}"), False),
-    ]  # fmt: skip
+    module = ("case_module", first_module)
+    extra = [
+        ("modules, mine, successor", "successor", ("case_modules",), "show=yours"),
+        ("a module, waiting for me, successor", "successor", module, "show=yours"),
+        ("a module, last page, leaver", "leaver", module, f"page={last_items}"),
+        ("accounts, last page, HR owner", "HR owner", ("case_accounts",), f"page={last_rows}"),
+        ("accounts, listed, HR owner", "HR owner", ("case_accounts",), "state=listed"),
+        ("materials, to find, successor", "successor", ("case_materials",), "show=to_find"),
+        ("meeting, HR owner", "HR owner", ("case_meeting",), ""),
+        ("trial run, leaver", "leaver", ("case_trial",), ""),
+        ("signatures, leaver", "leaver", ("case_signatures",), ""),
+        ("timeline, page 1, HR owner", "HR owner", ("case_timeline",), ""),
+        ("timeline, last page, HR owner", "HR owner", ("case_timeline",), f"page={last_events}"),
+    ]
+    pages += [(label, who, url(*target, query=query), False) for label, who, target, query in extra]
     return pages
 
 
@@ -229,10 +232,7 @@ def measure_case(case: BigCase, args) -> list[Result]:
 
 
 def print_results(small: list[Result], big: list[Result], sizes: tuple[str, str]) -> list[str]:
-    print(
-        f"{'page':<46} {'median':>7} {'p95':>7} {'KB':>5} {'q':>3} {'SQL':>6}"
-        f"   {'small: q':>8}  bar"
-    )
+    print(f"{'page':<46} {'median':>7} {'p95':>7} {'KB':>5} {'q':>3} {'SQL':>6}   {'small: q':>8}  bar")
     print("-" * 98)
     by_page = {r.page: r for r in small}
     growing = []
@@ -286,10 +286,15 @@ def main() -> None:
     for line in environment_lines(where):
         print(line)
     big = cases[1]
+    from handover.selectors import ITEMS_PREVIEW, SECTION_PAGE_SIZE, TIMELINE_PAGE_SIZE
+
     print(
         f"Big case   7 modules x {big.items // 7} items, {big.inventory} accounts, {big.inventory} "
-        f"materials, {big.events} events; {args.repeat} timed requests a page; sections show "
-        f"{SECTION_PAGE} rows a page"
+        f"materials, {big.events} events; {args.repeat} timed requests a page"
+    )
+    print(
+        f"Pages      {SECTION_PAGE_SIZE} items, accounts or materials a page, {TIMELINE_PAGE_SIZE} events; "
+        f"the modules section opens the viewer's own modules on {ITEMS_PREVIEW} items each"
     )
     print()
     growing = print_results(results["small"], results["big"], ("small", "big"))

@@ -462,17 +462,17 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
         ("My work, busy manager", "mgr_busy", reverse("handover:my_work")),
         ("My work, busy successor", "succ_busy", reverse("handover:my_work")),
         (
-            f"case page 7 modules x{args.items} items, HR owner",
+            f"case overview 7 modules x{args.items} items, HR owner",
             "hr_busy",
             reverse("handover:case_detail", args=[seeder.focus_id]),
         ),
         (
-            f"case page 7 modules x{args.items} items, leaver",
+            f"case modules 7 modules x{args.items} items, leaver",
             "leaver",
-            reverse("handover:case_detail", args=[seeder.focus_id]),
+            reverse("handover:case_modules", args=[seeder.focus_id]),
         ),
         (
-            f"case page 7x{args.heavy_items} = {7 * args.heavy_items} items, HR owner",
+            f"case overview 7x{args.heavy_items} = {7 * args.heavy_items} items, HR owner",
             "hr_busy",
             reverse("handover:case_detail", args=[seeder.heavy_id]),
         ),

@@ -232,10 +232,12 @@ def cases_by_state(user: User) -> list[tuple[str, str, int, int]]:
     ]
 
 
-# Rows per page in a case's sections, and the items a module opened on the modules section shows
-# before "all its items".
-SECTION_PAGE_SIZE = 50
-ITEMS_PREVIEW = 10
+# Rows per page in a case's sections (events are one line each: twice as many), and the items a
+# module opened on the modules section shows before "all its items". Sized so that a page of rows
+# renders well within 50 ms on two cores (benchmarks/case_page.py).
+SECTION_PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 50
+ITEMS_PREVIEW = 3
 
 
 @dataclass(frozen=True)
@@ -486,7 +488,7 @@ def timeline_page(departure: Departure, number=None, with_inventory: bool = True
     events = departure.events.order_by("-created_at", "-id")
     if not with_inventory:
         events = events.exclude(kind__in=INVENTORY_EVENT_KINDS)
-    return Paginator(events, SECTION_PAGE_SIZE).get_page(number)
+    return Paginator(events, TIMELINE_PAGE_SIZE).get_page(number)
 
 
 def case_progress(departure: Departure) -> CaseFacts:

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from accounts.models import Role
 from handover.models import ChecklistItem, Departure, ItemState, ModuleKind, State
 from handover.permissions import ensure_roles
+from handover.selectors import ITEMS_PREVIEW
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -127,7 +128,7 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     expect(leaver).to_have_url(re.compile(re.escape(case_path) + "modules/$"))
     assert leaver.evaluate("window.__marker") == 1, "the tab reloaded the page"
     expect(leaver.get_by_role("region", name=PRODUCT).locator("li.item")).to_have_count(
-        min(len(template_items), 10)
+        min(len(template_items), ITEMS_PREVIEW)
     )
     leaver.get_by_role("region", name=PRODUCT).get_by_role("link", name=PRODUCT, exact=True).click()
     product = leaver.get_by_role("region", name=PRODUCT)

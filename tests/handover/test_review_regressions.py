@@ -153,7 +153,7 @@ def test_hr_cannot_run_their_own_departure(make_case, people):
 
 
 def test_the_timeline_pages_back_to_the_first_event(client, people, make_case, monkeypatch):
-    monkeypatch.setattr(selectors, "SECTION_PAGE_SIZE", 3)
+    monkeypatch.setattr(selectors, "TIMELINE_PAGE_SIZE", 3)
     departure = make_case(State.EXECUTING)
     client.force_login(people.manager)
     url = reverse("handover:case_timeline", args=[departure.pk])

@@ -1,0 +1,102 @@
+"""On a phone (390 px wide, Chromium) no page scrolls sideways, no table is wider than the screen
+and no cell is clipped or squeezed into a narrow strip of wrapped text: measured in the browser,
+page by page, for the people who open them."""
+
+import json
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from handover.models import State
+from tests.e2e.test_accessibility import add_inventory, signed_off_with_two_versions
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE_WIDTH = 390
+
+# What overflows, measured on the rendered page: the page itself, a table's scrolling box, each
+# visible cell (content wider than the cell, or a long text squeezed under 4 em).
+OVERFLOW = """() => {
+  const found = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) found.push(`page is ${root.scrollWidth}px wide`);
+  const em = parseFloat(getComputedStyle(document.body).fontSize);
+  const name = (el) => el.textContent.trim().replace(/\\s+/g, " ").slice(0, 50);
+  for (const box of document.querySelectorAll("main .table-wrap")) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      const caption = box.querySelector("caption");
+      found.push(`table wider than the screen: ${caption ? name(caption) : name(box)}`);
+    }
+  }
+  for (const cell of document.querySelectorAll("main td, main th")) {
+    const rect = cell.getBoundingClientRect();
+    if (!rect.width || getComputedStyle(cell).visibility === "hidden") continue;
+    if (rect.right > root.clientWidth + 1) found.push(`cell past the screen's edge: ${name(cell)}`);
+    if (cell.scrollWidth > cell.clientWidth + 1) found.push(`cell clipped: ${name(cell)}`);
+    if (name(cell).length > 12 && rect.width < 4 * em) found.push(`cell squeezed to a strip: ${name(cell)}`);
+  }
+  return found;
+}"""
+
+
+def overflowing(page: Page, path: str) -> list[str]:
+    page.goto(path)
+    return [f"{path}: {problem}" for problem in page.evaluate(OVERFLOW)]
+
+
+def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templates, documents_dir):
+    departure = make_case(State.EXECUTING)
+    add_inventory(departure, people)
+    signed_off, _first, _pdf = signed_off_with_two_versions(make_case, people)
+    module = departure.modules.first()
+    sections = [
+        reverse(f"handover:{name}", args=[departure.pk])
+        for name in (
+            "case_detail",
+            "case_modules",
+            "case_accounts",
+            "case_materials",
+            "case_meeting",
+            "case_trial",
+            "case_signatures",
+            "case_timeline",
+        )
+    ]
+    module_path = reverse("handover:case_module", args=[departure.pk, module.pk])
+    pages = {
+        people.hr: [
+            reverse("handover:case_list"),
+            reverse("handover:case_open"),
+            *sections,
+            module_path,
+            reverse("handover:case_detail", args=[signed_off.pk]),
+            reverse("handover:case_signatures", args=[signed_off.pk]),
+            reverse("handover:open_accesses"),
+            reverse("handover:template_list"),
+            reverse("handover:system_list"),
+            reverse("handover:case_edit", args=[departure.pk]),
+        ],
+        people.leaver: [
+            reverse("handover:my_work"),
+            *sections[:4],
+            module_path,
+            reverse("handover:items_bulk", args=[departure.pk, module.pk, "hand_over"]),
+            reverse("handover:inventory_import", args=[departure.pk]),
+        ],
+        people.successor_a: [reverse("handover:my_work"), sections[0], sections[1], module_path],
+        people.manager: [reverse("handover:my_work"), sections[0]],
+    }
+    found = []
+    for user, paths in pages.items():
+        page = log_in(user, width=PHONE_WIDTH)
+        for path in paths:
+            found += overflowing(page, path)
+        page.context.close()
+    assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
+
+
+@pytest.fixture
+def documents_dir(settings, tmp_path):
+    settings.HANDOVER_DOCUMENT_DIR = tmp_path / "documents"
+    return settings.HANDOVER_DOCUMENT_DIR
