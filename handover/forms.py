@@ -1,12 +1,17 @@
 import base64
+import re
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -57,18 +62,117 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.name} ({obj.username})" + (f" · {obj.job_title}" if obj.job_title else "")
+def person_label(person) -> str:
+    """How a person is shown in a picker and typed back: "Ming Li (ming) · Store manager"."""
+    return f"{person.name} ({person.username})" + (f" · {person.job_title}" if person.job_title else "")
 
 
-def _people():
-    return User.objects.filter(is_active=True).order_by("display_name", "username")
+# The username in a picked label: the last "(…)" before an optional " · job title".
+_PICKED = re.compile(r"\((?P<username>[^()]+)\)(?:\s*·.*)?$")
+
+
+class PersonInput(forms.TextInput):
+    """A text box that suggests people as one types (htmx asks /people/ for a <datalist>): a native
+    combobox for screen readers and keyboards; without JavaScript, a name, username or e-mail typed
+    in full works too."""
+
+    def __init__(self, group: str = "", attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+        self.group = group
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        if "id" in widget_attrs:
+            query = urlencode({"field": name, **({"group": self.group} if self.group else {})})
+            options = f"{widget_attrs['id']}-people"
+            widget_attrs.update(
+                {
+                    "list": options,
+                    "hx-get": f"{reverse('handover:people_search')}?{query}",
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": f"#{options}",
+                    "hx-swap": "innerHTML",
+                    "hx-sync": "this:replace",
+                }
+            )
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        if attrs and "id" in attrs:
+            html += format_html('<datalist id="{}-people"></datalist>', attrs["id"])
+        return mark_safe(html)  # noqa: S308 (the widget's own HTML and an escaped datalist)
+
+
+class PersonField(forms.Field):
+    """An active person, picked from the suggestions or typed: a label as suggested, a username,
+    an e-mail address or a full name that only one active person has."""
+
+    default_error_messages = {
+        "unknown": _("Nobody active matches “%(value)s”. Type part of a name and pick from the list."),
+        "several": _("Several people match “%(value)s”; pick one from the list."),
+    }
+
+    def __init__(self, *, group: str = "", **kwargs):
+        self.group = group
+        kwargs.setdefault(
+            "help_text", _("Type part of a name, a username or an e-mail address, then pick the person.")
+        )
+        super().__init__(widget=PersonInput(group), **kwargs)
+
+    def people(self) -> QuerySet[Any]:
+        return people(self.group)
+
+    def prepare_value(self, value):
+        # An initial value is a person or their id; what was typed comes back as typed.
+        if isinstance(value, int):
+            value = User.objects.filter(pk=value).first() or ""
+        return person_label(value) if isinstance(value, User) else value
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if value in self.empty_values:
+            return None
+        if len(value) > 300:
+            raise forms.ValidationError(self.error_messages["unknown"], params={"value": value[:40] + "…"})
+        picked = _PICKED.search(value)
+        found = list(self.people().filter(username=picked["username"])) if picked else []
+        if not found:
+            same = Q(username__iexact=value) | Q(email__iexact=value) | Q(display_name__iexact=value)
+            found = list(self.people().filter(same)[:2])
+        if not found:
+            raise forms.ValidationError(self.error_messages["unknown"], params={"value": value})
+        if len(found) > 1:
+            raise forms.ValidationError(self.error_messages["several"], params={"value": value})
+        return found[0]
+
+
+def people(group: str = ""):
+    """Everyone who can be picked: active people (of the group, when given), by name."""
+    rows = User.objects.filter(is_active=True).order_by("display_name", "username")
+    return rows.filter(groups__name=group) if group else rows
+
+
+def people_matching(text: str, group: str = "", limit: int = 15):
+    """The people a picker suggests for what was typed so far: name, username, e-mail or job title."""
+    text = text.strip()[:100]
+    if not text:
+        return []
+    match = Q()
+    for word in text.split():
+        match &= (
+            Q(display_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
+            | Q(job_title__icontains=word)
+        )
+    return list(people(group).filter(match)[:limit])
 
 
 class DepartureOpenForm(forms.Form):
-    employee = PersonChoiceField(label=_("Departing employee"), queryset=_people())
-    manager = PersonChoiceField(label=_("Manager (signs off)"), queryset=_people())
+    employee = PersonField(label=_("Departing employee"))
+    manager = PersonField(label=_("Manager (signs off)"))
     reason_category = forms.ChoiceField(label=_("Reason"), choices=ReasonCategory.choices)
     reason_text = forms.CharField(
         label=_("In the employee's words"),
@@ -93,8 +197,8 @@ class DepartureOpenForm(forms.Form):
             include = f"include_{kind}"
             successor = f"successor_{kind}"
             self.fields[include] = forms.BooleanField(label=label, required=False, initial=True)
-            self.fields[successor] = PersonChoiceField(
-                label=_("Successor for %(module)s") % {"module": label}, queryset=_people(), required=False
+            self.fields[successor] = PersonField(
+                label=_("Successor for %(module)s") % {"module": label}, required=False
             )
             self.module_fields.append((self[include], self[successor]))
 
@@ -138,7 +242,7 @@ class ItemForm(forms.ModelForm):
 
 
 class SuccessorForm(forms.Form):
-    successor = PersonChoiceField(label=_("Successor"), queryset=_people())
+    successor = PersonField(label=_("Successor"))
 
 
 class MeetingScheduleForm(forms.Form):
@@ -462,8 +566,8 @@ class VerifyForm(forms.Form):
 
 
 class CaseEditForm(forms.Form):
-    manager = PersonChoiceField(label=_("Manager (signs off)"), queryset=_people())
-    hr_owner = PersonChoiceField(label=_("HR owner"), queryset=_people().filter(groups__name=Role.HR))
+    manager = PersonField(label=_("Manager (signs off)"))
+    hr_owner = PersonField(label=_("HR owner"), group=Role.HR)
     last_working_day = forms.DateField(
         label=_("Last working day"), widget=DateInput(), validators=[within_years]
     )
@@ -472,7 +576,7 @@ class CaseEditForm(forms.Form):
 
 class ModuleAddForm(forms.Form):
     kind = forms.ChoiceField(label=_("Work module"))
-    successor = PersonChoiceField(label=_("Successor"), queryset=_people())
+    successor = PersonField(label=_("Successor"))
 
     def __init__(self, *args, missing: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,6 +44,10 @@ def _check_people(
     for successor in successors.values():
         if successor is None:
             continue
+        if not successor.is_active:
+            raise HandoverError(
+                _("%(name)s is no longer active and cannot take work over.") % {"name": successor.name}
+            )
         if successor.pk == employee.pk:
             raise HandoverError(_("The departing employee cannot be their own successor."))
         if successor.pk == manager.pk:

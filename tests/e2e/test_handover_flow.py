@@ -15,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
+from handover.forms import person_label
 from handover.models import ChecklistItem, Departure, ItemState, ModuleKind, State
 from handover.permissions import ensure_roles
 from handover.selectors import ITEMS_PREVIEW
@@ -56,6 +57,15 @@ def item_row(page: Page, title: str):
     return page.locator("li.item").filter(has=page.get_by_text(title, exact=True))
 
 
+def pick_person(page: Page, label: str, person) -> None:
+    """Type part of the name, see the person among the suggestions, take them."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.fill(person.name.split()[0][:3].lower())
+    suggestions = page.locator(f"datalist#{box.get_attribute('list')}")
+    expect(suggestions.locator(f'option[value="{person_label(person)}"]')).to_have_count(1)
+    box.fill(person_label(person))
+
+
 def open_part(page: Page, name: str) -> None:
     """Open a part of the case by its tab: loaded in place (htmx), the address follows."""
     tabs = page.get_by_role("navigation", name="Parts of the case")
@@ -76,8 +86,8 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     today = timezone.localdate()
     hr.get_by_role("link", name="Open a case").click()
     expect(hr).to_have_url(re.compile(r"/cases/new/$"))
-    hr.get_by_label("Departing employee").select_option(str(people.leaver.pk))
-    hr.get_by_label("Manager (signs off)").select_option(str(people.manager.pk))
+    pick_person(hr, "Departing employee", people.leaver)
+    pick_person(hr, "Manager (signs off)", people.manager)
     hr.get_by_label("Notice date").fill(today.isoformat())
     hr.get_by_label("Last working day").fill((today + timedelta(days=30)).isoformat())
     hr.get_by_label("Case language").select_option("en")
@@ -88,7 +98,7 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
         expect(checkbox).to_be_checked()
         if kind != ModuleKind.PRODUCT:
             checkbox.uncheck()
-    hr.get_by_label(f"Successor for {PRODUCT}").select_option(str(people.successor_a.pk))
+    pick_person(hr, f"Successor for {PRODUCT}", people.successor_a)
     hr.get_by_role("button", name="Open the case").click()
 
     expect(hr).to_have_url(re.compile(r"/cases/\d+/$"))

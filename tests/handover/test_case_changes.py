@@ -21,14 +21,14 @@ pytestmark = pytest.mark.django_db
 def test_a_ticked_module_needs_a_successor_to_open(client, people, default_templates):
     client.force_login(people.hr)
     data = {
-        "employee": people.leaver.pk,
-        "manager": people.manager.pk,
+        "employee": people.leaver.username,
+        "manager": people.manager.username,
         "reason_category": "career",
         "notice_date": "2026-11-01",
         "last_working_day": "2026-12-01",
         "language": "en",
         "include_product": "on",
-        "successor_product": people.successor_a.pk,
+        "successor_product": people.successor_a.username,
         "include_orders": "on",
     }
     page = client.post(reverse("handover:case_open"), data).content.decode()
@@ -164,8 +164,8 @@ def test_editing_from_the_page_shows_errors_and_saves(client, people, make_case)
     client.force_login(people.hr)
     url = reverse("handover:case_edit", args=[departure.pk])
     data = {
-        "manager": people.manager.pk,
-        "hr_owner": people.hr.pk,
+        "manager": people.manager.username,
+        "hr_owner": people.hr.username,
         "last_working_day": departure.last_working_day.isoformat(),
         "support_until": (departure.last_working_day - timedelta(days=3)).isoformat(),
     }

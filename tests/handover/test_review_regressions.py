@@ -49,9 +49,10 @@ def test_dates_far_outside_working_life_get_a_form_error(client, people, make_ca
     response = client.post(
         reverse("handover:case_open"),
         {
-            "employee": people.leaver.pk, "manager": people.manager.pk, "reason_category": "other",
+            "employee": people.leaver.username, "manager": people.manager.username,
+            "reason_category": "other",
             "notice_date": "9999-12-01", "last_working_day": "9999-12-31", "language": "en",
-            "include_product": "on", "successor_product": people.successor_a.pk,
+            "include_product": "on", "successor_product": people.successor_a.username,
         },
     )  # fmt: skip
     assert response.status_code == 200

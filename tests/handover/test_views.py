@@ -18,17 +18,17 @@ def first_item(departure, kind="product"):
 def open_form_data(people, **overrides):
     today = timezone.localdate()
     data = {
-        "employee": people.leaver.pk,
-        "manager": people.manager.pk,
+        "employee": people.leaver.username,
+        "manager": people.manager.username,
         "reason_category": "relocation",
         "reason_text": "Moving to Hangzhou.",
         "notice_date": today.isoformat(),
         "last_working_day": (today + timedelta(days=21)).isoformat(),
         "language": "en",
         "include_product": "on",
-        "successor_product": people.successor_a.pk,
+        "successor_product": people.successor_a.username,
         "include_orders": "on",
-        "successor_orders": people.successor_b.pk,
+        "successor_orders": people.successor_b.username,
     }
     data.update(overrides)
     return data
@@ -271,15 +271,19 @@ def test_hr_replaces_a_successor_from_its_own_page(client, people, make_case):
 
     departure = make_case(State.PREPARING)
     module = departure.modules.get(kind="product")
-    newcomer = UserFactory(username="newcomer", display_name="Nia Newcomer")
+    UserFactory(username="newcomer", display_name="Nia Newcomer")
     url = reverse("handover:set_successor", args=[departure.pk, module.pk])
     client.force_login(people.successor_a)
     assert client.get(url).status_code == 403
     client.force_login(people.hr)
-    assert "Nia Newcomer" in client.get(url).content.decode()
-    response = client.post(url, {"successor": people.leaver.pk})
+    # The picker shows who takes the module over now, as the suggestions name people.
+    assert (
+        f'value="{people.successor_a.name} ({people.successor_a.username})'
+        in client.get(url).content.decode()
+    )
+    response = client.post(url, {"successor": people.leaver.username})
     assert "cannot be their own successor" in response.content.decode()
-    response = client.post(url, {"successor": newcomer.pk})
+    response = client.post(url, {"successor": "Nia Newcomer (newcomer)"})
     assert response.status_code == 302
     module.refresh_from_db()
     assert module.successor_name == "Nia Newcomer"
