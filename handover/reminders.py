@@ -114,9 +114,13 @@ def _states(rule: RowRule) -> tuple[str, ...]:
     return rule.row_ok.states
 
 
-def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
-    """Every person's open work on this case, keyed by user id."""
+def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> dict[int, list[Todo]]:
+    """Every person's open work on this case, keyed by user id; with ``only``, that person's alone
+    (the others' decisions are not even asked)."""
     todos: dict[int, list[Todo]] = {}
+
+    def ours(user_id: int | None) -> bool:
+        return user_id is not None and (only is None or user_id == only)
 
     def add(user_id: int | None, kind: str, count: int = 1, module: str = "", anchor: str = "") -> None:
         if user_id is not None and count > 0:
@@ -132,22 +136,22 @@ def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
         return parts[user_id]
 
     state = facts.state
-    supervisors = [p.user_id for p in policy.Who.SUPERVISORS.people(facts)]
+    supervisors = [p.user_id for p in policy.Who.SUPERVISORS.people(facts) if ours(p.user_id)]
     leaver = facts.employee_id
-    if policy.act_decision(state, as_(facts.hr_owner_id), "change_people"):
+    if ours(facts.hr_owner_id) and policy.act_decision(state, as_(facts.hr_owner_id), "change_people"):
         for module in facts.modules:
             if module.successor_id is None:
                 add(facts.hr_owner_id, "name_successor", module=module.kind, anchor=f"module-{module.id}")
     for name in STEP_TODOS:
         for person in policy.STEPS[name].who.people(facts):
-            if policy.transition_decision(facts, as_(person.user_id), name, today):
+            if ours(person.user_id) and policy.transition_decision(facts, as_(person.user_id), name, today):
                 add(person.user_id, name, anchor="actions")
     for user_id in supervisors:
         if not facts.meeting_scheduled and policy.case_decision(facts, as_(user_id), "schedule_meeting"):
             add(user_id, "schedule_meeting", anchor="meeting")
         if policy.case_decision(facts, as_(user_id), "record_meeting"):
             add(user_id, "record_meeting", anchor="meeting")
-    if policy.act_decision(state, as_(leaver), "add_item"):
+    if ours(leaver) and policy.act_decision(state, as_(leaver), "add_item"):
         # While items can still be removed the checklist is being built: the leaver completes it.
         if state in policy.ITEM_RULES["remove"].states:
             add(leaver, "review_inventory", anchor="modules-title")
@@ -157,15 +161,19 @@ def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
     for module in facts.modules:
         for kind, rule, count in ROW_TODOS:
             for person in rule.who.people(facts, module):
-                if policy.may_act_on_rows(rule, state, as_(person.user_id), module):
+                if ours(person.user_id) and policy.may_act_on_rows(rule, state, as_(person.user_id), module):
                     anchor = ROW_TODO_ANCHORS.get(kind, f"module-{module.id}")
                     add(person.user_id, kind, count(module, rule), module.kind, anchor)
-        if module.trial_total == 0 and policy.act_decision(state, as_(leaver), "add_trial_task"):
+        if (
+            module.trial_total == 0
+            and ours(leaver)
+            and policy.act_decision(state, as_(leaver), "add_trial_task")
+        ):
             add(leaver, "add_trial_task", module=module.kind, anchor="trial")
     for person in [facts.leaver, *facts.successors()]:
-        if policy.sign_decision(facts, as_(person.user_id), today):
+        if ours(person.user_id) and policy.sign_decision(facts, as_(person.user_id), today):
             add(person.user_id, "sign", anchor="sign")
-    if policy.sign_decision(facts, as_(facts.manager_id), today):
+    if ours(facts.manager_id) and policy.sign_decision(facts, as_(facts.manager_id), today):
         add(facts.manager_id, "sign_off", anchor="sign")
     for user_id in supervisors:
         add(
@@ -175,3 +183,8 @@ def todos_for_case(facts: CaseFacts, today: date) -> dict[int, list[Todo]]:
             anchor="accesses",
         )
     return todos
+
+
+def todos_of(facts: CaseFacts, today: date, user_id: int) -> list[Todo]:
+    """One person's open work on this case."""
+    return todos_for_case(facts, today, only=user_id).get(user_id, [])

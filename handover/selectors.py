@@ -142,10 +142,7 @@ def my_work(user: User) -> list[WorkCard]:
         "last_working_day", "pk"
     )
     today = timezone.localdate()
-    return [
-        WorkCard(facts=f, todos=reminders.todos_for_case(f, today).get(user.pk, []))
-        for f in case_facts(departures)
-    ]
+    return [WorkCard(facts=f, todos=reminders.todos_of(f, today, user.pk)) for f in case_facts(departures)]
 
 
 def open_work_by_user(chunk: int = 500) -> Iterator[tuple[User, list[Todo]]]:

@@ -126,7 +126,9 @@ def _overview(case: CaseView) -> dict[str, Any]:
         "next_step": policy.next_step(facts, access, today),
         "stepper": [(s, s.label, STATE_ORDER.index(s)) for s in STATE_ORDER],
         "state_index": STATE_ORDER.index(departure.state) if departure.state in STATE_ORDER else -1,
-        "todos": reminders.todos_for_case(facts, today).get(case.request.user.pk, []),
+        "todos": reminders.todos_for_case(facts, today, only=case.request.user.pk).get(
+            case.request.user.pk, []
+        ),
         "can_withdraw": bool(policy.transition_decision(facts, access, "withdraw", today)),
         "withdraw_form": WithdrawForm(),
         "confirmation": next((d for d in documents if d.superseded_at is None), None),

@@ -463,3 +463,17 @@ def test_a_module_without_successor_blocks_execution_everywhere(client, people, 
     hr_todos = [(t.kind, t.module) for card in selectors.my_work(people.hr) for t in card.todos]
     assert ("name_successor", "orders") in hr_todos
     assert ("start_executing", "") not in hr_todos
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_one_persons_todos_are_theirs_among_everyones(people, demo_like_case, state):
+    """My work and the overview ask for one person's to-dos only; the digest asks for everyone's."""
+    from handover import reminders
+
+    departure = demo_like_case(state)
+    facts = selectors.case_progress(departure)
+    today = timezone.localdate()
+    everyone = reminders.todos_for_case(facts, today)
+    for role in ROLES:
+        user = _user(people, role)
+        assert reminders.todos_of(facts, today, user.pk) == everyone.get(user.pk, []), role
