@@ -47,6 +47,8 @@ LANGUAGES = ("en", "zh-hans", "zh-hant")
 RATIO_TARGET = 1.5  # Chinese total time at most 1.5 x English, at each size
 SIZE_TARGET_ITEMS = 200
 SIZE_TARGET_BYTES = 1_000_000  # "under 1 MB" at 200 items, in decimal megabytes
+# The render at 200 items at most 2 x a plain table of the same 200 items rendered alone.
+PLAIN_TARGET = 2.0
 # The CJK face a Chinese confirmation must embed (not the Japanese one Pango falls back to).
 CJK_FACE = {"zh-hans": "Noto-Sans-CJK-SC", "zh-hant": "Noto-Sans-CJK-TC"}
 
@@ -490,6 +492,7 @@ class Result:
     case: Case
     runs: list[Run]
     cold: Run | None = None
+    plain: list[float] = field(default_factory=list)  # ms, the plain table of the same items
     service_ms: float = 0.0
     pages: int = 0
     fonts: list[str] = field(default_factory=list)
@@ -539,6 +542,42 @@ def produce_once(case: Case, probe: Probe) -> tuple[Run, bytes]:
         cpu=cpu,
     )
     return run, sealed
+
+
+def plain_table_html(case: Case) -> str:
+    """The yardstick: the case's items as one bare table (number, title, state, handed over,
+    accepted by, accepted at), in the case's fonts on A4, nothing else."""
+    from django.utils.html import escape
+
+    from handover.documents.confirmation import FONT_STACKS, HTML_LANG
+    from handover.models import ChecklistItem
+
+    items = ChecklistItem.objects.filter(module__departure_id=case.id)
+    items = items.order_by("module__position", "position")
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{escape(item.title)}</td><td>{escape(item.get_state_display())}</td>"
+        f"<td>{item.handed_over_at:%Y-%m-%d}</td><td>{escape(item.accepted_by_name)}</td>"
+        f"<td>{item.accepted_at:%Y-%m-%d %H:%M}</td></tr>"
+        for n, item in enumerate(items, start=1)
+    )
+    font = FONT_STACKS.get(case.language, FONT_STACKS["en"])
+    lang = HTML_LANG.get(case.language, case.language)
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<style>@page {{ size: A4; }} html {{ font-family: {font}; }}</style></head>"
+        f"<body><table>{rows}</table></body></html>"
+    )
+
+
+def plain_once(case: Case) -> float:
+    """ms to render the plain table of the case's items to PDF with WeasyPrint."""
+    from weasyprint import HTML
+
+    html = plain_table_html(case)
+    gc.collect()
+    started = time.perf_counter()
+    HTML(string=html).write_pdf()
+    return (time.perf_counter() - started) * 1000
 
 
 def squash(text: str) -> str:
@@ -689,6 +728,16 @@ def print_side_by_side(results: list[Result], languages: list[str]) -> None:
         print(line)
 
 
+def print_plain(results: list[Result]) -> None:
+    print(f"{'items':>6}  {'language':<8} {'render ms':>9} {'plain table ms':>14} {'render / plain':>14}")
+    for r in results:
+        plain = statistics.median(r.plain)
+        print(
+            f"{r.case.items:>6,}  {r.case.language:<8} {r.median('render'):9.0f} {plain:14.0f} "
+            f"{r.median('render') / plain:13.2f}x"
+        )
+
+
 def check_targets(results: list[Result], languages: list[str]) -> list[str]:
     """Print each target with PASS or FAIL; answer the failed ones."""
     by = {(r.case.items, r.case.language): r for r in results}
@@ -712,6 +761,14 @@ def check_targets(results: list[Result], languages: list[str]) -> list[str]:
                 f"(= {RATIO_TARGET * en:.0f} ms; ratio {zh / en:.2f})",
             )
     if SIZE_TARGET_ITEMS in sizes:
+        for lang in languages:
+            r = by[SIZE_TARGET_ITEMS, lang]
+            render, plain = r.median("render"), statistics.median(r.plain)
+            report(
+                render <= PLAIN_TARGET * plain,
+                f"{SIZE_TARGET_ITEMS} items: {lang} render {render:.0f} ms <= {PLAIN_TARGET} x the plain "
+                f"table {plain:.0f} ms (ratio {render / plain:.2f})",
+            )
         for lang in languages:
             size = by[SIZE_TARGET_ITEMS, lang].size
             report(
@@ -812,9 +869,11 @@ def run(args: argparse.Namespace, work: Path) -> list[str]:
             for lang in args.languages[turn:] + args.languages[:turn]:
                 run_, _ = produce_once(results[size, lang].case, probe)
                 results[size, lang].runs.append(run_)
+                plain = plain_once(results[size, lang].case)
+                results[size, lang].plain.append(plain)
                 print(
                     f"  run {round_ + 1}/{args.repeat} {lang:<8} render {run_.render:7.0f} ms  "
-                    f"seal {run_.seal:6.0f} ms  {run_.size / 1024:6.0f} KB",
+                    f"seal {run_.seal:6.0f} ms  {run_.size / 1024:6.0f} KB  plain table {plain:7.0f} ms",
                     flush=True,
                 )
     print("\nProducing each case once through services.confirmation_produce, and checking it ...")
@@ -842,6 +901,12 @@ def run(args: argparse.Namespace, work: Path) -> list[str]:
     )
     print()
     print_side_by_side(ordered, args.languages)
+    print()
+    print_plain(ordered)
+    print(
+        "plain table: the same items as one bare table (6 columns, A4, the case's fonts), rendered\n"
+        "by WeasyPrint in the same rounds; the target is render <= 2 x plain table at 200 items."
+    )
     print()
     print(
         "Cold first render (warm-up, not in the medians): "

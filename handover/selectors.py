@@ -8,6 +8,7 @@ from datetime import date
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -199,6 +200,9 @@ class CaseListRow:
     case: Departure
     item_total: int
     item_accepted: int
+    # Read once per page rather than once per row: the state's label and the case's address.
+    state_label: str
+    url: str
 
 
 def case_list_page(user: User, filters: CaseFilters, number, per_page: int = 50) -> Page:
@@ -212,8 +216,19 @@ def case_list_page(user: User, filters: CaseFilters, number, per_page: int = 50)
         .annotate(total=Count("pk"), accepted=Count("pk", filter=Q(state=ItemState.ACCEPTED)))
         .order_by()
     }
+    labels = {value: str(label) for value, label in State.choices}
     return Page(
-        [CaseListRow(case, *counts.get(case.pk, (0, 0))) for case in cases], page.number, page.paginator
+        [
+            CaseListRow(
+                case,
+                *counts.get(case.pk, (0, 0)),
+                state_label=labels[case.state],
+                url=reverse("handover:case_detail", args=[case.pk]),
+            )
+            for case in cases
+        ],
+        page.number,
+        page.paginator,
     )
 
 
