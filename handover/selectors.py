@@ -205,9 +205,18 @@ class CaseListRow:
     url: str
 
 
-def case_list_page(user: User, filters: CaseFilters, number, per_page: int = 50) -> Page:
-    """One page of the case list: rows of a case with its item progress (counted for that page)."""
-    page = Paginator(case_list(user, filters), per_page).get_page(number)
+def case_list_page(
+    user: User, filters: CaseFilters, number, per_page: int = 50, chart: list | None = None
+) -> Page:
+    """One page of the case list: rows of a case with its item progress (counted for that page).
+    With the chart of cases by state (``cases_by_state``), a list filtered by state alone (or not
+    at all) takes its count from it instead of counting again."""
+    paginator = Paginator(case_list(user, filters), per_page)
+    if chart is not None and filters == CaseFilters(state=filters.state):
+        paginator.count = sum(
+            n for state, _label, n, _percent in chart if state == filters.state or not filters.state
+        )
+    page = paginator.get_page(number)
     cases = list(page.object_list)
     counts = {
         row["module__departure_id"]: (row["total"], row["accepted"])

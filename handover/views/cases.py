@@ -37,8 +37,8 @@ TRANSITION_SERVICES = {
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
-    page = selectors.case_list_page(request.user, filters, request.GET.get("page"))
     chart = selectors.cases_by_state(request.user)
+    page = selectors.case_list_page(request.user, filters, request.GET.get("page"), chart=chart)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
