@@ -151,7 +151,7 @@ def materials_by_tab(page: Page) -> None:
     expect(page).to_have_url(re.compile("/materials/$"))
     page.get_by_label("Show").select_option("to_find")
     expect(page).to_have_url(re.compile("show=to_find"))
-    expect(page.locator("#section-title")).to_be_focused()
+    expect(page.get_by_label("Show")).to_have_value("to_find")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
