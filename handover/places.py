@@ -3,9 +3,6 @@ address, and a row is found on the page of its section that holds it."""
 
 from django.urls import reverse
 
-# The sections of a case's pages, in the order of its tabs (the policy says which one sees).
-SECTIONS = ("overview", "modules", "accounts", "materials", "meeting", "trial", "signatures", "timeline")
-
 # The sections shown by the anchors pages, mails and to-dos point at.
 ANCHOR_SECTIONS = {
     "modules-title": "modules",

@@ -1070,7 +1070,7 @@ def sections(state: str, *, has_tasks: bool, has_signatures: bool, has_documents
     }
 
 
-# The sections of a case's pages (handover.places.SECTIONS): the accounts and materials only for
+# The sections of a case's pages, in the order of their tabs: the accounts and materials only for
 # those who may see the inventory; the trial run and signatures once there is something in them.
 INVENTORY_SECTIONS = ("accounts", "materials")
 ALL_SECTIONS = ("overview", "modules", "accounts", "materials", "meeting", "trial", "signatures", "timeline")

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from handover import services
+from handover import policy, services
 from handover.demo import Cast, drive_to
 from handover.models import Departure, State
-from tests.factories import PASSWORD, DepartmentFactory, UserFactory
+from tests.factories import PASSWORD, DepartmentFactory, UserFactory, section_paths
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -168,17 +168,6 @@ def case(make_case) -> Departure:
     return make_case()
 
 
-CASE_SECTIONS = (
-    "case_detail",
-    "case_modules",
-    "case_meeting",
-    "case_trial",
-    "case_signatures",
-    "case_timeline",
-)
-INVENTORY_SECTIONS = ("case_accounts", "case_materials")
-
-
 @pytest.fixture
 def whole_case(client):
     """Every page of a case as the client's user sees it, joined: the overview, each section they
@@ -187,9 +176,9 @@ def whole_case(client):
 
     def read(departure: Departure) -> str:
         pages = []
-        for name in CASE_SECTIONS + INVENTORY_SECTIONS:
-            response = client.get(reverse(f"handover:{name}", args=[departure.pk]))
-            if name in INVENTORY_SECTIONS and response.status_code == 404:
+        for name, path in zip(policy.ALL_SECTIONS, section_paths(departure), strict=True):
+            response = client.get(path)
+            if name in policy.INVENTORY_SECTIONS and response.status_code == 404:
                 continue
             assert response.status_code == 200, (name, response.status_code)
             pages.append(response.content.decode())

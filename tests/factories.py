@@ -31,3 +31,10 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         for role in extracted or [Role.STAFF]:
             self.groups.add(Group.objects.get_or_create(name=role)[0])
+
+
+def section_paths(departure) -> list[str]:
+    """The address of every section of a case, overview first, in the order of its tabs."""
+    from handover import places, policy
+
+    return [places.section_url(departure.pk, name) for name in policy.ALL_SECTIONS]

@@ -32,7 +32,7 @@ from handover.models.departure import STATE_ORDER, Departure
 from handover.permissions import CaseAccess
 from handover.policy import CaseFacts
 
-from .common import load_case
+from .common import load_case, query_without
 
 SECTION_LABELS: dict[str, Promise] = {
     "overview": _("Overview"),
@@ -181,7 +181,7 @@ def _module(case: CaseView, module_id: int) -> dict[str, Any]:
         "page": page,
         "show": show,
         "filters": [("", _("All items")), ("yours", _("Waiting for you")), *ItemState.choices],
-        "query": _query_without_page(request),
+        "query": query_without(request, "page", "item", "row"),
         "add_form": ItemForm(prefix=f"m{row.module.pk}") if can_add else None,
         "can_change_people": bool(policy.act_decision(case.state, case.access, "change_people")),
         "section_label": row.module.get_kind_display(),
@@ -212,7 +212,7 @@ def _accounts(case: CaseView) -> dict[str, Any]:
         "module_id": module_id,
         "states": AccessState.choices,
         "module_choices": [(m.id, m.label) for m in case.facts.modules],
-        "query": _query_without_page(request),
+        "query": query_without(request, "page", "item", "row"),
         "open_counts": {"listed": listed, "transferred": transferred, "closed": total - listed - transferred},
         "transfer_form": TransferForm(),
         "can_list": bool(policy.act_decision(case.state, case.access, "list_inventory")),
@@ -237,7 +237,7 @@ def _materials(case: CaseView) -> dict[str, Any]:
         "to_find": to_find,
         "module_id": module_id,
         "module_choices": [(m.id, m.label) for m in case.facts.modules],
-        "query": _query_without_page(request),
+        "query": query_without(request, "page", "item", "row"),
         "materials_to_find": sum(m.materials_to_find for m in case.facts.modules),
         "can_list": bool(policy.act_decision(case.state, case.access, "list_inventory")),
     }
@@ -282,13 +282,6 @@ def _timeline(case: CaseView) -> dict[str, Any]:
 
 def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 12 else None
-
-
-def _query_without_page(request: AuthenticatedHttpRequest) -> str:
-    query = request.GET.copy()
-    for key in ("page", "item", "row"):
-        query.pop(key, None)
-    return query.urlencode()
 
 
 case_detail = _case_page("overview", _overview)

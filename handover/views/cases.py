@@ -21,7 +21,7 @@ from handover.forms import (
 from handover.http import AuthenticatedHttpRequest
 from handover.models import ModuleKind
 
-from .common import case_action, case_url, form_page, load_case, theirs
+from .common import case_action, case_url, form_page, load_case, query_without, theirs
 
 # The service that takes each step of the case from its page; the sign-off is a signature.
 TRANSITION_SERVICES = {
@@ -39,12 +39,10 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
     chart = selectors.cases_by_state(request.user)
     page = selectors.case_list_page(request.user, filters, request.GET.get("page"), chart=chart)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "handover/case_list.html",
-        {"form": form, "page": page, "chart": chart, "query": query.urlencode()},
+        {"form": form, "page": page, "chart": chart, "query": query_without(request, "page")},
     )
 
 

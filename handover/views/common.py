@@ -61,6 +61,15 @@ def case_action(anchor: str = "") -> Callable[[Callable], Callable]:
     return decorate
 
 
+def query_without(request: HttpRequest, *keys: str) -> str:
+    """The page's query string without ``keys`` (the page number, a row to find): what its pager
+    and filters carry on."""
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The signer's address: behind the TLS proxy (BEHIND_HTTPS_PROXY) the last hop it appended to
     X-Forwarded-For, which a client cannot forge; otherwise the connection's address."""

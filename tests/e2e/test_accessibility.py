@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from handover import services
 from handover.documents.storage import document_storage
 from handover.models import AccessSystem, ConfirmationDocument, Departure, State
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, section_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -133,18 +133,6 @@ def add_inventory(departure: Departure, people) -> dict[str, int]:
     return {"access": shared.pk, "system": shop.pk}
 
 
-CASE_SECTIONS = (
-    "case_detail",
-    "case_modules",
-    "case_accounts",
-    "case_materials",
-    "case_meeting",
-    "case_trial",
-    "case_signatures",
-    "case_timeline",
-)
-
-
 def materials_by_tab(page: Page) -> None:
     """The materials loaded in place by their tab, filtered in place: the page as htmx leaves it."""
     page.get_by_role("navigation", name="Parts of the case").get_by_role("link", name="Materials").click()
@@ -164,7 +152,7 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
     import_path = reverse("handover:inventory_import", args=[departure.pk])
     bulk_path = reverse("handover:items_bulk", args=[departure.pk, departure.modules.first().pk, "hand_over"])
     module = departure.modules.first()
-    sections = [reverse(f"handover:{name}", args=[departure.pk]) for name in CASE_SECTIONS]
+    sections = section_paths(departure)
     module_path = reverse("handover:case_module", args=[departure.pk, module.pk])
     pages = [
         (people.hr, reverse("handover:case_list"), "en", None),

@@ -10,6 +10,7 @@ from playwright.sync_api import Page
 
 from handover.models import State
 from tests.e2e.test_accessibility import add_inventory, signed_off_with_two_versions
+from tests.factories import section_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -50,19 +51,7 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
     add_inventory(departure, people)
     signed_off, _first, _pdf = signed_off_with_two_versions(make_case, people)
     module = departure.modules.first()
-    sections = [
-        reverse(f"handover:{name}", args=[departure.pk])
-        for name in (
-            "case_detail",
-            "case_modules",
-            "case_accounts",
-            "case_materials",
-            "case_meeting",
-            "case_trial",
-            "case_signatures",
-            "case_timeline",
-        )
-    ]
+    sections = section_paths(departure)
     module_path = reverse("handover:case_module", args=[departure.pk, module.pk])
     pages = {
         people.hr: [

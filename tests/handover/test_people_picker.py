@@ -1,6 +1,7 @@
 """People pickers: suggestions as one types (HR only), and what a typed or picked value means."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
@@ -62,11 +63,11 @@ def test_a_value_is_a_picked_label_a_username_a_mail_or_a_unique_full_name(crowd
     assert field.clean(f"Ming Li ({second.username})") == second
     assert field.clean("MINGLI") == first
     assert field.clean("mli2@example.com") == second
-    with pytest.raises(Exception, match="Several people match “Ming Li”"):
+    with pytest.raises(ValidationError, match="Several people match “Ming Li”"):
         field.clean("Ming Li")
-    with pytest.raises(Exception, match="Nobody active matches “gone”"):
+    with pytest.raises(ValidationError, match="Nobody active matches “gone”"):
         field.clean("gone")
-    with pytest.raises(Exception, match="Nobody active matches"):
+    with pytest.raises(ValidationError, match="Nobody active matches"):
         field.clean("Gina Gone (gone)")
 
 
