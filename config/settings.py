@@ -5,6 +5,7 @@ filesystem Celery broker under ``var/``, mail written to the log.
 Production sets DATABASE_URL and CELERY_BROKER_URL and DEBUG=0.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "template_partials",
     "guardian",
     "csp",
+    "axes",
     "accounts",
     "handover",
 ]
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "handover.middleware.DomainNotFoundMiddleware",
+    # Last, as django-axes asks: it turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +107,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -117,6 +123,26 @@ LOGIN_REDIRECT_URL = "handover:my_work"
 LOGOUT_REDIRECT_URL = "login"
 
 ANONYMOUS_USER_NAME = None
+
+# Password guessing: this many wrong passwords lock out for this many minutes. At login (django-axes)
+# per account and per address alike, counted from the last failure; at the password re-entered to
+# reveal a secret or to sign, per person across all cases, counted from the case timelines.
+HANDOVER_PASSWORD_FAILURE_LIMIT = env.int("HANDOVER_PASSWORD_FAILURE_LIMIT", default=5)
+HANDOVER_PASSWORD_LOCKOUT_MINUTES = env.int("HANDOVER_PASSWORD_LOCKOUT_MINUTES", default=15)
+AXES_FAILURE_LIMIT = HANDOVER_PASSWORD_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=HANDOVER_PASSWORD_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Every failure is kept for the admin (Axes > Access failures), not only the current count.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.locked_out"
+# Its banner on every start and every manage.py command says nothing the settings above do not.
+AXES_VERBOSE = False
+# The address a failure counts against: the connection's (REMOTE_ADDR), never a header a client
+# can set. Behind the TLS proxy (BEHIND_HTTPS_PROXY) the hop that proxy appended to
+# X-Forwarded-For, as for signatures; otherwise every visitor would share the proxy's address
+# and five failures would lock everyone out.
+AXES_CLIENT_IP_CALLABLE = "handover.views.common.client_ip"
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [
@@ -180,6 +206,24 @@ if _production and HANDOVER_SIGNING_PASSPHRASE == _EMBEDDED_PASSPHRASE:
 HANDOVER_UPLOAD_DIR = Path(env.str("HANDOVER_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 HANDOVER_UPLOAD_MAX_BYTES = env.int("HANDOVER_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 HANDOVER_IMPORT_MAX_ROWS = 1000
+# The public verification page (/verify/). A real confirmation is well under 1 MB (the benchmark
+# holds 200 items in Chinese under that); 5 MB leaves room for a copy a PDF reader saved again
+# and refuses the 30 MB files that once kept every web worker busy.
+HANDOVER_VERIFY_MAX_BYTES = env.int("HANDOVER_VERIFY_MAX_BYTES", default=5 * 1024 * 1024)
+# Per address (an IPv6 /64) and window: uploads cost the worker a check, lookups by SHA-256 or
+# QR code one query. Site-wide, uploads per window are capped too, so that a flood from many
+# addresses cannot fill the worker's queue: at the default, checks that each run into
+# HANDOVER_VERIFY_CHECK_SECONDS take at most half a worker's time, and confirmations still come.
+HANDOVER_VERIFY_WINDOW_SECONDS = env.int("HANDOVER_VERIFY_WINDOW_SECONDS", default=10 * 60)
+HANDOVER_VERIFY_UPLOADS_PER_ADDRESS = env.int("HANDOVER_VERIFY_UPLOADS_PER_ADDRESS", default=10)
+HANDOVER_VERIFY_LOOKUPS_PER_ADDRESS = env.int("HANDOVER_VERIFY_LOOKUPS_PER_ADDRESS", default=60)
+HANDOVER_VERIFY_UPLOADS_SITE_WIDE = env.int("HANDOVER_VERIFY_UPLOADS_SITE_WIDE", default=30)
+# One check runs in a child process of the worker: killed after this many seconds (a real
+# confirmation takes under one, most of it starting Python) or past this much address space.
+HANDOVER_VERIFY_CHECK_SECONDS = env.int("HANDOVER_VERIFY_CHECK_SECONDS", default=10)
+HANDOVER_VERIFY_CHECK_MEMORY_MB = env.int("HANDOVER_VERIFY_CHECK_MEMORY_MB", default=512)
+# How long an upload waits for its check, and its result for the page.
+HANDOVER_VERIFY_KEEP_SECONDS = 10 * 60
 
 _broker_dir = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
@@ -213,6 +257,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour="8-18"),
     },
 }
+
+# One cache shared by every web process and the worker: the verification page's counters per
+# address and the uploads waiting for their check. CACHE_URL names it (redis://host:6379/1, or
+# filecache:///path); by default the broker's Redis when the broker is Redis (never clear that
+# cache: it would empty the queues too), else files under var/, shared by the processes of one
+# machine with no service to run and no table to migrate.
+_redis_broker = CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default=CELERY_BROKER_URL if _redis_broker else f"filecache://{VAR_DIR / 'cache'}"
+    )
+}
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    # Past this many files a third are dropped at random; the default (300) would drop counters
+    # and waiting uploads under a flood.
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 10_000}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

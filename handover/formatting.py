@@ -3,9 +3,11 @@ sign page, mails and the confirmation PDF all use these (templates through the `
 ``moment`` filters)."""
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 
 def day(value: date | None) -> str:
@@ -14,6 +16,13 @@ def day(value: date | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return _day(value, get_language())
+
+
+@lru_cache(maxsize=8192)
+def _day(value: date, language: str | None) -> str:
+    """A page of cases shows fifty dates, and a company's cases share a few hundred: each is
+    formatted once per language (``language`` is the active one, part of the key only)."""
     return date_format(value, "DATE_FORMAT")
 
 

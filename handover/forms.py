@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department, Role
 from handover import policy
+from handover.errors import HandoverError
 from handover.models import (
     AccessKind,
     AccessSystem,
@@ -33,6 +35,7 @@ from handover.models import (
     TemplateItem,
     TransferMethod,
 )
+from handover.validators import CONTROL_CHARACTERS_MESSAGE, has_control_characters, printable_text
 
 User = get_user_model()
 
@@ -41,6 +44,33 @@ def within_years(value) -> None:
     """Dates outside the policy's range are typing mistakes, and some would overflow date arithmetic."""
     if not policy.date_in_range(value):
         raise forms.ValidationError(policy.date_range_message())
+
+
+def printable(field: forms.CharField) -> forms.CharField:
+    """The field refuses control characters, NUL among them, with one message (Django's own check
+    for NUL would add a second one)."""
+    kept = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+    field.validators = [*kept, printable_text] if printable_text not in kept else kept
+    return field
+
+
+def posted_text(data, name: str) -> str:
+    """A text sent with an action button (a question, an answer, a note, feedback), as typed; the
+    service says whether it may be empty."""
+    value = data.get(name, "")
+    if has_control_characters(value):
+        raise HandoverError(CONTROL_CHARACTERS_MESSAGE)
+    return value
+
+
+class PrintableText(forms.BaseForm):
+    """A form whose every text field refuses control characters (see handover.validators)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                printable(field)
 
 
 def _choices_from(field: forms.Field, queryset: QuerySet[Any]) -> None:
@@ -134,6 +164,7 @@ class PersonField(forms.Field):
         value = (value or "").strip()
         if value in self.empty_values:
             return None
+        printable_text(value)
         if len(value) > 300:
             raise forms.ValidationError(self.error_messages["unknown"], params={"value": value[:40] + "…"})
         picked = _PICKED.search(value)
@@ -157,7 +188,7 @@ def people(group: str = ""):
 def people_matching(text: str, group: str = "", limit: int = 15):
     """The people a picker suggests for what was typed so far: name, username, e-mail or job title."""
     text = text.strip()[:100]
-    if not text:
+    if not text or has_control_characters(text):
         return []
     match = Q()
     for word in text.split():
@@ -170,7 +201,7 @@ def people_matching(text: str, group: str = "", limit: int = 15):
     return list(people(group).filter(match)[:limit])
 
 
-class DepartureOpenForm(forms.Form):
+class DepartureOpenForm(PrintableText, forms.Form):
     employee = PersonField(label=_("Departing employee"))
     manager = PersonField(label=_("Manager (signs off)"))
     reason_category = forms.ChoiceField(label=_("Reason"), choices=ReasonCategory.choices)
@@ -220,7 +251,7 @@ class DepartureOpenForm(forms.Form):
         return data
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(PrintableText, forms.ModelForm):
     evidence_url = forms.URLField(
         label=_("Evidence link"), required=False, max_length=500, assume_scheme="https"
     )
@@ -245,7 +276,7 @@ class SuccessorForm(forms.Form):
     successor = PersonField(label=_("Successor"))
 
 
-class MeetingScheduleForm(forms.Form):
+class MeetingScheduleForm(PrintableText, forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("Date and time"), widget=DateTimeInput(), validators=[within_years]
     )
@@ -253,7 +284,7 @@ class MeetingScheduleForm(forms.Form):
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class MeetingRecordForm(forms.Form):
+class MeetingRecordForm(PrintableText, forms.Form):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput(), validators=[within_years])
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
     earlier_confirmed = forms.BooleanField(
@@ -267,15 +298,15 @@ class MeetingRecordForm(forms.Form):
         self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PrintableText, forms.Form):
     question = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PrintableText, forms.Form):
     answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TrialTaskForm(forms.Form):
+class TrialTaskForm(PrintableText, forms.Form):
     module = forms.ModelChoiceField(label=_("Module"), queryset=HandoverModule.objects.none())
     title = forms.CharField(label=_("Task"), max_length=200)
     description = forms.CharField(
@@ -287,11 +318,11 @@ class TrialTaskForm(forms.Form):
         _choices_from(self.fields["module"], departure.modules.all())
 
 
-class TrialDoneForm(forms.Form):
+class TrialDoneForm(PrintableText, forms.Form):
     note = forms.CharField(label=_("What you did"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(PrintableText, forms.Form):
     feedback = forms.CharField(label=_("Feedback"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
@@ -302,7 +333,7 @@ class SignForm(forms.Form):
         initial=SignatureMark.TYPED,
         widget=forms.RadioSelect,
     )
-    typed_name = forms.CharField(label=_("Your name as signature"), max_length=150, required=False)
+    typed_name = printable(forms.CharField(label=_("Your name as signature"), max_length=150, required=False))
     drawing = forms.CharField(required=False, widget=forms.HiddenInput)
     content_sha256 = forms.CharField(widget=forms.HiddenInput)
     password = forms.CharField(
@@ -340,8 +371,13 @@ class CaseFilterForm(forms.Form):
     last_day_from = forms.DateField(label=_("Last day from"), required=False, widget=DateInput())
     last_day_to = forms.DateField(label=_("Last day to"), required=False, widget=DateInput())
 
+    @staticmethod
+    def department_options() -> list[tuple[str, str]]:
+        """(id, name) of every department, for the filters the case list writes out."""
+        return [(str(pk), name) for pk, name in Department.objects.values_list("pk", "name")]
 
-class TemplateForm(forms.Form):
+
+class TemplateForm(PrintableText, forms.Form):
     """A plain form: one default per language is kept by ``template_save``, which moves the flag
     from the previous default, so the database constraint must not refuse the form first."""
 
@@ -359,7 +395,7 @@ class TemplateForm(forms.Form):
         return template
 
 
-class TemplateItemForm(forms.ModelForm):
+class TemplateItemForm(PrintableText, forms.ModelForm):
     class Meta:
         model = TemplateItem
         fields = ["module", "title", "steps", "key_moments", "cautions", "due_days_before_last_day"]
@@ -375,7 +411,7 @@ class ModuleChoiceField(forms.ModelChoiceField):
         return str(obj.get_kind_display())
 
 
-class AccessForm(forms.Form):
+class AccessForm(PrintableText, forms.Form):
     module = ModuleChoiceField(label=_("Module"), queryset=HandoverModule.objects.none())
     system = forms.ModelChoiceField(
         label=_("System"),
@@ -425,9 +461,10 @@ class SecretField(forms.CharField):
             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
             **kwargs,
         )
+        printable(self)
 
 
-class SecretForm(forms.Form):
+class SecretForm(PrintableText, forms.Form):
     secret = SecretField(required=True, label=_("Password or recovery code"))
 
 
@@ -446,7 +483,7 @@ class TransferForm(forms.Form):
     )
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(PrintableText, forms.Form):
     note = forms.CharField(
         label=_("How it was revoked"),
         required=False,
@@ -465,13 +502,13 @@ class RevokeForm(forms.Form):
         return data
 
 
-class NotApplicableForm(forms.Form):
+class NotApplicableForm(PrintableText, forms.Form):
     reason = forms.CharField(
         label=_("Why it needs neither transfer nor revocation"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(PrintableText, forms.Form):
     module = ModuleChoiceField(label=_("Module"), queryset=HandoverModule.objects.none())
     title = forms.CharField(label=pgettext_lazy("material", "Name"), max_length=200)
     medium = forms.ChoiceField(
@@ -502,7 +539,6 @@ class MaterialForm(forms.Form):
             )
 
     def clean_upload(self):
-        from handover.errors import HandoverError
         from handover.services.materials import check_upload
 
         upload = self.cleaned_data.get("upload")
@@ -526,7 +562,7 @@ class ImportForm(forms.Form):
     )
 
 
-class SystemForm(forms.ModelForm):
+class SystemForm(PrintableText, forms.ModelForm):
     class Meta:
         model = AccessSystem
         fields = ["name", "category", "is_active"]
@@ -548,16 +584,21 @@ class OpenAccessSortForm(forms.Form):
 class VerifyForm(forms.Form):
     NOT_A_PDF = _("This is not a PDF this page can read.")
     NO_KEY = _("This installation has no organisation key yet, so it cannot check seals.")
-    MAX_BYTES = 30 * 1024 * 1024
 
     upload = forms.FileField(
         label=_("Confirmation PDF"), help_text=_("The file stays on this server only while it is checked.")
     )
 
+    @staticmethod
+    def too_large() -> str:
+        return _("The file is larger than a confirmation can be (at most %(size)s).") % {
+            "size": filesizeformat(settings.HANDOVER_VERIFY_MAX_BYTES)
+        }
+
     def clean_upload(self):
         upload = self.cleaned_data["upload"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than a confirmation can be."))
+        if upload.size > settings.HANDOVER_VERIFY_MAX_BYTES:
+            raise forms.ValidationError(self.too_large())
         head = upload.read(5)
         upload.seek(0)
         if head != b"%PDF-":
@@ -583,7 +624,7 @@ class ModuleAddForm(forms.Form):
         cast(forms.ChoiceField, self.fields["kind"]).choices = missing
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PrintableText, forms.Form):
     reason = forms.CharField(
         label=_("Why the case is withdrawn"),
         max_length=300,
@@ -592,7 +633,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ReissueForm(forms.Form):
+class ReissueForm(PrintableText, forms.Form):
     reason = forms.CharField(
         label=_("Why a new version"),
         max_length=300,

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from handover.errors import HandoverError
@@ -67,6 +67,15 @@ def date_range_message() -> str:
 NOT_YOURS = _("This action is not yours to take on this case.")
 FROZEN = _("The handover is signed off and its content is frozen; nothing in it can change now.")
 WRONG_STATE = _("This cannot be done while the case is “%(state)s”.")
+
+
+def _wrong_state(state: str) -> str:
+    """Why not while the case is in ``state``, translated only when read: My work and the digest
+    ask thousands of decisions whose refusals nobody reads."""
+    return _percent(WRONG_STATE, {"state": State(state).label})
+
+
+_percent = lazy(lambda message, values: str(message) % values, str)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +317,7 @@ def _state_allows(state: str, states: Sequence[str], *, frozen: bool = True) -> 
         return ALLOW
     if frozen and state in FROZEN_STATES:
         return _block(FROZEN)
-    return _block(WRONG_STATE % {"state": State(state).label})
+    return _block(_wrong_state(state))
 
 
 class Who(Enum):
@@ -1020,7 +1029,7 @@ def transition_decision(facts: CaseFacts, access: CaseAccess | None, name: str, 
     if access is not None and not step.who.holds(access):
         return FORBID
     if facts.state not in STEP_SOURCES[name]:
-        return _block(WRONG_STATE % {"state": State(facts.state).label})
+        return _block(_wrong_state(facts.state))
     stopped = blockers(facts, name, today)
     if access is None:
         stopped += [guard for guard in AUTOMATIC_GUARDS.get(name, ()) if not guard(facts, today)]

@@ -160,10 +160,14 @@ def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> di
                 add(leaver, "build_inventory", module=module.kind, anchor=f"module-{module.id}")
     for module in facts.modules:
         for kind, rule, count in ROW_TODOS:
+            # No rows to act on, no to-do: who could act is not even asked.
+            rows = count(module, rule)
+            if rows == 0:
+                continue
             for person in rule.who.people(facts, module):
                 if ours(person.user_id) and policy.may_act_on_rows(rule, state, as_(person.user_id), module):
                     anchor = ROW_TODO_ANCHORS.get(kind, f"module-{module.id}")
-                    add(person.user_id, kind, count(module, rule), module.kind, anchor)
+                    add(person.user_id, kind, rows, module.kind, anchor)
         if (
             module.trial_total == 0
             and ours(leaver)

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.core.paginator import Page, Paginator
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from handover import policy, reminders
+from handover import formatting, places, policy, reminders
 from handover.models import (
     Access,
     AccessState,
@@ -133,8 +133,24 @@ def _involving(user: User) -> Q:
 
 @dataclass
 class WorkCard:
+    """A case on My work, with what the page shows read once (a busy manager has a hundred)."""
+
     facts: CaseFacts
     todos: list[Todo]
+    url: str = field(init=False)
+    last_day: str = field(init=False)
+    accepted: int = field(init=False)
+    total: int = field(init=False)
+    accepted_percent: int = field(init=False)
+    handed_over_percent: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.url = places.case_url(self.facts.id)
+        self.last_day = formatting.day(self.facts.last_working_day)
+        self.accepted = self.facts.accepted
+        self.total = self.facts.total
+        self.accepted_percent = self.facts.accepted_percent
+        self.handed_over_percent = self.facts.handed_over_percent
 
 
 def my_work(user: User) -> list[WorkCard]:
@@ -200,9 +216,11 @@ class CaseListRow:
     case: Departure
     item_total: int
     item_accepted: int
-    # Read once per page rather than once per row: the state's label and the case's address.
+    # Read once per page rather than once per row: the state's label, the case's address and its
+    # last working day as the reader's language writes it.
     state_label: str
     url: str
+    last_day: str
 
 
 def case_list_page(
@@ -233,6 +251,7 @@ def case_list_page(
                 *counts.get(case.pk, (0, 0)),
                 state_label=labels[case.state],
                 url=reverse("handover:case_detail", args=[case.pk]),
+                last_day=formatting.day(case.last_working_day),
             )
             for case in cases
         ],

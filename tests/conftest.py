@@ -36,6 +36,21 @@ def default_language():
 
 
 @pytest.fixture(autouse=True)
+def own_cache(settings, tmp_path) -> str:
+    """A cache of each test's own: the verification page counts uploads per address in it, and
+    every test asks from 127.0.0.1. Files, as in embedded mode, so that a worker process started
+    by the test (``CACHE_URL``, the URL answered) shares it."""
+    location = tmp_path / "cache"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(location),
+        }
+    }
+    return f"filecache://{location}"
+
+
+@pytest.fixture(autouse=True)
 def celery_eager(request):
     """Tasks queued by the app run in the process that queues them, so no test leaves messages
     in a broker; only tests marked ``worker`` hand them to a real worker."""

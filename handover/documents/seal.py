@@ -259,12 +259,13 @@ class Verdict:
         return self.signed and self.intact and self.trusted and self.whole_file
 
 
-def check_pdf(data: bytes) -> Verdict:
-    """Validate the organisation seal of a PDF against our root, without going to the network."""
-    return _outside_event_loop(_check_pdf, data)
+def check_pdf(data: bytes, root: asn1_x509.Certificate | None = None) -> Verdict:
+    """Validate the organisation seal of a PDF against our root (or ``root``, for a process that
+    has no settings), without going to the network."""
+    return _outside_event_loop(_check_pdf, data, root if root is not None else root_certificate())
 
 
-def _check_pdf(data: bytes) -> Verdict:
+def _check_pdf(data: bytes, root: asn1_x509.Certificate) -> Verdict:
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -279,9 +280,12 @@ def _check_pdf(data: bytes) -> Verdict:
         raise ValueError("not a readable PDF") from error
     if not seals:
         return Verdict(signed=False)
-    context = ValidationContext(trust_roots=[root_certificate()], allow_fetching=False)
+    context = ValidationContext(trust_roots=[root], allow_fetching=False)
     try:
         status = validate_pdf_signature(seals[0], context)
+    # A file too big to check says nothing about its signature.
+    except (MemoryError, RecursionError):
+        raise
     # A signature whose bytes were changed can fail to parse at all: it is then not intact.
     except Exception:
         return Verdict(signed=True)

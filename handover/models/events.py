@@ -30,6 +30,7 @@ class EventKind(models.TextChoices):
     TRIAL_VERIFIED = "trial_verified", _("verified a trial task")
     TRIAL_REWORK = "trial_rework", _("sent a trial task back for rework")
     SIGNED = "signed", _("signed the confirmation")
+    SIGN_FAILED = "sign_failed", _("entered a wrong password to sign")
     DOCUMENT_CREATED = "document_created", _("produced the confirmation PDF")
     DOCUMENT_DOWNLOADED = "document_downloaded", _("downloaded the confirmation PDF")
     DOCUMENT_REISSUED = "document_reissued", _("asked for a corrected confirmation")
@@ -42,6 +43,7 @@ class EventKind(models.TextChoices):
     ACCESS_NOT_APPLICABLE = "access_not_applicable", _("marked an account not applicable")
     SECRET_STORED = "secret_stored", _("stored a secret")
     SECRET_REVEALED = "secret_revealed", _("revealed a secret")
+    SECRET_REVEAL_FAILED = "secret_reveal_failed", _("entered a wrong password to reveal a secret")
     SECRET_PURGED = "secret_purged", _("purged a secret")
     MATERIAL_ADDED = "material_added", _("listed a material")
     MATERIAL_EDITED = "material_edited", _("edited a material")
@@ -120,6 +122,7 @@ EVENT_SENTENCES = {
     EventKind.TRIAL_VERIFIED: _("%(actor)s verified the trial task “%(subject)s”"),
     EventKind.TRIAL_REWORK: _("%(actor)s sent a trial task back for rework: %(subject)s"),
     EventKind.SIGNED: _("%(actor)s signed the confirmation as %(subject)s"),
+    EventKind.SIGN_FAILED: _("%(actor)s entered a wrong password to sign the confirmation"),
     EventKind.DOCUMENT_CREATED: _("%(actor)s produced the confirmation PDF, SHA-256 %(subject)s"),
     EventKind.DOCUMENT_DOWNLOADED: _("%(actor)s downloaded the confirmation PDF"),
     EventKind.DOCUMENT_REISSUED: _("%(actor)s asked for a corrected confirmation: %(subject)s"),
@@ -132,6 +135,9 @@ EVENT_SENTENCES = {
     EventKind.ACCESS_NOT_APPLICABLE: _("%(actor)s marked the account %(subject)s not applicable"),
     EventKind.SECRET_STORED: _("%(actor)s stored a secret for %(subject)s"),
     EventKind.SECRET_REVEALED: _("%(actor)s revealed the secret of %(subject)s"),
+    EventKind.SECRET_REVEAL_FAILED: _(
+        "%(actor)s entered a wrong password to reveal the secret of %(subject)s"
+    ),
     EventKind.SECRET_PURGED: _("%(actor)s purged the secret of %(subject)s"),
     EventKind.MATERIAL_ADDED: _("%(actor)s listed the material “%(subject)s”"),
     EventKind.MATERIAL_EDITED: _("%(actor)s edited the material “%(subject)s”"),

@@ -35,6 +35,7 @@ from ._base import (
     record_changes,
     today,
 )
+from .reentry import password_reentered
 
 SECRET_MAX_LENGTH = 2000
 
@@ -205,20 +206,30 @@ def access_store_secret(*, actor: User, departure: Departure, access_id: int, se
 def access_reveal_secret(*, actor: User, departure: Departure, access_id: int, password: str) -> str:
     """The successor of the account's module, after re-entering their password, reads the secret.
 
-    Every reveal is on the timeline; the secret is returned to the caller and nowhere else."""
+    Every reveal and every wrong password is on the timeline; after too many wrong ones the
+    password is not even checked for a while. The secret is returned to the caller and nowhere else."""
+    secret = None
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = _acted_access(actor, departure, access_id, "reveal")
-        if not password or not actor.check_password(password):
-            raise HandoverError(_("Your password was not correct; the secret stays hidden."))
-        assert access.secret_token is not None  # the policy reveals only a stored secret
-        try:
-            secret = vault.decrypt(access.secret_token)
-        except vault.VaultError as error:
-            raise HandoverError(
-                _("The secret cannot be opened with the current vault keys; ask your administrator.")
-            ) from error
-        record(departure, actor, EventKind.SECRET_REVEALED, subject=str(access))
+        if password_reentered(
+            actor=actor,
+            password=password,
+            departure=departure,
+            failure=EventKind.SECRET_REVEAL_FAILED,
+            subject=str(access),
+        ):
+            assert access.secret_token is not None  # the policy reveals only a stored secret
+            try:
+                secret = vault.decrypt(access.secret_token)
+            except vault.VaultError as error:
+                raise HandoverError(
+                    _("The secret cannot be opened with the current vault keys; ask your administrator.")
+                ) from error
+            record(departure, actor, EventKind.SECRET_REVEALED, subject=str(access))
+    # Refused only now, so that the wrong password stays on the timeline.
+    if secret is None:
+        raise HandoverError(_("Your password was not correct; the secret stays hidden."))
     return secret
 
 

@@ -23,6 +23,7 @@ from handover.models import (
 )
 
 from ._base import access_for, facts_of, lock_case, record, today
+from .reentry import password_reentered
 
 
 def content_fingerprint(departure: Departure) -> str:
@@ -114,7 +115,8 @@ def departure_sign(
     """Sign the confirmation with a typed name or a drawn signature, after re-entering the password.
 
     ``content_sha256`` is the fingerprint of the content the signer was shown; if the handover
-    changed since, nothing is signed. The manager signs last, and that signature is the sign-off."""
+    changed since, nothing is signed. The manager signs last, and that signature is the sign-off.
+    A wrong password is on the timeline; after too many, it is not even checked for a while."""
     typed_name = typed_name.strip() or actor.name
     with transaction.atomic():
         departure = lock_case(departure.pk)
@@ -126,36 +128,41 @@ def departure_sign(
         policy.sign_decision(facts_of(departure), access, today()).enforce()
         assert role is not None  # the policy refuses anyone without a signing role
         image = _clean_drawing(mark, image)
-        if not password or not actor.check_password(password):
-            raise HandoverError(_("Your password was not correct; nothing was signed."))
-        fingerprint = content_fingerprint(departure)
-        if content_sha256 and content_sha256 != fingerprint:
-            raise HandoverError(
-                _("The handover changed while you were reading it; nothing was signed. Read it again.")
-            )
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    departure=departure,
-                    signer=actor,
-                    signer_name=actor.name,
-                    role=role,
-                    ip_address=ip_address,
-                    user_agent=user_agent[:300],
-                    content_sha256=fingerprint,
-                    mark=mark,
-                    typed_name=typed_name[:150] if mark == SignatureMark.TYPED else "",
-                    image=image if mark == SignatureMark.DRAWN else None,
+        signature: Signature | None = None
+        if password_reentered(
+            actor=actor, password=password, departure=departure, failure=EventKind.SIGN_FAILED
+        ):
+            fingerprint = content_fingerprint(departure)
+            if content_sha256 and content_sha256 != fingerprint:
+                raise HandoverError(
+                    _("The handover changed while you were reading it; nothing was signed. Read it again.")
                 )
-        except IntegrityError as exc:
-            raise HandoverError(_("You have already signed this confirmation.")) from exc
-        record(departure, actor, EventKind.SIGNED, subject=role)
-        if role == SignerRole.MANAGER:
-            from handover.tasks import produce_confirmation
+            try:
+                with transaction.atomic():
+                    signature = Signature.objects.create(
+                        departure=departure,
+                        signer=actor,
+                        signer_name=actor.name,
+                        role=role,
+                        ip_address=ip_address,
+                        user_agent=user_agent[:300],
+                        content_sha256=fingerprint,
+                        mark=mark,
+                        typed_name=typed_name[:150] if mark == SignatureMark.TYPED else "",
+                        image=image if mark == SignatureMark.DRAWN else None,
+                    )
+            except IntegrityError as exc:
+                raise HandoverError(_("You have already signed this confirmation.")) from exc
+            record(departure, actor, EventKind.SIGNED, subject=role)
+            if role == SignerRole.MANAGER:
+                from handover.tasks import produce_confirmation
 
-            from .departures import run_transition
+                from .departures import run_transition
 
-            run_transition(
-                actor=actor, departure=departure, name="sign_off", after=produce_confirmation.delay
-            )
+                run_transition(
+                    actor=actor, departure=departure, name="sign_off", after=produce_confirmation.delay
+                )
+    # Refused only now, so that the wrong password stays on the timeline.
+    if signature is None:
+        raise HandoverError(_("Your password was not correct; nothing was signed."))
     return signature

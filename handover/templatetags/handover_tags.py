@@ -1,6 +1,9 @@
+from functools import lru_cache
+
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from handover import formatting
@@ -30,7 +33,13 @@ PROGRESS_SVG = (
 @register.simple_tag
 def progress(accepted: int, handed: int) -> str:
     """A two-segment bar: accepted (solid) and handed over but waiting, in percent."""
-    accepted, handed = int(accepted), int(handed)
+    return _progress(int(accepted), int(handed), get_language())
+
+
+@lru_cache(maxsize=4096)
+def _progress(accepted: int, handed: int, language: str | None) -> str:
+    """Lists draw a bar per case, from a few thousand pairs of percentages: each is drawn once per
+    language (``language`` is the active one, part of the key only)."""
     label = _("%(a)s%% accepted, %(h)s%% handed over and waiting") % {"a": accepted, "h": handed}
     return mark_safe(PROGRESS_SVG.format(label=conditional_escape(label), a=accepted, h=handed))  # noqa: S308
 

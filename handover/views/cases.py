@@ -42,7 +42,14 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "handover/case_list.html",
-        {"form": form, "page": page, "chart": chart, "query": query_without(request, "page")},
+        {
+            "form": form,
+            "departments": form.department_options(),
+            "dates": [form["last_day_from"], form["last_day_to"]],
+            "page": page,
+            "chart": chart,
+            "query": query_without(request, "page"),
+        },
     )
 
 

@@ -71,8 +71,9 @@ def query_without(request: HttpRequest, *keys: str) -> str:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The signer's address: behind the TLS proxy (BEHIND_HTTPS_PROXY) the last hop it appended to
-    X-Forwarded-For, which a client cannot forge; otherwise the connection's address."""
+    """The visitor's address (a signer's, a login's, a verifier's): behind the TLS proxy
+    (BEHIND_HTTPS_PROXY) the last hop it appended to X-Forwarded-For, which a client cannot forge;
+    otherwise the connection's address."""
     if settings.SECURE_PROXY_SSL_HEADER:
         forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         if forwarded[-1]:

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from handover import policy, services
 from handover.errors import HandoverError
-from handover.forms import AnswerForm, ItemForm, QuestionForm
+from handover.forms import AnswerForm, ItemForm, QuestionForm, posted_text
 from handover.http import AuthenticatedHttpRequest
 from handover.models import ChecklistItem
 from handover.places import module_url
@@ -63,14 +63,11 @@ def _item_view(service, text_field: str | None = None):
 
     @case_action()
     def view(request: AuthenticatedHttpRequest, departure, access, item_id: int):
-        extra = {text_field: request.POST.get(text_field, "")} if text_field else {}
-        return _item_action(
-            request,
-            departure,
-            access,
-            item_id,
-            lambda: service(actor=request.user, departure=departure, item_id=item_id, **extra),
-        )
+        def act():
+            extra = {text_field: posted_text(request.POST, text_field)} if text_field else {}
+            service(actor=request.user, departure=departure, item_id=item_id, **extra)
+
+        return _item_action(request, departure, access, item_id, act)
 
     return view
 

@@ -1,5 +1,6 @@
 """The sealed confirmation in a real (headless) Chromium: anyone checks a copy without logging in,
-a changed byte or a superseded version is said plainly, and signing works from the keyboard."""
+the page waits for the worker's verdict, a changed byte or a superseded version is said plainly,
+and signing works from the keyboard."""
 
 import io
 import re
@@ -14,6 +15,7 @@ from handover import services
 from handover.documents.storage import document_storage
 from handover.models import ConfirmationDocument, Departure, SignatureMark, SignerRole, State
 from tests.factories import PASSWORD
+from tests.worker_process import celery_worker, own_queue
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -103,6 +105,27 @@ def test_a_visitor_finds_the_sealed_pdf_intact_and_a_changed_byte_altered(open_p
     expect(visitor.get_by_role("status")).to_contain_text(ALTERED)
     expect(visitor.get_by_role("status")).to_contain_text("Intact: no")
     expect(visitor.get_by_role("main")).not_to_contain_text(INTACT)
+    visitor.context.close()
+
+
+@pytest.mark.worker
+def test_the_page_says_checking_until_the_worker_s_verdict_arrives(
+    open_page, make_case, celery_eager, own_cache, tmp_path
+):
+    departure, _document, pdf = issued(make_case)
+    visitor = open_page()
+    # Queued for a worker that does not run yet: the page answers at once, and waits.
+    with own_queue(celery_eager) as queue:
+        check(visitor, pdf)
+        expect(visitor.get_by_role("status")).to_contain_text("Checking the document")
+    with celery_worker(queue=queue, log=tmp_path / "worker.log", CACHE_URL=own_cache):
+        # The page asks again every second, and shows the verdict in place when it is there.
+        status = visitor.get_by_role("status")
+        expect(status).to_contain_text(INTACT, timeout=60_000)
+        expect(status).not_to_contain_text("Checking the document")
+        region = visitor.get_by_role("region", name=f"Confirmation {departure.number}, version 1")
+        expect(region).to_contain_text("This is the current version.")
+    assert "?check=" in visitor.url
     visitor.context.close()
 
 

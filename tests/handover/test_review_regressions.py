@@ -167,3 +167,166 @@ def test_the_timeline_pages_back_to_the_first_event(client, people, make_case, m
     assert 'rel="next"' not in last and 'rel="prev"' in last
     assert "opened the case for" in last
     assert f"Page {pages} of {pages}" in last
+
+
+CONTROL_MESSAGE = (
+    "This text contains invisible control characters; remove them (tabs and line breaks are fine)."
+)
+
+
+def test_every_form_people_type_text_into_refuses_control_characters():
+    from django import forms
+
+    from handover import forms as handover_forms
+
+    # Neither is kept: a password to check, a search to run (Django refuses NUL in both already).
+    exempt = {handover_forms.RevealForm, handover_forms.CaseFilterForm}
+    with_text = [
+        form
+        for form in vars(handover_forms).values()
+        if isinstance(form, type)
+        and issubclass(form, forms.BaseForm)
+        and any(isinstance(field, forms.CharField) for field in getattr(form, "base_fields", {}).values())
+    ]
+    assert handover_forms.AccessForm in with_text and handover_forms.ItemForm in with_text
+    unguarded = [
+        form.__name__
+        for form in with_text
+        if form not in exempt
+        and not issubclass(form, handover_forms.PrintableText)
+        and not all(
+            handover_forms.printable_text in field.validators
+            for field in form.base_fields.values()
+            if isinstance(field, forms.CharField)
+            and not isinstance(field.widget, forms.PasswordInput)
+            and not isinstance(field.widget, forms.HiddenInput)
+        )
+    ]
+    assert unguarded == []
+
+
+def test_control_characters_typed_into_the_inventory_get_a_form_error_and_nothing_is_saved(
+    client, people, make_case
+):
+    from handover.models import Access, AccessSystem, ChecklistItem, Material
+
+    departure = make_case(State.PREPARING)
+    module = departure.modules.get(kind="product")
+    system = AccessSystem.objects.create(name="Tmall seller centre", category="marketplace")
+    client.force_login(people.leaver)
+    response = client.post(
+        reverse("handover:access_add", args=[departure.pk]),
+        {"module": module.pk, "system": system.pk, "account": "ctl\x07acct", "kind": "personal"},
+    )
+    assert response.status_code == 200
+    assert CONTROL_MESSAGE in response.content.decode()
+    response = client.post(
+        reverse("handover:material_add", args=[departure.pk]),
+        {
+            "module": module.pk, "title": "Contracts", "medium": "electronic", "category": "contract",
+            "location": "Cabinet B", "purpose": "Audit\x1b[31m", "importance": "medium",
+        },
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert CONTROL_MESSAGE in response.content.decode()
+    items = ChecklistItem.objects.filter(module=module).count()
+    response = client.post(
+        reverse("handover:item_add", args=[departure.pk, module.pk]),
+        {f"m{module.pk}-title": "Ship\x0corders"},
+        follow=True,
+    )
+    assert CONTROL_MESSAGE in response.content.decode()
+    assert ChecklistItem.objects.filter(module=module).count() == items
+    assert not Access.objects.exists() and not Material.objects.exists()
+    # Tabs and line breaks are text.
+    response = client.post(
+        reverse("handover:access_add", args=[departure.pk]),
+        {"module": module.pk, "system": system.pk, "account": "ops", "kind": "personal",
+         "credential_location": "Vault\tE-commerce\r\nShelf 2"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Access.objects.get().credential_location == "Vault\tE-commerce\r\nShelf 2"
+
+
+def test_the_xlsx_export_survives_control_characters_already_saved(client, people, make_case):
+    import io
+
+    from openpyxl import load_workbook
+
+    from handover.models import AccessSystem
+
+    departure = make_case(State.PREPARING)
+    module = departure.modules.get(kind="product")
+    system = AccessSystem.objects.create(name="Tmall\x1fseller centre", category="marketplace")
+    # Saved before the forms refused them (the services take what they are given).
+    services.access_create(
+        actor=people.leaver, departure=departure, module=module, system=system, account="ctl\x07acct",
+        kind="personal",
+    )  # fmt: skip
+    services.material_create(
+        actor=people.leaver, departure=departure, module=module, title="Contracts\x0b2026",
+        medium="paper", category="contract", location="Cabinet B", importance="high",
+    )  # fmt: skip
+    client.force_login(people.hr)
+    response = client.get(reverse("handover:inventory_export", args=[departure.pk, "xlsx"]))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    cells = {cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row}
+    assert {"ctl\ufffdacct", "Tmall\ufffdseller centre", "Contracts\ufffd2026"} <= cells
+
+
+def test_a_nul_byte_in_a_question_answer_note_or_feedback_is_refused_and_nothing_saved(
+    client, people, make_case
+):
+    from handover.models import ItemState, TrialState, TrialTask
+
+    departure = make_case(State.EXECUTING)
+    item = first_item(departure)
+    services.item_hand_over(actor=people.leaver, departure=departure, item_id=item.pk)
+    client.force_login(people.successor_a)
+    url = reverse("handover:item_return", args=[departure.pk, item.pk])
+    response = client.post(url, {"question": "Where\x00is it?"}, follow=True)
+    assert CONTROL_MESSAGE in response.content.decode()
+    response = client.post(url, {"question": "Where\x00is it?"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and CONTROL_MESSAGE in response.content.decode()
+    item.refresh_from_db()
+    assert item.state == ItemState.HANDED_OVER and item.question == ""
+    services.item_return(actor=people.successor_a, departure=departure, item_id=item.pk, question="Where?")
+    client.force_login(people.leaver)
+    response = client.post(
+        reverse("handover:item_answer", args=[departure.pk, item.pk]), {"answer": "Here\x00"}, follow=True
+    )
+    assert CONTROL_MESSAGE in response.content.decode()
+    item.refresh_from_db()
+    assert item.answer == ""
+
+    trial = make_case(State.TRIAL_RUN, employee=UserFactory(username="trial_leaver"))
+    module = trial.modules.get(kind="product")
+    task = services.trial_task_create(actor=trial.employee, departure=trial, module=module, title="Run")
+    client.force_login(people.successor_a)
+    response = client.post(
+        reverse("handover:trial_done", args=[trial.pk, task.pk]), {"note": "Ran\x00"}, follow=True
+    )
+    assert CONTROL_MESSAGE in response.content.decode()
+    assert TrialTask.objects.get(pk=task.pk).state == TrialState.ASSIGNED
+    services.trial_task_complete(actor=people.successor_a, departure=trial, task_id=task.pk, note="Ran")
+    client.force_login(trial.employee)
+    for action in ("trial_verify", "trial_rework"):
+        response = client.post(
+            reverse(f"handover:{action}", args=[trial.pk, task.pk]), {"feedback": "\x00"}, follow=True
+        )
+        assert CONTROL_MESSAGE in response.content.decode()
+        task.refresh_from_db()
+        assert task.state == TrialState.DONE and task.feedback == ""
+
+
+@pytest.mark.parametrize("target", ["foo", "//evil.example/", "https://evil.example/", "javascript:alert(1)"])
+def test_the_language_switch_goes_home_when_next_is_no_path_on_this_site(client, target):
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": target})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert response.cookies["django_language"].value == "zh-hans"
+
+
+def test_the_language_switch_returns_to_the_page_it_was_on(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/cases/?state=executing"})
+    assert (response.status_code, response["Location"]) == (302, "/cases/?state=executing")

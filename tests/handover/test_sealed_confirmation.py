@@ -45,7 +45,7 @@ def test_a_fresh_document_is_intact_and_trusted_against_the_org_root(issued):
 
 
 def upload(client, data: bytes, name="confirmation.pdf"):
-    return client.post(reverse("handover:verify"), {"upload": SimpleUploadedFile(name, data)})
+    return client.post(reverse("handover:verify"), {"upload": SimpleUploadedFile(name, data)}, follow=True)
 
 
 def test_the_verification_page_says_intact_for_the_issued_file(client, issued):
