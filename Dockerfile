@@ -16,11 +16,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     MEDIA_ROOT=/data/media \
     HANDOVER_DOCUMENT_DIR=/data/documents
 
-# harfbuzz-subset makes CJK PDFs ~10x faster; Noto CJK has the Chinese glyphs.
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends \
-        fonts-noto-cjk fonts-dejavu-core fonts-liberation libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 gettext \
-    && rm -rf /var/lib/apt/lists/*
+# The Debian packages of scripts/system_packages.sh's "runtime" list (make run and make test
+# install the same): gettext, Pango and HarfBuzz for the PDF, Noto CJK for the Chinese glyphs.
+COPY scripts/system_packages.sh /tmp/system_packages.sh
+RUN bash /tmp/system_packages.sh runtime \
+    && rm -rf /var/lib/apt/lists/* /tmp/system_packages.sh
 
 RUN groupadd --system --gid 1000 handover \
     && useradd --system --uid 1000 --gid handover --home-dir /app --no-create-home \
@@ -30,15 +30,14 @@ RUN groupadd --system --gid 1000 handover \
 
 WORKDIR /app
 
-# Dependencies first, in their own layer, so a code change does not reinstall them.
-COPY pyproject.toml ./
-RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
-        > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt \
-    && rm /tmp/requirements.txt
+# Dependencies first, in their own layer, so a code change does not reinstall them: exactly
+# the versions and files pinned in requirements-prod.lock (`make lock` writes it), the build
+# backend included, so the project itself installs without fetching anything.
+COPY requirements-prod.lock ./
+RUN pip install --require-hashes -r requirements-prod.lock
 
 COPY . .
-RUN pip install . && rm -rf build ./*.egg-info
+RUN pip install --no-deps --no-build-isolation . && rm -rf build ./*.egg-info
 
 # Build-time only: a throwaway key and var dir, so nothing the settings create
 # at import ends up root-owned under /data.

@@ -70,6 +70,10 @@ class User(AbstractUser):
         return Role.HR in self.role_names
 
     @property
+    def is_manager(self) -> bool:
+        return Role.MANAGER in self.role_names
+
+    @property
     def is_it(self) -> bool:
         """IT revokes a former employee's accesses on any case, without seeing the cases."""
         return Role.IT in self.role_names

@@ -10,18 +10,19 @@ from django.utils import timezone
 from accounts.models import User
 
 
-def end_sessions(user: User) -> int:
-    """Sign this person out on every device: delete each of their live sessions.
+def end_sessions(user: User, *, keep: str | None = None) -> int:
+    """Sign this person out on every device: delete each of their live sessions (but ``keep``).
 
     The database store keeps whose session it is only inside the signed session data, so every
-    live session is read; people are deactivated rarely enough for that.
+    live session is read; people are deactivated, or turn two-factor sign-in on, rarely enough
+    for that.
     """
     store = import_module(settings.SESSION_ENGINE).SessionStore
     theirs = str(user.pk)
     ended = 0
     live = Session.objects.filter(expire_date__gt=timezone.now()).values_list("session_key", "session_data")
     for key, data in live.iterator(chunk_size=2000):
-        if store().decode(data).get(SESSION_KEY) == theirs:
+        if key != keep and store().decode(data).get(SESSION_KEY) == theirs:
             store(session_key=key).delete()
             ended += 1
     return ended

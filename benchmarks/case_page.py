@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 from datetime import timedelta
 
-from harness import BENCH_DIR, LEGEND, drop_database, environment_lines, measure, migrate, open_run
+from harness import BENCH_DIR, LEGEND, drop_database, environment_lines, measure, migrate, open_run, sign_in
 from inventory import EXTRA_SYSTEMS, InventorySeeder
 from seeding import Batch
 
@@ -221,7 +221,7 @@ def measure_case(case: BigCase, args) -> list[Result]:
     clients = {}
     for who, username in (("HR owner", "hr_busy"), ("leaver", case.leaver), ("successor", "succ_busy")):
         clients[who] = Client()
-        clients[who].force_login(User.objects.get(username=username))
+        sign_in(clients[who], User.objects.get(username=username))
     results = []
     for label, who, url, first in pages_of(case):
         # htmx asks a tab for its section alone; the numbers here are for the whole page.

@@ -40,6 +40,7 @@ from harness import (
     print_slow,
     print_summary,
     print_table,
+    sign_in,
 )
 from seeding import MATERIALS, Batch, Person, Seeder, check_grants
 
@@ -427,7 +428,7 @@ def client_for(username: str | None = None, pk: int | None = None):
 
     user = User.objects.get(username=username) if username else User.objects.get(pk=pk)
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     return client
 
 

@@ -34,6 +34,7 @@ from harness import (
     print_slow,
     print_summary,
     print_table,
+    sign_in,
 )
 from seeding import JOB_TITLES, Batch, Seeder, check_grants
 
@@ -448,7 +449,7 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
     clients = {}
     for key, user in [*users.items(), ("leaver", leaver)]:
         clients[key] = Client()
-        clients[key].force_login(user)
+        sign_in(clients[key], user)
 
     case_list = reverse("handover:case_list")
     range_from, range_to = seeder.today - timedelta(days=120), seeder.today - timedelta(days=30)
@@ -461,6 +462,8 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
         ("case list, HR, last page", "hr_busy", f"{case_list}?page={math.ceil(size / CASE_LIST_PAGE)}"),
         ("My work, busy manager", "mgr_busy", reverse("handover:my_work")),
         ("My work, busy successor", "succ_busy", reverse("handover:my_work")),
+        ("What is stuck, busy manager", "mgr_busy", reverse("handover:stuck")),
+        ("What is stuck, busy HR", "hr_busy", reverse("handover:stuck")),
         (
             f"case overview 7 modules x{args.items} items, HR owner",
             "hr_busy",

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness import ROOT
+from harness import ROOT, sign_in
 
 HERE = Path(__file__).resolve().parent
 BARE = "/bench/bare/"
@@ -127,7 +127,7 @@ def session_cookie(username: str) -> str:
     from accounts.models import User
 
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    sign_in(client, User.objects.get(username=username))
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 

@@ -48,11 +48,19 @@ INSTALLED_APPS = [
     "guardian",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "handover",
 ]
 
 MIDDLEWARE = [
+    # First: orchestrators' probes (/healthz, /readyz) come over plain HTTP by IP address and must
+    # not meet the HTTPS redirect, ALLOWED_HOSTS, sessions or sign-in checks.
+    "config.health.HealthCheckMiddleware",
+    # Early, so that every log line written for a request carries its id.
+    "config.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -60,6 +68,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether a two-factor code was accepted in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Who still owes that code (or, in HR and IT, an authenticator) sees nothing else until then.
+    "accounts.middleware.TwoFactorMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,6 +195,10 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Handover <handover@localhost>")
 
 HANDOVER_COMPANY_NAME = env.str("HANDOVER_COMPANY_NAME", default="Handover Demo Co.")
+# Two-factor sign-in (accounts/two_factor.py): the name authenticator apps show for the account;
+# the admin's pages for devices never show a key or a recovery code once the device exists.
+OTP_TOTP_ISSUER = f"Handover ({HANDOVER_COMPANY_NAME})"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # `make run` serves on 127.0.0.1:$PORT; links in mails and QR codes follow it unless this is set.
 _port = env.int("PORT", default=8000)
 HANDOVER_BASE_URL = env.str("HANDOVER_BASE_URL", default=f"http://127.0.0.1:{_port}")
@@ -288,17 +304,37 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_production)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-if env.bool("BEHIND_HTTPS_PROXY", default=False):
+_behind_https_proxy = env.bool("BEHIND_HTTPS_PROXY", default=False)
+if _behind_https_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# In production behind the TLS proxy, a plain-HTTP request is sent to HTTPS: the proxy says which
+# scheme each request came in by, so the redirect cannot loop. Without that header Django cannot
+# tell, and the proxy must redirect.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_production and _behind_https_proxy)
+# HSTS cannot be taken back for its max-age once browsers have seen it: set it deliberately.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 X_FRAME_OPTIONS = "DENY"
 
+# Production writes one JSON object per line (time, level, logger, message, request id, exception)
+# for a log collector; embedded mode plain lines, read in the terminal of `make run`.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if _production else "text")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"client_errors_without_traceback": {"()": "config.log.ClientErrorsWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.log.JsonFormatter"}},
+    "filters": {
+        "client_errors_without_traceback": {"()": "config.log.ClientErrorsWithoutTraceback"},
+        "request_id": {"()": "config.log.RequestIdFilter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
@@ -312,3 +348,29 @@ LOGGING = {
         "pyhanko_certvalidator": {"level": "CRITICAL"},
     },
 }
+# Celery's worker and beat put their own text format on the root logger unless told not to: with
+# JSON logs they keep the handler above.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT == "text"
+
+# Errors of the web processes and of Celery tasks go to Sentry when SENTRY_DSN is set; without it
+# nothing is sent anywhere. Nothing personal or secret goes with them: no user, cookies or address
+# (send_default_pii), no request bodies (passwords, stored account secrets, a leaver's own words),
+# no local variables of the failing code; headers and other data under names such as password,
+# secret, token or cookie are scrubbed at every depth.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+    from sentry_sdk.scrubber import EventScrubber
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production" if _production else "embedded"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        event_scrubber=EventScrubber(recursive=True),
+    )

@@ -33,6 +33,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/language/", set_language, name="set_language"),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico where a page names no icon (the admin, a PDF). Looked up per
     # request: with hashed static files the manifest may not exist yet when the URLconf loads.

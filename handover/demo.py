@@ -80,6 +80,12 @@ def _step(departure: Departure, cast: Cast) -> None:
                 note="Done while being watched.",
             )
             services.trial_task_verify(actor=cast.leaver, departure=departure, task_id=task.pk)
+            services.module_independence(
+                actor=cast.manager,
+                departure=departure,
+                module_id=module.pk,
+                note="Ran the supervised task alone, without questions.",
+            )
         signers = [cast.leaver, *{successor_of(module) for module in modules}, cast.manager]
         for signer in signers:
             services.departure_sign(actor=signer, departure=departure, password=cast.password)

@@ -24,6 +24,7 @@ from handover.models import (
     AccessSystem,
     ChecklistItem,
     ChecklistTemplate,
+    Confidence,
     HandoverModule,
     Importance,
     MaterialCategory,
@@ -276,25 +277,96 @@ class SuccessorForm(forms.Form):
     successor = PersonField(label=_("Successor"))
 
 
+class _PersonChoices(forms.ModelMultipleChoiceField):
+    """People chosen by their names."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.name
+
+
 class MeetingScheduleForm(PrintableText, forms.Form):
     scheduled_at = forms.DateTimeField(
         label=_("Date and time"), widget=DateTimeInput(), validators=[within_years]
     )
     location = forms.CharField(label=_("Place or link"), max_length=300)
     agenda = forms.CharField(label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    participants = _PersonChoices(
+        label=_("Invite"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Everyone the handover concerns is invited unless you untick them; the departing employee always."
+        ),
+    )
+
+    def __init__(self, *args, invitees: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choices_from(self.fields["participants"], User.objects.filter(pk__in=[p.pk for p in invitees]))
+        self.fields["participants"].initial = [p.pk for p in invitees]
 
 
 class MeetingRecordForm(PrintableText, forms.Form):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput(), validators=[within_years])
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+    attended = _PersonChoices(
+        label=_("Who attended"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
     earlier_confirmed = forms.BooleanField(
         label=_("It took place earlier than its scheduled time"),
         required=False,
         help_text=_("Only needed when the time above is before the scheduled one."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, invited: list, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        _choices_from(self.fields["attended"], User.objects.filter(pk__in=invited))
+        self.fields["attended"].initial = invited
+
+
+class _ItemChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.module.get_kind_display()} · {obj.title}"
+
+
+class DemonstrationForm(PrintableText, forms.Form):
+    """A live demonstration: what is shown, when and where, the items it covers, who attends."""
+
+    title = forms.CharField(label=_("What is shown"), max_length=200)
+    scheduled_at = forms.DateTimeField(label=_("When"), widget=DateTimeInput(), validators=[within_years])
+    location = forms.CharField(label=_("Place or meeting link"), max_length=300)
+    items = _ItemChoices(
+        label=_("Items it covers"),
+        queryset=ChecklistItem.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    attendees = _PersonChoices(
+        label=_("Attendees"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, departure, **kwargs):
+        super().__init__(*args, **kwargs)
+        items = ChecklistItem.objects.filter(module__departure=departure).select_related("module")
+        _choices_from(self.fields["items"], items.order_by("module__position", "position", "pk"))
+        people = {m.successor_id for m in departure.modules.all()} | {departure.manager_id}
+        _choices_from(
+            self.fields["attendees"], User.objects.filter(pk__in=people - {None}).order_by("display_name")
+        )
+
+
+class DemonstrationRecordForm(PrintableText, forms.Form):
+    held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput(), validators=[within_years])
+    notes = forms.CharField(
+        label=_("What was shown"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, demonstration_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = f"demonstration-{demonstration_id}-%s"
         self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
@@ -316,6 +388,70 @@ class TrialTaskForm(PrintableText, forms.Form):
     def __init__(self, *args, departure, **kwargs):
         super().__init__(*args, **kwargs)
         _choices_from(self.fields["module"], departure.modules.all())
+
+
+class LessonForm(PrintableText, forms.Form):
+    """A lesson learned, against the module or one of its items."""
+
+    item = forms.ModelChoiceField(
+        label=_("About"),
+        queryset=ChecklistItem.objects.none(),
+        required=False,
+        empty_label=_("The whole module"),
+    )
+    went_wrong = forms.CharField(
+        label=_("What went wrong"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    solved = forms.CharField(
+        label=_("How it was solved"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    watch = forms.CharField(
+        label=_("What to watch"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, module, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = f"lesson-{module.pk}-%s"
+        _choices_from(self.fields["item"], module.items.order_by("position", "pk"))
+
+
+class CheckInForm(PrintableText, forms.Form):
+    """The manager's check-in on a module, with the plan change made then."""
+
+    confidence = forms.ChoiceField(
+        label=_("How it goes"), choices=Confidence.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("What you heard from the successor"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    new_due_date = forms.DateField(
+        label=_("New due date for the items not yet handed over"),
+        required=False,
+        widget=DateInput(),
+    )
+    trial_task_title = forms.CharField(
+        label=_("An extra trial task (trial run)"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, module, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = f"check-in-{module.pk}-%s"
+
+
+class FollowUpForm(PrintableText, forms.Form):
+    """Upkeep left to the successor after the sign-off."""
+
+    title = forms.CharField(label=_("What the successor should do"), max_length=200)
+    due_date = forms.DateField(label=_("Due date"), widget=DateInput(), validators=[within_years])
+    description = forms.CharField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, module, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = f"follow-up-{module.pk}-%s"
 
 
 class TrialDoneForm(PrintableText, forms.Form):

@@ -9,6 +9,7 @@ ANCHOR_SECTIONS = {
     "accesses": "accounts",
     "materials": "materials",
     "meeting": "meeting",
+    "demonstrations": "meeting",
     "trial": "trial",
     "sign": "signatures",
     "confirmation": "signatures",

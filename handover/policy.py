@@ -67,6 +67,8 @@ def date_range_message() -> str:
 NOT_YOURS = _("This action is not yours to take on this case.")
 FROZEN = _("The handover is signed off and its content is frozen; nothing in it can change now.")
 WRONG_STATE = _("This cannot be done while the case is “%(state)s”.")
+# A blocker that names what it waits for: "…in every module: Orders, Logistics."
+NAMED = _("%(message)s Still waiting: %(named)s.")
 
 
 def _wrong_state(state: str) -> str:
@@ -132,6 +134,12 @@ class ModuleFacts:
     accesses_total: int = 0
     materials_to_find: int = 0
     materials_total: int = 0
+    # The manager confirmed, during the trial run, that the successor does this module's work alone.
+    independent: bool = False
+    # The confidence of the manager's latest check-in ("" before any).
+    confidence: str = ""
+    # Follow-ups left to the successor after the sign-off and not done yet.
+    follow_ups_open: int = 0
 
     @property
     def label(self) -> str:
@@ -186,6 +194,10 @@ class CaseFacts:
     meeting_held: bool = False
     modules: list[ModuleFacts] = field(default_factory=list)
     signed: set[tuple[int, str]] = field(default_factory=set)
+    # Demonstrations whose time has come and that are not recorded as held yet; and, per attendee,
+    # the demonstrations held that they have not yet confirmed seeing.
+    demonstrations_due: int = 0
+    demonstrations_unconfirmed: dict[int, int] = field(default_factory=dict)
 
     @property
     def state_label(self) -> str:
@@ -256,6 +268,11 @@ def may_open_case(user: Any) -> bool:
 
 def may_edit_templates(user: Any) -> bool:
     return may_use_hr_pages(user) and user.has_perm("handover.change_checklisttemplate")
+
+
+def may_see_stuck(user: Any) -> bool:
+    """What is stuck across cases is for those who supervise them: HR and managers (404 for others)."""
+    return bool(user.is_authenticated and user.is_active and (user.is_hr or user.is_manager))
 
 
 def may_see_open_accesses(user: Any) -> bool:
@@ -329,6 +346,7 @@ class Who(Enum):
     HR_OWNER = "hr_owner"
     MANAGER = "manager"
     LEAVER_OR_MANAGER = "leaver_or_manager"
+    TEAM = "team"  # the leaver, the manager and the successor of the module the act is about
 
     def holds(self, access: CaseAccess, module: Any = None) -> bool:
         if self is Who.LEAVER:
@@ -341,6 +359,8 @@ class Who(Enum):
             return access.is_owner
         if self is Who.MANAGER:
             return access.is_manager
+        if self is Who.TEAM:
+            return access.is_leaver or access.is_manager or (module is not None and access.receives(module))
         return access.is_leaver or access.is_manager
 
     def people(self, facts: CaseFacts, module: ModuleFacts | None = None) -> list[Person]:
@@ -354,6 +374,8 @@ class Who(Enum):
             return [facts.hr_owner]
         if self is Who.MANAGER:
             return [facts.manager]
+        if self is Who.TEAM:
+            return [facts.leaver, facts.manager, *(facts.successor(module) if module is not None else [])]
         return [facts.leaver, facts.manager]
 
 
@@ -518,6 +540,22 @@ TRIAL_RULES: dict[str, RowRule] = {
     "verify": RowRule(Who.LEAVER, SIGNING_STATES, _row_states(TrialState.DONE), _TRIAL_NOT_NOW),
     "rework": RowRule(Who.LEAVER, SIGNING_STATES, _row_states(TrialState.DONE), _TRIAL_NOT_NOW),
 }
+
+
+# Follow-ups are left after the sign-off; the successor ticks them off, also once the case is closed.
+FOLLOW_UP_STATES = (State.SIGNED_OFF, State.AFTERCARE)
+FOLLOW_UP_RULES: dict[str, RowRule] = {
+    "complete": RowRule(
+        Who.SUCCESSOR,
+        (*FOLLOW_UP_STATES, State.CLOSED),
+        lambda row: row.done_at is None,
+        lambda row: _("“%(title)s” is already done.") % {"title": row.title},
+    ),
+}
+
+
+def follow_up_decision(state: str, access: CaseAccess, follow_up: Any, act: str) -> Decision:
+    return _row_decision(FOLLOW_UP_RULES[act], state, access, follow_up, follow_up.module)
 
 
 def may_act_on_rows(rule: RowRule, state: str, access: CaseAccess, module: Any) -> bool:
@@ -777,6 +815,18 @@ CASE_RULES: dict[str, CaseRule] = {
         state_refusal=_("A work module can be added only before the trial run."),
     ),
     "reissue": CaseRule(Who.HR_OWNER, ISSUED_STATES),
+    # Upkeep left to the successors after the sign-off, while the case is not closed.
+    "add_follow_up": CaseRule(
+        Who.LEAVER_OR_MANAGER,
+        FOLLOW_UP_STATES,
+        state_refusal=_("Follow-ups are left after the sign-off, until the case closes."),
+    ),
+    # After talking with a successor, the manager notes how a module goes and may change its plan.
+    "check_in": CaseRule(
+        Who.MANAGER,
+        RECEIVING_STATES,
+        state_refusal=_("Check-ins are for the execution and the trial run."),
+    ),
 }
 
 
@@ -795,6 +845,100 @@ def _case_rule_decision(rule: CaseRule, state: str, access: CaseAccess) -> Decis
     if rule.state_refusal is not None and state not in rule.states:
         return _block(rule.state_refusal)
     return _state_allows(state, rule.states)
+
+
+def independence_decision(facts: CaseFacts, access: CaseAccess, module: ModuleFacts, act: str) -> Decision:
+    """The manager confirms, during the trial run, that a module's successor does its work alone
+    ("confirm", once the module's trial tasks are verified), or takes that back ("withdraw")
+    until signing off; the sign-off waits for every module."""
+    if not Who.MANAGER.holds(access):
+        return FORBID
+    in_state = _state_allows(facts.state, SIGNING_STATES)
+    if not in_state:
+        return in_state
+    if act == "withdraw":
+        return ALLOW if module.independent else _block(_("This module's independence is not confirmed."))
+    if module.independent:
+        return _block(_("You have already confirmed that the successor does this work alone."))
+    if module.successor_id is None:
+        return _block(_("Every module needs a successor."))
+    if module.trial_verified != module.trial_total:
+        return _block(_("Confirm once this module's trial tasks are verified."))
+    return ALLOW
+
+
+# ---------------------------------------------------------------------------------------------
+# What is stuck: rows that wait too long, and who must act on each (the rule of the act that moves it).
+
+# An item returned with a question is stuck once it waits longer than this for the answer.
+ANSWER_WAIT = timedelta(days=2)
+STUCK_STATES = RECEIVING_STATES
+STUCK_ACTS: dict[str, RowRule] = {
+    "unanswered": ITEM_RULES["answer"],
+    "overdue": ITEM_RULES["hand_over"],
+    "sent_back": TRIAL_RULES["complete"],
+    "not_transferred": ACCESS_RULES["transfer"],
+}
+
+
+def stuck_actors(kind: str, facts: CaseFacts, module: ModuleFacts) -> list[Person]:
+    """Who must act to unstick a row of this kind in this module: whoever the rule of the act that
+    moves it names (a module at risk or blocked: its manager, who checked in)."""
+    if kind in STUCK_ACTS:
+        return STUCK_ACTS[kind].who.people(facts, module)
+    return Who.MANAGER.people(facts, module)
+
+
+# ---------------------------------------------------------------------------------------------
+# Live demonstrations, while the work is handed over and tried.
+
+DEMONSTRATION_STATES = RECEIVING_STATES
+
+
+def demonstration_decision(
+    state: str, access: CaseAccess, act: str, *, held: bool = False, invitation: Any = None
+) -> Decision:
+    """The leaver or the manager schedules a demonstration ("schedule"); the leaver records it as
+    held ("record"); each attending successor then confirms they saw it ("confirm", with this
+    person's ``invitation`` to it, or None)."""
+    if act == "schedule":
+        return _case_rule_decision(CaseRule(Who.LEAVER_OR_MANAGER, DEMONSTRATION_STATES), state, access)
+    if act == "record":
+        if not access.is_leaver:
+            return FORBID
+    elif invitation is None or not access.is_successor:
+        return FORBID
+    in_state = _state_allows(state, DEMONSTRATION_STATES)
+    if not in_state:
+        return in_state
+    if act == "record":
+        return _block(_("This demonstration is already recorded.")) if held else ALLOW
+    if not held:
+        return _block(_("Confirm once the demonstration has taken place."))
+    if invitation.confirmed_at is not None:
+        return _block(_("You have already confirmed seeing this demonstration."))
+    return ALLOW
+
+
+# Lessons learned are noted from the preparation to the end of aftercare; taken back until the sign-off.
+LESSON_STATES = (State.PREPARING, State.EXECUTING, State.TRIAL_RUN, State.SIGNED_OFF, State.AFTERCARE)
+LESSON_REMOVABLE_STATES = (State.PREPARING, State.EXECUTING, State.TRIAL_RUN)
+
+
+def lesson_decision(
+    state: str, access: CaseAccess, module: Any, act: str = "add", lesson: Any = None
+) -> Decision:
+    """The leaver, the manager and the module's successor note what went wrong, how it was solved
+    and what to watch ("add"); whoever noted a lesson may take it back until the sign-off ("remove")."""
+    if not Who.TEAM.holds(access, module):
+        return FORBID
+    if act == "remove":
+        if lesson is None or lesson.author_id != access.user_id:
+            return FORBID
+        return _state_allows(state, LESSON_REMOVABLE_STATES)
+    if state not in LESSON_STATES:
+        return _block(_("Lessons learned are noted from the preparation to the end of aftercare."))
+    return ALLOW
 
 
 def module_removal_decision(facts: CaseFacts, access: CaseAccess, module: ModuleFacts) -> Decision:
@@ -834,9 +978,19 @@ class Guard:
     who: Callable[[CaseFacts], list[Person]]
     # For a guard that only time lifts: the first day it no longer blocks.
     until: Callable[[CaseFacts], date] | None = None
+    # For a guard that names what blocks (e.g. the modules still waiting), the words after the message.
+    detail: Callable[[CaseFacts], str] | None = None
 
     def __call__(self, facts: CaseFacts, today: date) -> bool:
         return self.check(facts, today)
+
+    def says(self, facts: CaseFacts) -> Any:
+        """What blocks, in words: the message, and what it names."""
+        return (
+            self.message
+            if self.detail is None
+            else _percent(NAMED, {"message": self.message, "named": self.detail(facts)})
+        )
 
 
 def _first_signers(facts: CaseFacts) -> set[tuple[int, str]]:
@@ -924,6 +1078,13 @@ IMPORTANT_MATERIALS_FOUND = Guard(
     lambda f, today: not any(m.materials_to_find for m in f.modules),
     lambda f: f.successors(m for m in f.modules if m.materials_to_find),
 )
+MODULES_INDEPENDENT = Guard(
+    "modules_independent",
+    _("The manager has not confirmed that the successor works alone in every module."),
+    lambda f, today: all(m.independent for m in f.modules),
+    lambda f: [f.manager],
+    detail=lambda f: ", ".join(m.label for m in f.modules if not m.independent),
+)
 LEAVER_AND_SUCCESSORS_SIGNED = Guard(
     "leaver_and_successors_signed",
     _("The departing employee and every successor must sign before the manager."),
@@ -989,7 +1150,12 @@ STEPS: dict[str, Step] = {
             (MODULES_HAVE_ITEMS, ITEMS_HANDED_OVER),
         ),
         # The manager's signature is this step.
-        Step("sign_off", _("Manager sign-off"), Who.MANAGER, (*READY_TO_SIGN, LEAVER_AND_SUCCESSORS_SIGNED)),
+        Step(
+            "sign_off",
+            _("Manager sign-off"),
+            Who.MANAGER,
+            (*READY_TO_SIGN, MODULES_INDEPENDENT, LEAVER_AND_SUCCESSORS_SIGNED),
+        ),
         Step("begin_aftercare", _("Start aftercare now"), Who.HR_OWNER),
         Step("close", _("Close the case"), Who.HR_OWNER, (SUPPORT_PERIOD_OVER, ACCESSES_REVOKED)),
         Step("withdraw", _("Withdraw the case"), Who.HR_OWNER),
@@ -1033,7 +1199,7 @@ def transition_decision(facts: CaseFacts, access: CaseAccess | None, name: str, 
     stopped = blockers(facts, name, today)
     if access is None:
         stopped += [guard for guard in AUTOMATIC_GUARDS.get(name, ()) if not guard(facts, today)]
-    return _block(*(guard.message for guard in stopped)) if stopped else ALLOW
+    return _block(*(guard.says(facts) for guard in stopped)) if stopped else ALLOW
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1064,7 +1230,7 @@ def sign_decision(facts: CaseFacts, access: CaseAccess, today: date) -> Decision
     if (access.user_id, role) in facts.signed:
         return _block(_("You have already signed this confirmation."))
     guards = STEPS["sign_off"].guards if role == SignerRole.MANAGER else READY_TO_SIGN
-    stopped = [guard.message for guard in guards if not guard(facts, today)]
+    stopped = [guard.says(facts) for guard in guards if not guard(facts, today)]
     return _block(*stopped) if stopped else ALLOW
 
 
@@ -1145,7 +1311,7 @@ def next_step(facts: CaseFacts, access: CaseAccess, today: date) -> NextStep | N
     return NextStep(
         name=name,
         label=step.label,
-        blockers=[Blocker(guard.message, guard.who(facts)) for guard in stopped],
+        blockers=[Blocker(guard.says(facts), guard.who(facts)) for guard in stopped],
         actors=actors,
         waiting_for=waiting,
         waiting_until=max((guard.until(facts) for guard in stopped if guard.until), default=None),

@@ -58,6 +58,16 @@ TODO_TEXT = {
         "Accept or question %(n)d item in %(module)s", "Accept or question %(n)d items in %(module)s", "n"
     ),
     "start_trial_run": gettext_lazy("Start the trial run: everything is handed over"),
+    "confirm_independence": gettext_lazy("Confirm that the successor does %(module)s alone"),
+    "do_follow_ups": ngettext_lazy(
+        "Do %(n)d follow-up in %(module)s", "Do %(n)d follow-ups in %(module)s", "n"
+    ),
+    "record_demonstrations": ngettext_lazy(
+        "Record %(n)d demonstration as held", "Record %(n)d demonstrations as held", "n"
+    ),
+    "confirm_demonstrations": ngettext_lazy(
+        "Confirm you saw %(n)d demonstration", "Confirm you saw %(n)d demonstrations", "n"
+    ),
     "transfer_access": ngettext_lazy(
         "Confirm working access to %(n)d account in %(module)s",
         "Confirm working access to %(n)d accounts in %(module)s",
@@ -112,6 +122,13 @@ def _states(rule: RowRule) -> tuple[str, ...]:
     if not isinstance(rule.row_ok, policy.InStates):
         raise TypeError("a to-do counts rows by state only for a rule on states")
     return rule.row_ok.states
+
+
+@dataclass(frozen=True)
+class _Invitation:
+    """An invitation not yet confirmed: what a to-do counting such invitations asks the policy."""
+
+    confirmed_at: None = None
 
 
 def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> dict[int, list[Todo]]:
@@ -174,6 +191,44 @@ def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> di
             and policy.act_decision(state, as_(leaver), "add_trial_task")
         ):
             add(leaver, "add_trial_task", module=module.kind, anchor="trial")
+    if (
+        ours(leaver)
+        and facts.demonstrations_due
+        and policy.demonstration_decision(state, as_(leaver), "record")
+    ):
+        add(leaver, "record_demonstrations", facts.demonstrations_due, anchor="demonstrations")
+    for person in facts.successors():
+        unconfirmed = facts.demonstrations_unconfirmed.get(person.user_id, 0)
+        if (
+            ours(person.user_id)
+            and unconfirmed
+            and policy.demonstration_decision(
+                state, as_(person.user_id), "confirm", held=True, invitation=_Invitation()
+            )
+        ):
+            add(person.user_id, "confirm_demonstrations", unconfirmed, anchor="demonstrations")
+    for module in facts.modules:
+        for person in facts.successor(module):
+            if (
+                ours(person.user_id)
+                and module.follow_ups_open
+                and policy.may_act_on_rows(
+                    policy.FOLLOW_UP_RULES["complete"], state, as_(person.user_id), module
+                )
+            ):
+                add(
+                    person.user_id,
+                    "do_follow_ups",
+                    module.follow_ups_open,
+                    module.kind,
+                    f"module-{module.id}",
+                )
+    if ours(facts.manager_id):
+        for module in facts.modules:
+            if policy.independence_decision(facts, as_(facts.manager_id), module, "confirm"):
+                add(
+                    facts.manager_id, "confirm_independence", module=module.kind, anchor=f"module-{module.id}"
+                )
     for person in [facts.leaver, *facts.successors()]:
         if ours(person.user_id) and policy.sign_decision(facts, as_(person.user_id), today):
             add(person.user_id, "sign", anchor="sign")

@@ -1,27 +1,35 @@
 """Reads shared by pages, tasks and benchmarks, each built to a fixed number of queries."""
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from handover import formatting, places, policy, reminders
 from handover.models import (
     Access,
     AccessState,
+    CheckIn,
     ChecklistItem,
+    Confidence,
+    Demonstration,
+    DemonstrationAttendee,
     Departure,
+    FollowUp,
     HandoverMeeting,
     HandoverModule,
     Importance,
     ItemState,
+    Lesson,
     Material,
     Signature,
     State,
@@ -51,7 +59,7 @@ CASE_FACT_FIELDS = [
 
 
 def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
-    """Facts about many cases in seven queries, however many cases and items there are."""
+    """Facts about many cases in ten queries, however many cases and items there are."""
     facts = {row["id"]: CaseFacts(**row) for row in departures.values(*CASE_FACT_FIELDS)}
     if not facts:
         return []
@@ -61,7 +69,9 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
     for row in (
         HandoverModule.objects.filter(departure_id__in=ids)
         .order_by("departure_id", "position")
-        .values("id", "departure_id", "kind", "successor_id", "successor_name")
+        .values(
+            "id", "departure_id", "kind", "successor_id", "successor_name", "independent_at", "confidence"
+        )
         .annotate(total=Count("items"), **item_counts)
     ):
         module = ModuleFacts(
@@ -74,6 +84,8 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
             handed_over=row[f"n_{ItemState.HANDED_OVER}"],
             returned=row[f"n_{ItemState.RETURNED}"],
             accepted=row[f"n_{ItemState.ACCEPTED}"],
+            independent=row["independent_at"] is not None,
+            confidence=row["confidence"],
         )
         modules[module.id] = module
         facts[row["departure_id"]].modules.append(module)
@@ -119,6 +131,30 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
         .order_by()
     ):
         facts[signature["departure_id"]].signed.add((signature["signer_id"], signature["role"]))
+    for row in (
+        FollowUp.objects.filter(departure_id__in=ids, done_at=None)
+        .values("module_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        modules[row["module_id"]].follow_ups_open = row["n"]
+    for due in (
+        Demonstration.objects.filter(departure_id__in=ids, held_at=None, scheduled_at__lte=timezone.now())
+        .values("departure_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        facts[due["departure_id"]].demonstrations_due = due["n"]
+    for unconfirmed in (
+        DemonstrationAttendee.objects.filter(
+            demonstration__departure_id__in=ids, demonstration__held_at__isnull=False, confirmed_at=None
+        )
+        .values("demonstration__departure_id", "user_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        case = facts[unconfirmed["demonstration__departure_id"]]
+        case.demonstrations_unconfirmed[unconfirmed["user_id"]] = unconfirmed["n"]
     return list(facts.values())
 
 
@@ -155,9 +191,11 @@ class WorkCard:
 
 def my_work(user: User) -> list[WorkCard]:
     """The active cases a person takes part in, each with what is theirs to do now."""
-    departures = Departure.objects.filter(_involving(user), state__in=ACTIVE_STATES).order_by(
-        "last_working_day", "pk"
-    )
+    # Closed cases too, while a follow-up left to this person is not done.
+    upkeep = FollowUp.objects.filter(done_at=None, module__successor=user).values("departure_id")
+    departures = Departure.objects.filter(
+        _involving(user) & (Q(state__in=ACTIVE_STATES) | Q(state=State.CLOSED, pk__in=upkeep))
+    ).order_by("last_working_day", "pk")
     today = timezone.localdate()
     return [WorkCard(facts=f, todos=reminders.todos_of(f, today, user.pk)) for f in case_facts(departures)]
 
@@ -175,6 +213,121 @@ def open_work_by_user(chunk: int = 500) -> Iterator[tuple[User, list[Todo]]]:
     for start in range(0, len(user_ids), chunk):
         for user in User.objects.filter(pk__in=user_ids[start : start + chunk], is_active=True):
             yield user, todos[user.pk]
+
+
+@dataclass(frozen=True)
+class StuckRow:
+    """Something that waits too long on a case, and who must act on it (from the policy)."""
+
+    facts: CaseFacts
+    module: ModuleFacts
+    what: str
+    url: str
+    # When it started waiting: the question's date, the due date, the task sent back.
+    since: date | None
+    actors: list[policy.Person]
+
+
+@dataclass
+class StuckGroup:
+    kind: str
+    label: str
+    rows: list[StuckRow]
+    count: int
+
+
+# The rows of each kind the page lists (the oldest first); the count says how many there are.
+STUCK_SHOWN = 50
+STUCK_LABELS = {
+    "unanswered": _("Questions unanswered for more than 2 days"),
+    "overdue": _("Items past their due date"),
+    "sent_back": _("Trial tasks sent back"),
+    "not_transferred": _("Accounts not yet transferred"),
+    "blocked": _("Modules blocked"),
+    "at_risk": _("Modules at risk"),
+}
+
+
+def stuck(user: User, now: datetime) -> list[StuckGroup]:
+    """What is stuck on the cases this person supervises (as their manager or HR owner), while
+    they are handed over and tried: six kinds, each counted and its oldest rows listed, each row
+    with who must act. A fixed number of queries, however many cases."""
+    today = timezone.localdate(now)
+    cases = Departure.objects.filter(Q(manager=user) | Q(hr_owner=user), state__in=policy.STUCK_STATES)
+    facts = {f.id: f for f in case_facts(cases)}
+    modules = {m.id: (f, m) for f in facts.values() for m in f.modules}
+    ids = list(facts)
+    items = ChecklistItem.objects.filter(module__departure_id__in=ids).only(
+        "id", "title", "module_id", "due_date", "returned_at"
+    )
+    sources: dict[str, tuple[QuerySet, Callable[[Any], str], Callable[[Any], Any], Callable[[Any], str]]] = {
+        "unanswered": (
+            items.filter(state=ItemState.RETURNED, returned_at__lt=now - policy.ANSWER_WAIT).order_by(
+                "returned_at"
+            ),
+            lambda row: row.title,
+            lambda row: timezone.localtime(row.returned_at).date(),
+            lambda row: places.module_url(modules[row.module_id][0].id, row.module_id, row.pk),
+        ),
+        "overdue": (
+            items.filter(state__in=[ItemState.PENDING, ItemState.RETURNED], due_date__lt=today).order_by(
+                "due_date"
+            ),
+            lambda row: row.title,
+            lambda row: row.due_date,
+            lambda row: places.module_url(modules[row.module_id][0].id, row.module_id, row.pk),
+        ),
+        "sent_back": (
+            TrialTask.objects.filter(departure_id__in=ids, state=TrialState.REWORK).order_by("created_at"),
+            lambda row: row.title,
+            lambda row: None,
+            lambda row: places.case_url(row.departure_id, "trial"),
+        ),
+        "not_transferred": (
+            Access.objects.filter(departure_id__in=ids, state=AccessState.LISTED)
+            .select_related("system")
+            .order_by("departure_id", "position"),
+            lambda row: str(row),
+            lambda row: None,
+            lambda row: places.case_url(row.departure_id, f"access-{row.pk}"),
+        ),
+    }
+    groups = []
+    for kind, (rows, what, since, url) in sources.items():
+        shown = list(rows[:STUCK_SHOWN])
+        count = len(shown) if len(shown) < STUCK_SHOWN else rows.count()
+        groups.append(
+            StuckGroup(
+                kind,
+                str(STUCK_LABELS[kind]),
+                [
+                    StuckRow(
+                        *modules[row.module_id],
+                        what=what(row),
+                        url=url(row),
+                        since=since(row),
+                        actors=policy.stuck_actors(kind, *modules[row.module_id]),
+                    )
+                    for row in shown
+                ],
+                count,
+            )
+        )
+    for confidence in (Confidence.BLOCKED, Confidence.AT_RISK):
+        worried = [
+            StuckRow(
+                f,
+                m,
+                what=m.label,
+                url=places.module_url(f.id, m.id),
+                since=None,
+                actors=policy.stuck_actors(confidence, f, m),
+            )
+            for f, m in modules.values()
+            if m.confidence == confidence
+        ]
+        groups.append(StuckGroup(confidence, str(STUCK_LABELS[confidence]), worried, len(worried)))
+    return groups
 
 
 @dataclass
@@ -284,6 +437,9 @@ ITEMS_PREVIEW = 3
 class ItemRow:
     item: ChecklistItem
     actions: frozenset[str]
+    # Its lessons learned and its demonstrations, where the page shows them (a module's page).
+    lessons: tuple["LessonRow", ...] = ()
+    demonstrations: tuple[Demonstration, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -304,6 +460,8 @@ class ModuleRow:
     yours: bool
     removable: bool
     bulk: list[BulkAct]
+    # What this person may do about the successor's independence now ("confirm", "reopen").
+    independence: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -350,6 +508,11 @@ def _module_row(
         yours=policy.module_is_yours(state, access, module, progress),
         removable=bool(policy.module_removal_decision(facts, access, progress)),
         bulk=_bulk_acts(state, access, module, progress),
+        independence=frozenset(
+            name
+            for name, act in (("confirm", "confirm"), ("reopen", "withdraw"))
+            if policy.independence_decision(facts, access, progress, act)
+        ),
     )
 
 
@@ -393,6 +556,100 @@ def module_rows(
         for item in first:
             previews[item.module_id].append(item)
     return [_module_row(departure, facts, access, module, previews[module.pk]) for module in modules]
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    lesson: Lesson
+    removable: bool
+
+
+def module_lessons(departure: Departure, access: CaseAccess, module: HandoverModule) -> list[LessonRow]:
+    """A module's lessons learned, oldest first, each with whether this person may take it back."""
+    lessons = Lesson.objects.filter(module=module).select_related("item").order_by("created_at", "pk")
+    return [
+        LessonRow(lesson, bool(policy.lesson_decision(departure.state, access, module, "remove", lesson)))
+        for lesson in lessons
+    ]
+
+
+@dataclass(frozen=True)
+class DemonstrationRow:
+    demonstration: Demonstration
+    items: list[ChecklistItem]
+    attendees: list[DemonstrationAttendee]
+    # What this person may do on it now: "record" (the leaver), "confirm" (an attending successor).
+    actions: frozenset[str]
+
+
+def demonstration_rows(departure: Departure, access: CaseAccess) -> list[DemonstrationRow]:
+    """The case's demonstrations in time order, with their items, attendees and this person's acts.
+    Three queries."""
+    demonstrations = departure.demonstrations.prefetch_related(
+        Prefetch("items", queryset=ChecklistItem.objects.select_related("module").order_by("position", "pk")),
+        Prefetch("attendees", queryset=DemonstrationAttendee.objects.order_by("name", "pk")),
+    ).order_by("scheduled_at", "pk")
+    rows = []
+    for demonstration in demonstrations:
+        attendees = list(demonstration.attendees.all())
+        invitation = next((a for a in attendees if a.user_id == access.user_id), None)
+        held = demonstration.held_at is not None
+        acts = {
+            "record": policy.demonstration_decision(departure.state, access, "record", held=held),
+            "confirm": policy.demonstration_decision(
+                departure.state, access, "confirm", held=held, invitation=invitation
+            ),
+        }
+        rows.append(
+            DemonstrationRow(
+                demonstration,
+                list(demonstration.items.all()),
+                attendees,
+                frozenset(name for name, decision in acts.items() if decision),
+            )
+        )
+    return rows
+
+
+def item_demonstrations(item_ids: list[int]) -> dict[int, list[Demonstration]]:
+    """The demonstrations that cover each of these items, in time order. One query."""
+    covered: dict[int, list[Demonstration]] = defaultdict(list)
+    links = (
+        Demonstration.items.through.objects.filter(checklistitem_id__in=item_ids)
+        .select_related("demonstration")
+        .order_by("demonstration__scheduled_at", "demonstration_id")
+    )
+    for link in links:
+        covered[link.checklistitem_id].append(link.demonstration)
+    return covered
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    follow_up: FollowUp
+    actions: frozenset[str]
+
+
+def follow_up_rows(departure: Departure, access: CaseAccess, module: HandoverModule) -> list[FollowUpRow]:
+    """A module's follow-ups, the open ones first by due date, each with this person's acts."""
+    rows = module.follow_ups.order_by(F("done_at").asc(nulls_first=True), "due_date", "pk")
+    result = []
+    for follow_up in rows:
+        follow_up.module = module
+        may = policy.follow_up_decision(departure.state, access, follow_up, "complete")
+        result.append(FollowUpRow(follow_up, frozenset({"complete"} if may else ())))
+    return result
+
+
+# The latest check-ins a module's page shows.
+CHECK_INS_SHOWN = 5
+
+
+def module_check_ins(module: HandoverModule) -> list[CheckIn]:
+    """The manager's latest check-ins on a module, newest first, with their extra trial task."""
+    return list(
+        module.check_ins.select_related("trial_task").order_by("-created_at", "-pk")[:CHECK_INS_SHOWN]
+    )
 
 
 ITEM_FILTERS = ("yours", *ItemState.values)

@@ -1,4 +1,7 @@
-"""Celery tasks: each loads by id and calls one service, and is safe to run twice."""
+"""Celery tasks: each loads by id and calls one service, and is safe to run twice.
+
+The periodic ones (beat) also run one at a time across every worker (``one_at_a_time``): a
+second beat's runs do nothing while the first's are under way."""
 
 import logging
 
@@ -8,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from config.celery import one_at_a_time
 from handover import selectors, services
 from handover.documents import verification
 from handover.errors import HandoverError
@@ -42,6 +46,7 @@ def announce_departure(departure_id: int) -> int:
 
 
 @shared_task
+@one_at_a_time
 def begin_due_aftercare() -> int:
     """Signed-off cases whose last working day has come move to aftercare. The query only narrows
     the candidates; the policy decides for each (the service refuses a case not due)."""
@@ -59,6 +64,7 @@ def begin_due_aftercare() -> int:
 
 
 @shared_task
+@one_at_a_time
 def send_daily_digests() -> int:
     """Everyone with open work gets one digest per day; a second run sends nothing new."""
     day = timezone.localdate()
@@ -70,6 +76,7 @@ def send_daily_digests() -> int:
 
 
 @shared_task
+@one_at_a_time
 def send_overdue_access_notices() -> int:
     """HR owners and managers hear of accesses open after the last day, once per person per day."""
     day = timezone.localdate()
@@ -82,6 +89,7 @@ def send_overdue_access_notices() -> int:
 
 
 @shared_task
+@one_at_a_time
 def produce_missing_confirmations() -> int:
     """Queue again every confirmation a sign-off or reissue asked for and did not get."""
     missing = services.missing_confirmations()

@@ -9,6 +9,7 @@ from handover.views import (
     confirmations,
     imports,
     items,
+    lessons,
     materials,
     meetings,
     people,
@@ -24,6 +25,7 @@ app_name = "handover"
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="handover:my_work"), name="home"),
     path("work/", work.my_work, name="my_work"),
+    path("stuck/", work.stuck, name="stuck"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/new/", cases.case_open, name="case_open"),
     path("cases/<int:pk>/", case_page.case_detail, name="case_detail"),
@@ -42,6 +44,24 @@ urlpatterns = [
     path("cases/<int:pk>/modules/<int:module_id>/remove/", cases.module_remove, name="module_remove"),
     path("cases/<int:pk>/modules/<int:module_id>/all/<slug:act>/", items.items_bulk, name="items_bulk"),
     path("cases/<int:pk>/modules/<int:module_id>/successor/", cases.set_successor, name="set_successor"),
+    path("cases/<int:pk>/modules/<int:module_id>/check-in/", trial.module_check_in, name="module_check_in"),
+    path("cases/<int:pk>/modules/<int:module_id>/follow-ups/", trial.follow_up_add, name="follow_up_add"),
+    path(
+        "cases/<int:pk>/modules/<int:module_id>/follow-ups/<int:follow_up_id>/done/",
+        trial.follow_up_done,
+        name="follow_up_done",
+    ),
+    path("cases/<int:pk>/modules/<int:module_id>/lessons/", lessons.lesson_add, name="lesson_add"),
+    path(
+        "cases/<int:pk>/modules/<int:module_id>/lessons/<int:lesson_id>/remove/",
+        lessons.lesson_remove,
+        name="lesson_remove",
+    ),
+    path(
+        "cases/<int:pk>/modules/<int:module_id>/independence/<slug:act>/",
+        trial.module_independence,
+        name="module_independence",
+    ),
     path("cases/<int:pk>/modules/<int:module_id>/items/", items.item_add, name="item_add"),
     path("cases/<int:pk>/items/<int:item_id>/edit/", items.item_edit, name="item_edit"),
     path("cases/<int:pk>/items/<int:item_id>/delete/", items.item_delete, name="item_delete"),
@@ -51,6 +71,19 @@ urlpatterns = [
     path("cases/<int:pk>/items/<int:item_id>/answer/", items.item_answer, name="item_answer"),
     path("cases/<int:pk>/meeting/schedule/", meetings.meeting_schedule, name="meeting_schedule"),
     path("cases/<int:pk>/meeting/record/", meetings.meeting_record, name="meeting_record"),
+    path(
+        "cases/<int:pk>/demonstrations/new/", meetings.demonstration_schedule, name="demonstration_schedule"
+    ),
+    path(
+        "cases/<int:pk>/demonstrations/<int:demonstration_id>/held/",
+        meetings.demonstration_record,
+        name="demonstration_record",
+    ),
+    path(
+        "cases/<int:pk>/demonstrations/<int:demonstration_id>/seen/",
+        meetings.demonstration_confirm,
+        name="demonstration_confirm",
+    ),
     path("cases/<int:pk>/trial/new/", trial.trial_add, name="trial_add"),
     path("cases/<int:pk>/trial/<int:task_id>/done/", trial.trial_done, name="trial_done"),
     path("cases/<int:pk>/trial/<int:task_id>/verify/", trial.trial_verify, name="trial_verify"),

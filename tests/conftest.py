@@ -24,6 +24,24 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def force_login_signs_in_fully(monkeypatch):
+    """``client.force_login(user)`` stands for a whole sign-in, which for HR, IT and anyone with an
+    authenticator includes its code: they get one, and the session counts as verified. Tests of the
+    second step itself sign in through the login page (or ``client.login``), which is left as is."""
+    from django.test import Client
+
+    from tests.two_factor import verify_session
+
+    force_login = Client.force_login
+
+    def force_login_verified(self, user, backend=None):
+        force_login(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_verified)
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """A request leaves its language active in the thread, and the next test run by the same worker
     would read its messages in Chinese: each test starts in the default language."""
@@ -159,9 +177,10 @@ def make_case(people):
 
 @pytest.fixture
 def ready_to_sign(make_case, people):
-    """A case in trial run with every item accepted and one verified trial task per module."""
+    """A case in trial run with every item accepted and one verified trial task per module; unless
+    ``independent`` is false, the manager has confirmed that each successor works alone."""
 
-    def make() -> Departure:
+    def make(*, independent: bool = True) -> Departure:
         departure = make_case(State.TRIAL_RUN)
         for module in departure.modules.select_related("successor"):
             for item in module.items.all():
@@ -173,6 +192,8 @@ def ready_to_sign(make_case, people):
                 actor=module.successor, departure=departure, task_id=task.pk, note="Ran"
             )
             services.trial_task_verify(actor=people.leaver, departure=departure, task_id=task.pk)
+            if independent:
+                services.module_independence(actor=people.manager, departure=departure, module_id=module.pk)
         return departure
 
     return make

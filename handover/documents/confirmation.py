@@ -17,7 +17,9 @@ from handover.models import (
     ConfirmationDocument,
     Departure,
     HandoverModule,
+    Lesson,
     Material,
+    MeetingParticipant,
     Signature,
     TrialTask,
 )
@@ -38,11 +40,18 @@ HTML_LANG = {"en": "en", "zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 def _load(departure_id: int) -> Departure:
     """The case with everything the document shows, in a fixed number of queries whatever its size."""
     items = ChecklistItem.objects.order_by("position", "pk")
-    modules = HandoverModule.objects.order_by("position").prefetch_related(Prefetch("items", queryset=items))
+    sealed_lessons = (
+        Lesson.objects.filter(in_confirmation=True).select_related("item").order_by("created_at", "pk")
+    )
+    modules = HandoverModule.objects.order_by("position").prefetch_related(
+        Prefetch("items", queryset=items),
+        Prefetch("lessons", queryset=sealed_lessons, to_attr="sealed_lessons"),
+    )
     return (
         Departure.objects.select_related("meeting")
         .prefetch_related(
             Prefetch("modules", queryset=modules),
+            Prefetch("meeting__participants", queryset=MeetingParticipant.objects.order_by("name", "pk")),
             Prefetch("trial_tasks", queryset=TrialTask.objects.select_related("module").order_by("pk")),
             Prefetch(
                 "signatures",

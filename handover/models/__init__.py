@@ -1,3 +1,4 @@
+from .checkins import CheckIn, Confidence
 from .checklist import ChecklistItem, ChecklistTemplate, HandoverModule, ItemState, ModuleKind, TemplateItem
 from .departure import (
     Departure,
@@ -21,32 +22,40 @@ from .inventory import (
     SystemCategory,
     TransferMethod,
 )
-from .meetings import HandoverMeeting
+from .lessons import Lesson
+from .meetings import Demonstration, DemonstrationAttendee, HandoverMeeting, MeetingParticipant
 from .signoff import ConfirmationDocument, Signature, SignatureMark, SignerRole
-from .trial import TrialState, TrialTask
+from .trial import FollowUp, TrialState, TrialTask
 
 __all__ = [
     "Access",
     "AccessKind",
     "AccessState",
     "AccessSystem",
+    "CheckIn",
     "ChecklistItem",
     "ChecklistTemplate",
+    "Confidence",
     "ConfirmationDocument",
+    "Demonstration",
+    "DemonstrationAttendee",
     "Departure",
     "DepartureGroupObjectPermission",
     "DepartureUserObjectPermission",
     "DigestLog",
     "Event",
     "EventKind",
+    "FollowUp",
     "HandoverMeeting",
     "HandoverModule",
     "ImportPreview",
     "Importance",
     "ItemState",
+    "Lesson",
     "Material",
     "MaterialCategory",
     "MaterialMedium",
+    "MeetingParticipant",
     "ModuleKind",
     "OverdueNotice",
     "ReasonCategory",

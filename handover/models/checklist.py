@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from .checkins import Confidence
+
 
 class ModuleKind(models.TextChoices):
     PRODUCT = "product", _("Product management")
@@ -32,6 +34,20 @@ class HandoverModule(models.Model):
         related_name="received_modules",
     )
     successor_name = models.CharField(_("successor name"), max_length=150, blank=True)
+    # The manager's word, during the trial run, that the successor does this work alone.
+    independent_at = models.DateTimeField(_("independence confirmed at"), null=True, blank=True)
+    independent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("independence confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    independent_by_name = models.CharField(_("independence confirmed by (name)"), max_length=150, blank=True)
+    independence_note = models.TextField(_("what the successor did alone"), blank=True)
+    # The confidence of the manager's latest check-in (blank before any).
+    confidence = models.CharField(_("confidence"), max_length=10, blank=True, choices=Confidence.choices)
 
     class Meta:
         ordering = ["departure", "position"]
@@ -65,6 +81,7 @@ class ChecklistItem(FSMModelMixin, models.Model):
     question = models.TextField(_("successor's question"), blank=True)
     answer = models.TextField(_("answer"), blank=True)
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

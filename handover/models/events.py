@@ -29,6 +29,19 @@ class EventKind(models.TextChoices):
     TRIAL_DONE = "trial_done", _("marked a trial task done")
     TRIAL_VERIFIED = "trial_verified", _("verified a trial task")
     TRIAL_REWORK = "trial_rework", _("sent a trial task back for rework")
+    LESSON_ADDED = "lesson_added", _("noted a lesson learned")
+    LESSON_REMOVED = "lesson_removed", _("removed a lesson learned")
+    CHECKED_IN = "checked_in", _("checked in on a module")
+    FOLLOW_UP_ADDED = "follow_up_added", _("left a follow-up")
+    FOLLOW_UP_DONE = "follow_up_done", _("did a follow-up")
+    DEMONSTRATION_SCHEDULED = "demonstration_scheduled", _("scheduled a demonstration")
+    DEMONSTRATION_HELD = "demonstration_held", _("recorded a demonstration as held")
+    DEMONSTRATION_SEEN = "demonstration_seen", _("confirmed seeing a demonstration")
+    MODULE_INDEPENDENT = "module_independent", _("confirmed the successor works alone")
+    MODULE_INDEPENDENCE_WITHDRAWN = (
+        "module_independence_withdrawn",
+        _("reopened the confirmation that the successor works alone"),
+    )
     SIGNED = "signed", _("signed the confirmation")
     SIGN_FAILED = "sign_failed", _("entered a wrong password to sign")
     DOCUMENT_CREATED = "document_created", _("produced the confirmation PDF")
@@ -88,6 +101,8 @@ CONTENT_EVENT_KINDS = frozenset(
         EventKind.DATES_CHANGED,
         EventKind.MODULE_ADDED,
         EventKind.MODULE_REMOVED,
+        EventKind.LESSON_ADDED,
+        EventKind.LESSON_REMOVED,
     }
 )
 
@@ -121,6 +136,19 @@ EVENT_SENTENCES = {
     EventKind.TRIAL_DONE: _("%(actor)s did the trial task “%(subject)s”"),
     EventKind.TRIAL_VERIFIED: _("%(actor)s verified the trial task “%(subject)s”"),
     EventKind.TRIAL_REWORK: _("%(actor)s sent a trial task back for rework: %(subject)s"),
+    EventKind.LESSON_ADDED: _("%(actor)s noted a lesson learned: %(subject)s"),
+    EventKind.LESSON_REMOVED: _("%(actor)s removed a lesson learned: %(subject)s"),
+    EventKind.CHECKED_IN: _("%(actor)s checked in: %(subject)s"),
+    EventKind.FOLLOW_UP_ADDED: _("%(actor)s left the follow-up “%(subject)s”"),
+    EventKind.FOLLOW_UP_DONE: _("%(actor)s did the follow-up “%(subject)s”"),
+    EventKind.DEMONSTRATION_SCHEDULED: _("%(actor)s scheduled the demonstration “%(subject)s”"),
+    EventKind.DEMONSTRATION_HELD: _("%(actor)s recorded that the demonstration “%(subject)s” took place"),
+    EventKind.DEMONSTRATION_SEEN: _("%(actor)s confirmed seeing the demonstration “%(subject)s”"),
+    EventKind.MODULE_INDEPENDENT: _("%(actor)s confirmed that the successor does %(subject)s alone"),
+    # Taken back by the manager, or reopened by a new trial task for the module.
+    EventKind.MODULE_INDEPENDENCE_WITHDRAWN: _(
+        "%(actor)s reopened the confirmation that the successor does %(subject)s alone"
+    ),
     EventKind.SIGNED: _("%(actor)s signed the confirmation as %(subject)s"),
     EventKind.SIGN_FAILED: _("%(actor)s entered a wrong password to sign the confirmation"),
     EventKind.DOCUMENT_CREATED: _("%(actor)s produced the confirmation PDF, SHA-256 %(subject)s"),
@@ -175,6 +203,9 @@ DATA_SUBJECT_KINDS = frozenset(
         EventKind.MODULE_ADDED,
         EventKind.MODULE_REMOVED,
         EventKind.MEETING_SCHEDULED,
+        EventKind.MODULE_INDEPENDENT,
+        EventKind.MODULE_INDEPENDENCE_WITHDRAWN,
+        EventKind.CHECKED_IN,
     }
 )
 _CHANGE_LABELS = {
@@ -216,6 +247,21 @@ def data_summary(subject: str) -> str:
         if key in data:
             before, after = (formatting.day(date.fromisoformat(day)) for day in data[key])
             parts.append(f"{_CHANGE_LABELS[key]}: {before} → {after}")
+    if "confidence" in data:
+        from handover.models.checkins import Confidence
+
+        confidence = data["confidence"]
+        parts.append(str(Confidence(confidence).label) if confidence in Confidence.values else confidence)
+    if data.get("due"):
+        due = formatting.day(date.fromisoformat(data["due"]))
+        parts.append(
+            ngettext(
+                "%(n)d item not yet handed over now due %(day)s",
+                "%(n)d items not yet handed over now due %(day)s",
+                data.get("due_items", 0),
+            )
+            % {"n": data.get("due_items", 0), "day": due}
+        )
     if data.get("moved"):
         parts.append(
             ngettext(

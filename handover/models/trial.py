@@ -54,3 +54,36 @@ class TrialTask(FSMModelMixin, models.Model):
     @transition(field=state, source=TrialState.DONE, target=TrialState.REWORK)
     def send_back(self) -> None:
         """The leaver asks for the task to be done again."""
+
+
+class FollowUp(models.Model):
+    """Upkeep left to the successor after the sign-off (后续维护): a task with a due date the
+    successor ticks off, on My work until done."""
+
+    departure = models.ForeignKey(
+        "handover.Departure", verbose_name=_("case"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    module = models.ForeignKey(
+        "handover.HandoverModule",
+        verbose_name=_("module"),
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
+    title = models.CharField(_("task"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    due_date = models.DateField(_("due date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("left by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by_name = models.CharField(_("left by (name)"), max_length=150)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        ordering = ["departure", "due_date", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return self.title

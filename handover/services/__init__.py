@@ -44,10 +44,27 @@ from .items import (
     item_update,
     items_bulk,
 )
+from .lessons import lesson_add, lesson_remove
 from .materials import material_create, material_delete, material_found, material_open, material_update
-from .meetings import meeting_record, meeting_schedule
+from .meetings import (
+    demonstration_confirm,
+    demonstration_record,
+    demonstration_schedule,
+    meeting_invitees,
+    meeting_record,
+    meeting_schedule,
+)
 from .signatures import content_fingerprint, departure_sign
-from .trial import trial_task_complete, trial_task_create, trial_task_rework, trial_task_verify
+from .trial import (
+    follow_up_add,
+    follow_up_complete,
+    module_check_in,
+    module_independence,
+    trial_task_complete,
+    trial_task_create,
+    trial_task_rework,
+    trial_task_verify,
+)
 
 __all__ = [
     "access_confirm_rotated",
@@ -64,6 +81,9 @@ __all__ = [
     "confirmation_produce",
     "confirmation_reissue",
     "content_fingerprint",
+    "demonstration_confirm",
+    "demonstration_record",
+    "demonstration_schedule",
     "departure_announce",
     "departure_begin_aftercare",
     "departure_close",
@@ -75,6 +95,8 @@ __all__ = [
     "departure_update",
     "departure_withdraw",
     "digest_send",
+    "follow_up_add",
+    "follow_up_complete",
     "import_preview_save",
     "inventory_exported",
     "inventory_import",
@@ -86,15 +108,20 @@ __all__ = [
     "item_return",
     "item_update",
     "items_bulk",
+    "lesson_add",
+    "lesson_remove",
     "material_create",
     "material_delete",
     "material_found",
     "material_open",
     "material_update",
+    "meeting_invitees",
     "meeting_record",
     "meeting_schedule",
     "missing_confirmations",
     "module_add",
+    "module_check_in",
+    "module_independence",
     "module_remove",
     "module_set_successor",
     "overdue_notice_send",

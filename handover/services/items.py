@@ -134,6 +134,7 @@ def item_return(*, actor: User, departure: Departure, item_id: int, question: st
         item.return_with_question()
         item.question = question.strip()
         item.answer = ""
+        item.returned_at = timezone.now()
         item.save()
         record_change(departure, actor, EventKind.ITEM_RETURNED, subject=f"{item.title}: {item.question}")
     return item

@@ -7,23 +7,64 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from handover import formatting, policy
 from handover.errors import HandoverError
-from handover.models import Departure, EventKind, HandoverMeeting
+from handover.models import (
+    ChecklistItem,
+    Demonstration,
+    DemonstrationAttendee,
+    Departure,
+    EventKind,
+    HandoverMeeting,
+    MeetingParticipant,
+)
 from handover.models.events import data_subject
 
-from ._base import access_for, facts_of, lock_case, record_change
+from ._base import access_for, facts_of, lock_case, locked_row, record, record_change
+
+
+def meeting_invitees(departure: Departure) -> list[User]:
+    """Whom the handover meeting concerns: the leaver, the successors, the manager, the HR owner and
+    the heads of the departments concerned (the leaver's and each successor's)."""
+    people = [departure.employee, departure.manager, departure.hr_owner]
+    successors = [
+        m.successor for m in departure.modules.select_related("successor__department__head") if m.successor
+    ]
+    people += successors
+    if departure.department is not None and departure.department.head is not None:
+        people.append(departure.department.head)
+    people += [
+        s.department.head for s in successors if s.department is not None and s.department.head is not None
+    ]
+    return list({person.pk: person for person in people}.values())
 
 
 def meeting_schedule(
-    *, actor: User, departure: Departure, scheduled_at: datetime, location: str, agenda: str = ""
+    *,
+    actor: User,
+    departure: Departure,
+    scheduled_at: datetime,
+    location: str,
+    agenda: str = "",
+    participant_ids: list[int] | None = None,
 ) -> HandoverMeeting:
-    """HR or the manager sets (or moves) the handover meeting."""
+    """HR or the manager sets (or moves) the handover meeting and invites whom it concerns (all of
+    them unless ``participant_ids`` chooses among them; the leaver always)."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
         policy.case_decision(facts_of(departure), access, "schedule_meeting").enforce()
+        concerned = meeting_invitees(departure)
+        chosen = set(participant_ids) | {departure.employee_id} if participant_ids is not None else None
+        invited = [person for person in concerned if chosen is None or person.pk in chosen]
         meeting, _created = HandoverMeeting.objects.update_or_create(
             departure=departure,
             defaults={"scheduled_at": scheduled_at, "location": location, "agenda": agenda},
+        )
+        meeting.participants.exclude(user__in=invited).delete()
+        known = set(meeting.participants.values_list("user_id", flat=True))
+        MeetingParticipant.objects.bulk_create(
+            MeetingParticipant(meeting=meeting, user=person, name=person.name)
+            for person in invited
+            if person.pk not in known
         )
         record_change(
             departure,
@@ -35,10 +76,17 @@ def meeting_schedule(
 
 
 def meeting_record(
-    *, actor: User, departure: Departure, held_at: datetime, minutes: str, earlier_confirmed: bool = False
+    *,
+    actor: User,
+    departure: Departure,
+    held_at: datetime,
+    minutes: str,
+    earlier_confirmed: bool = False,
+    attended_ids: list[int] | None = None,
 ) -> HandoverMeeting:
-    """HR or the manager records that the meeting took place, with its minutes. A time before the
-    scheduled one is usually a slip of the date picker, so it needs to be confirmed."""
+    """HR or the manager records that the meeting took place, with its minutes and who attended
+    (``attended_ids`` among the participants; everyone when not said). A time before the scheduled
+    one is usually a slip of the date picker, so it needs to be confirmed."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
@@ -59,5 +107,90 @@ def meeting_record(
         meeting.held_at = held_at
         meeting.minutes = minutes.strip()
         meeting.save(update_fields=["held_at", "minutes"])
+        attended = meeting.participants.all()
+        if attended_ids is not None:
+            attended = attended.filter(user_id__in=attended_ids)
+        attended.update(attended=True)
         record_change(departure, actor, EventKind.MEETING_HELD, subject=meeting.location)
     return meeting
+
+
+def demonstration_schedule(
+    *,
+    actor: User,
+    departure: Departure,
+    title: str,
+    scheduled_at: datetime,
+    location: str,
+    item_ids: list[int],
+    attendee_ids: list[int],
+) -> Demonstration:
+    """The leaver or the manager schedules a live demonstration of items for attendees chosen among
+    the successors and the manager."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        policy.demonstration_decision(departure.state, access, "schedule").enforce()
+        if not title.strip() or not location.strip():
+            raise HandoverError(_("Say what is shown, and where or by which link."))
+        items = list(ChecklistItem.objects.filter(module__departure=departure, pk__in=item_ids))
+        if not items or len(items) != len(set(item_ids)):
+            raise HandoverError(_("Choose the items the demonstration covers."))
+        invited = {module.successor_id for module in departure.modules.all()} | {departure.manager_id}
+        people = list(User.objects.filter(pk__in=set(attendee_ids) & (invited - {None})))
+        if not people:
+            raise HandoverError(_("Invite at least one successor."))
+        demonstration = Demonstration.objects.create(
+            departure=departure,
+            title=title.strip(),
+            scheduled_at=scheduled_at,
+            location=location.strip(),
+            created_by=actor,
+        )
+        demonstration.items.set(items)
+        DemonstrationAttendee.objects.bulk_create(
+            DemonstrationAttendee(demonstration=demonstration, user=person, name=person.name)
+            for person in people
+        )
+        record(departure, actor, EventKind.DEMONSTRATION_SCHEDULED, subject=demonstration.title)
+    return demonstration
+
+
+def _demonstration(departure: Departure, demonstration_id: int) -> Demonstration:
+    return locked_row(Demonstration.objects.all(), pk=demonstration_id, departure=departure)
+
+
+def demonstration_record(
+    *, actor: User, departure: Departure, demonstration_id: int, held_at: datetime, notes: str = ""
+) -> Demonstration:
+    """The leaver records that the demonstration took place, with what was shown."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        demonstration = _demonstration(departure, demonstration_id)
+        policy.demonstration_decision(
+            departure.state, access, "record", held=demonstration.held_at is not None
+        ).enforce()
+        if held_at > timezone.now():
+            raise HandoverError(_("A demonstration is recorded once it has taken place."))
+        demonstration.held_at = held_at
+        demonstration.notes = notes.strip()
+        demonstration.save(update_fields=["held_at", "notes"])
+        record(departure, actor, EventKind.DEMONSTRATION_HELD, subject=demonstration.title)
+    return demonstration
+
+
+def demonstration_confirm(*, actor: User, departure: Departure, demonstration_id: int) -> None:
+    """An attending successor confirms they saw the demonstration."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        demonstration = _demonstration(departure, demonstration_id)
+        invitation = demonstration.attendees.filter(user=actor).first()
+        policy.demonstration_decision(
+            departure.state, access, "confirm", held=demonstration.held_at is not None, invitation=invitation
+        ).enforce()
+        assert invitation is not None  # the policy refuses anyone not invited
+        invitation.confirmed_at = timezone.now()
+        invitation.save(update_fields=["confirmed_at"])
+        record(departure, actor, EventKind.DEMONSTRATION_SEEN, subject=demonstration.title)

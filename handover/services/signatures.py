@@ -52,6 +52,14 @@ def content_fingerprint(departure: Departure) -> str:
         ],
         "materials": [[m.pk, m.title, m.found_at is not None] for m in departure.materials.order_by("pk")],
     }
+    # Lessons noted before the sign-off are in the confirmation. Only a case that has some carries
+    # the key, so that the fingerprints of the others stay what they were.
+    lessons = [
+        [lesson.pk, lesson.item_id, lesson.went_wrong, lesson.solved, lesson.watch]
+        for lesson in departure.lessons.filter(in_confirmation=True).order_by("pk")
+    ]
+    if lessons:
+        content["lessons"] = lessons
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -6,7 +6,7 @@ this person, now.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -19,7 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from handover import places, policy, reminders, selectors
 from handover.forms import (
+    CheckInForm,
+    DemonstrationRecordForm,
+    FollowUpForm,
     ItemForm,
+    LessonForm,
     MeetingRecordForm,
     MeetingScheduleForm,
     TransferForm,
@@ -33,6 +37,7 @@ from handover.permissions import CaseAccess
 from handover.policy import CaseFacts
 
 from .common import load_case, query_without
+from .meetings import meeting_form_kwargs
 
 SECTION_LABELS: dict[str, Promise] = {
     "overview": _("Overview"),
@@ -175,7 +180,27 @@ def _module(case: CaseView, module_id: int) -> dict[str, Any]:
     except HandoverModule.DoesNotExist:
         raise Http404 from None
     can_add = bool(policy.act_decision(case.state, case.access, "add_item"))
+    lessons = selectors.module_lessons(case.departure, case.access, row.module)
+    shown = selectors.item_demonstrations([item_row.item.pk for item_row in row.items])
+    items = [
+        replace(
+            item_row,
+            lessons=tuple(entry for entry in lessons if entry.lesson.item_id == item_row.item.pk),
+            demonstrations=tuple(shown[item_row.item.pk]),
+        )
+        for item_row in row.items
+    ]
+    row = replace(row, items=items)
+    may_note = policy.lesson_decision(case.state, case.access, row.module)
+    may_check_in = policy.act_decision(case.state, case.access, "check_in")
+    may_leave = policy.act_decision(case.state, case.access, "add_follow_up")
     return {
+        "follow_ups": selectors.follow_up_rows(case.departure, case.access, row.module),
+        "follow_up_form": FollowUpForm(module=row.module) if may_leave else None,
+        "check_ins": selectors.module_check_ins(row.module),
+        "check_in_form": CheckInForm(module=row.module) if may_check_in else None,
+        "lessons": lessons,
+        "lesson_form": LessonForm(module=row.module) if may_note else None,
         "entry": row,
         "refreshed": [row.module.pk],
         "page": page,
@@ -244,12 +269,33 @@ def _materials(case: CaseView) -> dict[str, Any]:
 
 
 def _meeting(case: CaseView) -> dict[str, Any]:
+    meeting = getattr(case.departure, "meeting", None)
+    can_schedule = bool(policy.case_decision(case.facts, case.access, "schedule_meeting"))
+    can_record = bool(policy.case_decision(case.facts, case.access, "record_meeting"))
+    departure = case.departure
     return {
-        "meeting": getattr(case.departure, "meeting", None),
-        "schedule_form": MeetingScheduleForm(),
-        "record_form": MeetingRecordForm(),
-        "can_schedule": bool(policy.case_decision(case.facts, case.access, "schedule_meeting")),
-        "can_record": bool(policy.case_decision(case.facts, case.access, "record_meeting")),
+        "demonstrations": [
+            (
+                row,
+                DemonstrationRecordForm(demonstration_id=row.demonstration.pk)
+                if "record" in row.actions
+                else None,
+            )
+            for row in selectors.demonstration_rows(case.departure, case.access)
+        ],
+        "can_demonstrate": bool(policy.demonstration_decision(case.state, case.access, "schedule")),
+        "meeting": meeting,
+        "schedule_form": (
+            MeetingScheduleForm(**meeting_form_kwargs(departure, MeetingScheduleForm))
+            if can_schedule
+            else None
+        ),
+        "record_form": MeetingRecordForm(**meeting_form_kwargs(departure, MeetingRecordForm))
+        if can_record
+        else None,
+        "participants": list(meeting.participants.all()) if meeting else [],
+        "can_schedule": can_schedule,
+        "can_record": can_record,
     }
 
 

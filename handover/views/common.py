@@ -13,10 +13,11 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from handover import policy
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import Departure
 from handover.permissions import CaseAccess, case_access
 from handover.places import case_url
+from handover.validators import CONTROL_CHARACTERS_MESSAGE
 
 
 def load_case(request: HttpRequest, pk: int) -> tuple[Departure, CaseAccess]:
@@ -59,6 +60,23 @@ def case_action(anchor: str = "") -> Callable[[Callable], Callable]:
         return wrapper
 
     return decorate
+
+
+def posted_module_form(
+    request: HttpRequest, departure: Departure, module_id: int, form_class: Any, refusal: Callable[[Any], str]
+) -> dict[str, Any]:
+    """What was posted in a form about one of the case's modules, valid; or why not, as a
+    ``HandoverError`` (control characters named as such, else ``refusal(form)``). Another case's
+    module is not found."""
+    module = departure.modules.filter(pk=module_id).first()
+    if module is None:
+        raise NotFound
+    form = form_class(request.POST, module=module)
+    if not form.is_valid():
+        if any(form.has_error(name, "control_characters") for name in form.fields):
+            raise HandoverError(CONTROL_CHARACTERS_MESSAGE)
+        raise HandoverError(refusal(form))
+    return form.cleaned_data
 
 
 def query_without(request: HttpRequest, *keys: str) -> str:

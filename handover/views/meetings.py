@@ -14,10 +14,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from handover import policy, selectors, services
-from handover.forms import MeetingRecordForm, MeetingScheduleForm
+from handover.errors import HandoverError
+from handover.forms import DemonstrationForm, DemonstrationRecordForm, MeetingRecordForm, MeetingScheduleForm
 from handover.http import AuthenticatedHttpRequest
 
-from .common import case_url, form_page, load_case, submitted, theirs
+from .common import case_action, case_url, form_page, load_case, submitted, theirs
 
 
 def _meeting_page(
@@ -34,12 +35,32 @@ def _meeting_page(
     departure, access = load_case(request, pk)
     may = policy.case_decision(selectors.case_progress(departure), access, act)
     theirs(may)
-    form = form_class(request.POST or None)
-    if submitted(request, form, lambda data: service(actor=request.user, departure=departure, **data)):
+    form = form_class(request.POST or None, **meeting_form_kwargs(departure, form_class))
+    if submitted(
+        request, form, lambda data: service(actor=request.user, departure=departure, **people_ids(data))
+    ):
         messages.success(request, done)
         return redirect(case_url(departure.pk, "meeting"))
     back = case_url(departure.pk, "meeting")
     return form_page(request, departure, form, title=title, submit=submit, back=back, blocked=may.message)
+
+
+def meeting_form_kwargs(departure, form_class: type[Form]) -> dict[str, Any]:
+    """Whom the scheduling form invites (everyone the handover concerns), whom the record form asks
+    about (the participants invited)."""
+    if form_class is MeetingScheduleForm:
+        return {"invitees": services.meeting_invitees(departure)}
+    meeting = getattr(departure, "meeting", None)
+    return {"invited": list(meeting.participants.values_list("user_id", flat=True)) if meeting else []}
+
+
+def people_ids(data: dict[str, Any]) -> dict[str, Any]:
+    """The forms choose people; the services take their ids."""
+    renamed = {"participants": "participant_ids", "attended": "attended_ids"}
+    return {
+        renamed.get(key, key): [person.pk for person in value] if key in renamed else value
+        for key, value in data.items()
+    }
 
 
 @login_required
@@ -68,3 +89,54 @@ def meeting_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         submit=_("Record the meeting"),
         done=_("The handover meeting is recorded."),
     )
+
+
+@login_required
+def demonstration_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The leaver or the manager schedules a live demonstration of items for chosen attendees."""
+    departure, access = load_case(request, pk)
+    may = policy.demonstration_decision(departure.state, access, "schedule")
+    theirs(may)
+    form = DemonstrationForm(request.POST or None, departure=departure)
+
+    def schedule(data: dict[str, Any]):
+        return services.demonstration_schedule(
+            actor=request.user,
+            departure=departure,
+            title=data["title"],
+            scheduled_at=data["scheduled_at"],
+            location=data["location"],
+            item_ids=[item.pk for item in data["items"]],
+            attendee_ids=[person.pk for person in data["attendees"]],
+        )
+
+    if submitted(request, form, schedule):
+        messages.success(request, _("The demonstration is scheduled."))
+        return redirect(case_url(departure.pk, "demonstrations"))
+    back = case_url(departure.pk, "demonstrations")
+    return form_page(
+        request,
+        departure,
+        form,
+        title=_("Schedule a demonstration"),
+        submit=_("Schedule it"),
+        back=back,
+        blocked=may.message,
+    )
+
+
+@case_action("demonstrations")
+def demonstration_record(request: AuthenticatedHttpRequest, departure, access, demonstration_id: int):
+    form = DemonstrationRecordForm(request.POST, demonstration_id=demonstration_id)
+    if not form.is_valid():
+        raise HandoverError(_("Enter when the demonstration took place."))
+    services.demonstration_record(
+        actor=request.user, departure=departure, demonstration_id=demonstration_id, **form.cleaned_data
+    )
+    messages.success(request, _("The demonstration is recorded."))
+
+
+@case_action("demonstrations")
+def demonstration_confirm(request: AuthenticatedHttpRequest, departure, access, demonstration_id: int):
+    services.demonstration_confirm(actor=request.user, departure=departure, demonstration_id=demonstration_id)
+    messages.success(request, _("Confirmed: you saw the demonstration."))

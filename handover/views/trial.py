@@ -3,11 +3,11 @@ from django.utils.translation import gettext as _
 
 from handover import services
 from handover.errors import HandoverError
-from handover.forms import TrialTaskForm, posted_text
+from handover.forms import CheckInForm, FollowUpForm, TrialTaskForm, posted_text
 from handover.http import AuthenticatedHttpRequest
 from handover.validators import CONTROL_CHARACTERS_MESSAGE
 
-from .common import case_action
+from .common import case_action, posted_module_form
 
 
 @case_action("trial")
@@ -49,3 +49,58 @@ def trial_rework(request: AuthenticatedHttpRequest, departure, access, task_id: 
         feedback=posted_text(request.POST, "feedback"),
     )
     messages.success(request, _("Trial task sent back for rework."))
+
+
+@case_action("module-{module_id}")
+def module_independence(request: AuthenticatedHttpRequest, departure, access, module_id: int, act: str):
+    """The manager confirms that the successor does a module's work alone, or reopens that."""
+    if act not in ("confirm", "reopen"):
+        raise HandoverError(_("Choose to confirm or to reopen."))
+    services.module_independence(
+        actor=request.user,
+        departure=departure,
+        module_id=module_id,
+        confirm=act == "confirm",
+        note=posted_text(request.POST, "note"),
+    )
+    if act == "confirm":
+        messages.success(request, _("Confirmed: the successor does this work alone."))
+    else:
+        messages.success(request, _("The confirmation is reopened."))
+
+
+def _check_in_refusal(form) -> str:
+    if form.has_error("new_due_date"):
+        return _("Enter the new due date as a date.")
+    return _("Say how the module goes and note what you heard.")
+
+
+@case_action("module-{module_id}")
+def module_check_in(request: AuthenticatedHttpRequest, departure, access, module_id: int):
+    data = posted_module_form(request, departure, module_id, CheckInForm, _check_in_refusal)
+    services.module_check_in(actor=request.user, departure=departure, module_id=module_id, **data)
+    messages.success(request, _("Check-in noted."))
+
+
+@case_action("module-{module_id}")
+def follow_up_add(request: AuthenticatedHttpRequest, departure, access, module_id: int):
+    data = posted_module_form(
+        request,
+        departure,
+        module_id,
+        FollowUpForm,
+        lambda form: _("Say what the successor should do, and by when."),
+    )
+    services.follow_up_add(actor=request.user, departure=departure, module_id=module_id, **data)
+    messages.success(request, _("Follow-up left to the successor."))
+
+
+@case_action("module-{module_id}")
+def follow_up_done(request: AuthenticatedHttpRequest, departure, access, module_id: int, follow_up_id: int):
+    services.follow_up_complete(
+        actor=request.user,
+        departure=departure,
+        follow_up_id=follow_up_id,
+        note=posted_text(request.POST, "note"),
+    )
+    messages.success(request, _("Follow-up done."))

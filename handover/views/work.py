@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from handover import selectors
+from handover import policy, selectors
 from handover.http import AuthenticatedHttpRequest
 
 
@@ -17,4 +18,19 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
             "waiting": [card for card in cards if not card.todos],
             "todo_count": sum(len(card.todos) for card in cards),
         },
+    )
+
+
+@login_required
+def stuck(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What waits too long on the cases this manager or HR officer supervises, and who must act."""
+    if not policy.may_see_stuck(request.user):
+        raise Http404
+    groups = selectors.stuck(request.user, timezone.now())
+    largest = max((group.count for group in groups), default=0) or 1
+    chart = [(group, round(100 * group.count / largest)) for group in groups]
+    return render(
+        request,
+        "handover/stuck.html",
+        {"groups": groups, "chart": chart, "total": sum(group.count for group in groups)},
     )

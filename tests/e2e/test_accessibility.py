@@ -142,12 +142,33 @@ def materials_by_tab(page: Page) -> None:
     expect(page.get_by_label("Show")).to_have_value("to_find")
 
 
+def open_all(page: Page) -> None:
+    """Every folded form open (the check-in, the lesson learned, adding an item): what axe checks."""
+    page.evaluate("document.querySelectorAll('details').forEach((details) => { details.open = true; })")
+
+
+def note_check_in_and_lesson(departure: Departure, people) -> None:
+    module = departure.modules.first()
+    services.module_check_in(
+        actor=people.manager, departure=departure, module_id=module.pk, confidence="at_risk", note="Unsure."
+    )
+    services.lesson_add(
+        actor=people.leaver,
+        departure=departure,
+        module_id=module.pk,
+        item_id=module.items.first().pk,
+        went_wrong="Refund reviews took three days.",
+        solved="Refund permissions for the team.",
+    )
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width):
     people.leaver.language = "zh-hans"
     people.leaver.save()
     departure = make_case(State.EXECUTING)
     ids = add_inventory(departure, people)
+    note_check_in_and_lesson(departure, people)
     reveal_path = reverse("handover:access_reveal", args=[departure.pk, ids["access"]])
     import_path = reverse("handover:inventory_import", args=[departure.pk])
     bulk_path = reverse("handover:items_bulk", args=[departure.pk, departure.modules.first().pk, "hand_over"])
@@ -171,6 +192,8 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
         (people.leaver, import_path, "zh-hans", None),
         (people.leaver, import_path, "zh-hans", import_preview),
         (people.hr, reverse("handover:open_accesses"), "en", None),
+        (people.manager, module_path, "en", open_all),
+        (people.manager, reverse("handover:stuck"), "en", None),
         (people.hr, reverse("handover:system_list"), "en", None),
         (people.hr, reverse("handover:system_edit", args=[ids["system"]]), "en", None),
         (people.successor_a, reveal_path, "en", None),

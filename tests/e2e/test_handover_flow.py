@@ -302,6 +302,17 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
         expect(page.get_by_role("link", name="Read and sign the confirmation")).to_have_count(0)
     assert departure.signatures.get(signer=people.leaver).image is not None
 
+    # 7. The manager confirms that the successor does the work alone (asked on My work), then signs.
+    manager.goto(case_path)
+    expect(manager.get_by_role("region", name="Next step")).to_contain_text(f"Still waiting: {PRODUCT}.")
+    manager.get_by_role("link", name="My work").click()
+    manager.get_by_role("link", name=f"Confirm that the successor does {PRODUCT} alone").click()
+    expect(manager).to_have_url(re.compile(re.escape(module_path)))
+    manager.get_by_label("What they did alone (optional)").fill("Repriced the spring range alone.")
+    manager.get_by_role("button", name=f"Confirm {people.successor_a.name} does this alone").click()
+    expect(manager.get_by_role("status")).to_contain_text("Confirmed: the successor does this work alone.")
+    expect(manager.locator(".independence")).to_contain_text(f"Confirmed by {people.manager.name}")
+
     manager.goto(case_path)
     ready = "Ready: the manager's signature signs the handover off."
     expect(manager.get_by_role("region", name="Next step")).to_contain_text(ready)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from handover.models import State
-from tests.e2e.test_accessibility import add_inventory, signed_off_with_two_versions
+from tests.e2e.test_accessibility import add_inventory, note_check_in_and_lesson, signed_off_with_two_versions
 from tests.factories import section_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -49,6 +49,7 @@ def overflowing(page: Page, path: str) -> list[str]:
 def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templates, documents_dir):
     departure = make_case(State.EXECUTING)
     add_inventory(departure, people)
+    note_check_in_and_lesson(departure, people)
     signed_off, _first, _pdf = signed_off_with_two_versions(make_case, people)
     module = departure.modules.first()
     sections = section_paths(departure)
@@ -74,7 +75,7 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
             reverse("handover:inventory_import", args=[departure.pk]),
         ],
         people.successor_a: [reverse("handover:my_work"), sections[0], sections[1], module_path],
-        people.manager: [reverse("handover:my_work"), sections[0]],
+        people.manager: [reverse("handover:my_work"), sections[0], module_path, reverse("handover:stuck")],
     }
     found = []
     for user, paths in pages.items():

@@ -201,8 +201,9 @@ def test_render_query_count_does_not_grow_with_the_case(make_case, people, djang
     departure = _signed_off_case(make_case, people, "en", extra_items=4)
 
     document = services.confirmation_produce(departure_id=departure.pk)
-    # case + meeting, modules, items, trial tasks + module, signatures, accesses, materials
-    with django_assert_num_queries(7):
+    # case + meeting, meeting participants, modules, items, lessons learned, trial tasks + module,
+    # signatures, accesses, materials
+    with django_assert_num_queries(9):
         render_confirmation_pdf(departure, document)
 
 

@@ -153,6 +153,49 @@ MATRIX = {
         lambda d: {"module": d.modules.get(kind="product").pk, "title": "Process a return"},
         only("leaver", "manager"),
     ),
+    "confirm a successor works alone": (
+        State.TRIAL_RUN,
+        "post",
+        lambda d: reverse(
+            "handover:module_independence", args=[d.pk, d.modules.get(kind="product").pk, "confirm"]
+        ),
+        None,
+        only("manager"),
+    ),
+    "schedule a demonstration": (
+        State.EXECUTING,
+        "post",
+        lambda d: reverse("handover:demonstration_schedule", args=[d.pk]),
+        lambda d: {
+            "title": "Order exceptions",
+            "scheduled_at": (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+            "location": "Room 2",
+            "items": [product_item(d).pk],
+            "attendees": [d.modules.get(kind="product").successor_id],
+        },
+        only("leaver", "manager"),
+    ),
+    "note a lesson learned": (
+        State.EXECUTING,
+        "post",
+        lambda d: reverse("handover:lesson_add", args=[d.pk, d.modules.get(kind="product").pk]),
+        lambda d: {"went_wrong": "Refunds were slow.", "solved": "A one-step approval."},
+        only("leaver", "manager", "successor_a"),
+    ),
+    "check in on a module": (
+        State.EXECUTING,
+        "post",
+        lambda d: reverse("handover:module_check_in", args=[d.pk, d.modules.get(kind="product").pk]),
+        lambda d: {"confidence": "on_track", "note": "Going well."},
+        only("manager"),
+    ),
+    "leave a follow-up": (
+        State.SIGNED_OFF,
+        "post",
+        lambda d: reverse("handover:follow_up_add", args=[d.pk, d.modules.get(kind="product").pk]),
+        lambda d: {"title": "Refresh the listings", "due_date": timezone.localdate().isoformat()},
+        only("leaver", "manager"),
+    ),
     "start trial run": (
         State.EXECUTING,
         "post",
@@ -257,6 +300,10 @@ def test_stranger_gets_404_on_every_case_url(client, people, make_case, document
         "module_id": module.pk,
         "name": "close",
         "act": "hand_over",
+        # Rows of another kind need not exist: the case itself is already not found.
+        "lesson_id": 1,
+        "demonstration_id": 1,
+        "follow_up_id": 1,
     }
     client.force_login(people.stranger)
     # Account and material URLs are walked by test_inventory_files.py, with rows to point at.

@@ -267,6 +267,24 @@ def targets(departure: Departure, people) -> dict[str, Target]:
             # Asked for only while a module has no trial task yet.
             todo_when_allowed=not tasks.exists(),
         ),
+        "note_lesson": Target(
+            lambda a: services.lesson_add(
+                actor=a, departure=departure, module_id=product.pk, went_wrong="Slow.", solved="Faster."
+            ),
+            url("handover:lesson_add", args=[pk, product.pk]),
+        ),
+        "confirm_independence": Target(
+            lambda a: services.module_independence(actor=a, departure=departure, module_id=product.pk),
+            url("handover:module_independence", args=[pk, product.pk, "confirm"]),
+            "confirm_independence",
+            "product",
+        ),
+        "reopen_independence": Target(
+            lambda a: services.module_independence(
+                actor=a, departure=departure, module_id=product.pk, confirm=False
+            ),
+            url("handover:module_independence", args=[pk, product.pk, "reopen"]),
+        ),
         "sign": Target(
             lambda a: services.departure_sign(actor=a, departure=departure, password=people.password),
             url("handover:case_sign", args=[pk]),
@@ -274,6 +292,48 @@ def targets(departure: Departure, people) -> dict[str, Target]:
             todo_when_allowed=False,  # the manager's is the sign-off to-do, checked below
         ),
     }
+    acts["schedule_demonstration"] = Target(
+        lambda a: services.demonstration_schedule(
+            actor=a,
+            departure=departure,
+            title="Flash sale",
+            scheduled_at=_soon(),
+            location="Room 2",
+            item_ids=[pending.pk],
+            attendee_ids=[people.successor_a.pk],
+        ),
+        url("handover:demonstration_schedule", args=[pk]),
+    )
+    acts["leave_follow_up"] = Target(
+        lambda a: services.follow_up_add(
+            actor=a, departure=departure, module_id=product.pk, title="Upkeep", due_date=timezone.localdate()
+        ),
+        url("handover:follow_up_add", args=[pk, product.pk]),
+    )
+    follow_up = departure.follow_ups.first()
+    if follow_up is not None:
+        acts["do_follow_up"] = Target(
+            lambda a: services.follow_up_complete(actor=a, departure=departure, follow_up_id=follow_up.pk),
+            url("handover:follow_up_done", args=[pk, product.pk, follow_up.pk]),
+            "do_follow_ups",
+            "product",
+        )
+    demonstration = departure.demonstrations.first()
+    if demonstration is not None:
+        acts["record_demonstration"] = Target(
+            lambda a: services.demonstration_record(
+                actor=a, departure=departure, demonstration_id=demonstration.pk, held_at=_past()
+            ),
+            url("handover:demonstration_record", args=[pk, demonstration.pk]),
+            "record_demonstrations",
+        )
+        acts["confirm_demonstration"] = Target(
+            lambda a: services.demonstration_confirm(
+                actor=a, departure=departure, demonstration_id=demonstration.pk
+            ),
+            url("handover:demonstration_confirm", args=[pk, demonstration.pk]),
+            "confirm_demonstrations",
+        )
     if assigned is not None:
         acts["do_trial"] = Target(
             lambda a: services.trial_task_complete(
@@ -318,7 +378,8 @@ def demo_like_case(make_case, ready_to_sign, people):
 
     def build(state: str) -> Departure:
         if state == "ready_to_sign":
-            departure = ready_to_sign()
+            # The manager has still to confirm that the successors work alone.
+            departure = ready_to_sign(independent=False)
         else:
             departure = make_case(State.PREPARING if state != State.INTENT_CONFIRMED else state)
         product = departure.modules.get(kind="product")
@@ -346,6 +407,21 @@ def demo_like_case(make_case, ready_to_sign, people):
         departure = Departure.objects.get(pk=departure.pk)
         items = list(product.items.order_by("position", "pk"))
         leaver, successor = people.leaver, people.successor_a
+        if departure.state in (State.EXECUTING, State.TRIAL_RUN) and state != "ready_to_sign":
+            # A demonstration whose time has come: recorded as held in the trial run only.
+            demonstration = services.demonstration_schedule(
+                actor=leaver,
+                departure=departure,
+                title="Order exceptions",
+                scheduled_at=_past(),
+                location="Room 1",
+                item_ids=[items[0].pk],
+                attendee_ids=[successor.pk],
+            )
+            if departure.state == State.TRIAL_RUN:
+                services.demonstration_record(
+                    actor=leaver, departure=departure, demonstration_id=demonstration.pk, held_at=_past()
+                )
         if departure.state == State.EXECUTING:
             for item in items[:2]:
                 services.item_hand_over(actor=leaver, departure=departure, item_id=item.pk)
@@ -358,6 +434,14 @@ def demo_like_case(make_case, ready_to_sign, people):
             services.trial_task_complete(actor=successor, departure=departure, task_id=done.pk, note="Did.")
         if departure.state in (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED):
             services.confirmation_produce(departure_id=departure.pk)
+        if departure.state in (State.SIGNED_OFF, State.AFTERCARE):
+            services.follow_up_add(
+                actor=people.manager,
+                departure=departure,
+                module_id=product.pk,
+                title="Refresh the listings",
+                due_date=timezone.localdate(),
+            )
         return departure
 
     return build

@@ -35,23 +35,25 @@ def test_my_work_queries_are_constant(client, people, make_case):
     client.force_login(people.manager)
     url = reverse("handover:my_work")
     # session, user, groups (is HR, for the menu), then: cases, modules with item counts,
-    # trial task counts, open accesses, important materials not found, meetings, signatures
-    assert count_queries(client, url) == 10
+    # trial task counts, open accesses, important materials not found, follow-ups open, meetings,
+    # signatures, demonstrations due, demonstrations unconfirmed
+    assert count_queries(client, url) == 13
     grow(make_case, people, 3)
-    assert count_queries(client, url) == 10
+    assert count_queries(client, url) == 13
 
 
 def test_case_list_queries_are_constant(client, people, make_case):
     make_case(State.EXECUTING)
     client.force_login(people.hr)
     url = reverse("handover:case_list")
-    # session, user, groups (is HR), per-state chart (which also counts the cases), page of cases,
-    # item counts of the page, departments for the filter
-    assert count_queries(client, url) == 7
+    # session, user, the two-factor device that verified the session (HR must have one), groups
+    # (is HR), per-state chart (which also counts the cases), page of cases, item counts of the
+    # page, departments for the filter
+    assert count_queries(client, url) == 8
     grow(make_case, people, 3)
-    assert count_queries(client, url) == 7
+    assert count_queries(client, url) == 8
     # Filtered by more than the state, the list counts its cases itself.
-    assert count_queries(client, f"{url}?q=HO") == 8
+    assert count_queries(client, f"{url}?q=HO") == 9
 
 
 @pytest.mark.parametrize("role", ["hr", "manager", "head"])
@@ -85,17 +87,21 @@ def test_case_list_queries_are_constant_for_non_hr(client, people, make_case):
 
 # Queries of each page of a case: session, user, case with its meeting and department, the user's
 # grants on it, groups; the facts (case, modules with item counts, trial counts, accesses,
-# materials, meeting, signatures): 12. Then what the section itself reads.
+# materials, follow-ups, meeting, signatures, demonstrations due and unconfirmed): 15. Then what
+# the section itself reads.
 SECTION_QUERIES = {
-    "case_detail": 13,  # confirmation versions
-    "case_modules": 14,  # modules, the first items of the viewer's own modules
-    "case_module": 15,  # the module, its items' count, a page of them
-    "case_accounts": 15,  # modules, the count, a page of accounts with their systems
-    "case_materials": 15,
-    "case_meeting": 12,
-    "case_trial": 13,  # trial tasks with their modules
-    "case_signatures": 14,  # signatures, confirmation versions
-    "case_timeline": 14,  # the count, a page of events
+    "case_detail": 16,  # confirmation versions
+    "case_modules": 17,  # modules, the first items of the viewer's own modules
+    # The module, its items' count, a page of them, the demonstrations covering them, its
+    # follow-ups, check-ins and lessons learned, and the items a lesson may be about (for those who
+    # may note one).
+    "case_module": 23,
+    "case_accounts": 18,  # modules, the count, a page of accounts with their systems
+    "case_materials": 18,
+    "case_meeting": 17,  # its participants; the demonstrations (with items and attendees when some)
+    "case_trial": 16,  # trial tasks with their modules
+    "case_signatures": 17,  # signatures, confirmation versions
+    "case_timeline": 17,  # the count, a page of events
 }
 
 
@@ -140,6 +146,8 @@ def test_case_page_queries_do_not_grow_with_rows(client, people, make_case, syst
     url = reverse(f"handover:{section}", args=args)
     before = count_queries(client, url)
     add_rows(departure, module, people, system, 3, 60)
-    # HR takes no module over: nothing of theirs to open on the modules section.
-    expected = SECTION_QUERIES[section] - (section == "case_modules" and role == "hr")
+    # HR takes no module over: nothing of theirs to open on the modules section, no lesson to note.
+    expected = SECTION_QUERIES[section] - (section in ("case_modules", "case_module") and role == "hr")
+    # HR's session loads the two-factor device that verified it.
+    expected += role == "hr"
     assert count_queries(client, url) == before == expected

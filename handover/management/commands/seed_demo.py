@@ -1,17 +1,28 @@
+import io
+from base64 import b32decode
 from datetime import timedelta
 
+import segno
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from accounts.models import Department, Role, User
 from handover import services
 from handover.demo import Cast, drive_to, successor_of
 from handover.models import AccessSystem, Departure, ItemState, State
 
 DEMO_PASSWORD = "handover-demo"
+# HR and IT must sign in with two-factor. The demo's hr and it share this published authenticator
+# key (as they share the published password) and have recovery codes hrdemo01…hrdemo10 and
+# itdemo01…itdemo10, each used up once, all back at the next run.
+DEMO_TOTP_KEY = "HANDOVERDEMOSECRETFORHRANDITONLY"
+DEMO_RECOVERY_CODES = 10
 
 # username, display name, job title, role, language
 PEOPLE = [
@@ -134,6 +145,7 @@ class Command(BaseCommand):
         )
         for username, name, title, role, _language in PEOPLE:
             self.stdout.write(f"  {username:<11} {name} · {title} ({role})")
+        self._two_factor_instructions(people)
 
     def _people(self) -> dict[str, User]:
         department, _ = Department.objects.get_or_create(name="E-commerce operations")
@@ -154,11 +166,44 @@ class Command(BaseCommand):
                 user.save()
             user.groups.add(Group.objects.get_or_create(name=role)[0])
             people[username] = user
+        for username in ("hr", "it"):
+            self._two_factor(people[username])
         people["hr"].is_staff = people["hr"].is_superuser = True
         people["hr"].save(update_fields=["is_staff", "is_superuser"])
         department.head = people["head"]
         department.save(update_fields=["head"])
         return people
+
+    def _two_factor(self, user: User) -> None:
+        """The demo authenticator and recovery codes, unless the person set up their own app."""
+        if two_factor.authenticator(user) is None:
+            TOTPDevice.objects.filter(user=user).delete()
+            TOTPDevice.objects.create(
+                user=user, name="Demo authenticator", confirmed=True, key=b32decode(DEMO_TOTP_KEY).hex()
+            )
+        device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
+        have = set(device.token_set.values_list("token", flat=True))
+        for number in range(1, DEMO_RECOVERY_CODES + 1):
+            token = f"{user.username}demo{number:02d}"
+            if token not in have:
+                device.token_set.create(token=token)
+
+    def _two_factor_instructions(self, people: dict[str, User]) -> None:
+        demo_key = b32decode(DEMO_TOTP_KEY).hex()
+        if not TOTPDevice.objects.filter(user=people["hr"], confirmed=True, key=demo_key).exists():
+            return
+        spaced = " ".join(DEMO_TOTP_KEY[i : i + 4] for i in range(0, len(DEMO_TOTP_KEY), 4))
+        self.stdout.write(
+            "hr and it (HR, IT) also type a code after the password: the 6-digit code of an\n"
+            f"authenticator app given the time-based key {spaced}\n"
+            "or this QR code; without an app, a recovery code hrdemo01 to hrdemo10 (it: itdemo01\n"
+            "to itdemo10), each working once until the next run."
+        )
+        # One short address, so that the picture stays small; the codes are those of hr and it.
+        address = f"otpauth://totp/Handover:demo?secret={DEMO_TOTP_KEY}&issuer=Handover"
+        picture = io.StringIO()
+        segno.make(address, error="l").terminal(out=picture, compact=True, border=2)
+        self.stdout.write(picture.getvalue(), ending="")
 
     def _case(self, people, leaver, target, language, notice_ago, notice_days, modules) -> None:
         today = timezone.localdate()
