@@ -849,8 +849,9 @@ def _case_rule_decision(rule: CaseRule, state: str, access: CaseAccess) -> Decis
 
 def independence_decision(facts: CaseFacts, access: CaseAccess, module: ModuleFacts, act: str) -> Decision:
     """The manager confirms, during the trial run, that a module's successor does its work alone
-    ("confirm", once the module's trial tasks are verified), or takes that back ("withdraw")
-    until signing off; the sign-off waits for every module."""
+    ("confirm", once the successor accepted every item of the module and did its trial tasks, all
+    verified), or takes that back ("withdraw") until signing off; the sign-off waits for every
+    module."""
     if not Who.MANAGER.holds(access):
         return FORBID
     in_state = _state_allows(facts.state, SIGNING_STATES)
@@ -862,6 +863,8 @@ def independence_decision(facts: CaseFacts, access: CaseAccess, module: ModuleFa
         return _block(_("You have already confirmed that the successor does this work alone."))
     if module.successor_id is None:
         return _block(_("Every module needs a successor."))
+    if not module.total or module.accepted != module.total or not module.trial_total:
+        return _block(_("Confirm once the successor has accepted this module's items and done a trial task."))
     if module.trial_verified != module.trial_total:
         return _block(_("Confirm once this module's trial tasks are verified."))
     return ALLOW

@@ -52,16 +52,23 @@ def test_the_sign_off_waits_for_every_module_and_names_those_left(people, ready_
     assert kinds == [people.manager.pk, people.manager.pk]
 
 
-def test_only_the_manager_confirms_and_only_once_the_modules_trial_tasks_are_verified(people, make_case):
+def test_only_the_manager_confirms_once_the_items_are_accepted_and_the_trial_verified(people, make_case):
     departure = make_case(State.TRIAL_RUN)
     product = _module(departure, "product")
-    task = services.trial_task_create(actor=people.leaver, departure=departure, module=product, title="Run")
     for someone in (people.hr, people.leaver, people.successor_a):
         with pytest.raises(PermissionDenied):
             services.module_independence(actor=someone, departure=departure, module_id=product.pk)
+    not_yet = r"Confirm once the successor has accepted this module's items and done a trial task\."
+    with pytest.raises(HandoverError, match=not_yet):
+        confirm(people, departure, "product")
+    for item in product.items.all():
+        services.item_accept(actor=people.successor_a, departure=departure, item_id=item.pk)
+    with pytest.raises(HandoverError, match=not_yet):  # nothing tried yet
+        confirm(people, departure, "product")
+    task = services.trial_task_create(actor=people.leaver, departure=departure, module=product, title="Run")
+    services.trial_task_complete(actor=people.successor_a, departure=departure, task_id=task.pk, note="Ran")
     with pytest.raises(HandoverError, match=r"Confirm once this module's trial tasks are verified\."):
         confirm(people, departure, "product")
-    services.trial_task_complete(actor=people.successor_a, departure=departure, task_id=task.pk, note="Ran")
     services.trial_task_verify(actor=people.leaver, departure=departure, task_id=task.pk)
     confirm(people, departure, "product")
     with pytest.raises(HandoverError, match="already confirmed"):

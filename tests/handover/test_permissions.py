@@ -160,7 +160,8 @@ MATRIX = {
             "handover:module_independence", args=[d.pk, d.modules.get(kind="product").pk, "confirm"]
         ),
         None,
-        only("manager"),
+        # Nothing is accepted or tried yet: the manager is refused by the policy, others by permission.
+        {**only(), "manager": "refused"},
     ),
     "schedule a demonstration": (
         State.EXECUTING,
