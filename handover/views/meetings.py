@@ -46,10 +46,13 @@ def _meeting_page(
 
 
 def meeting_form_kwargs(departure, form_class: type[Form]) -> dict[str, Any]:
-    """Whom the scheduling form invites (everyone the handover concerns), whom the record form asks
-    about (the participants invited)."""
+    """Whom the scheduling form offers to invite (everyone else the handover concerns), whom the
+    record form asks about (the participants invited)."""
     if form_class is MeetingScheduleForm:
-        return {"invitees": services.meeting_invitees(departure)}
+        # The departing employee is always invited: not a choice to offer.
+        return {
+            "invitees": [p for p in services.meeting_invitees(departure) if p.pk != departure.employee_id]
+        }
     meeting = getattr(departure, "meeting", None)
     return {"invited": list(meeting.participants.values_list("user_id", flat=True)) if meeting else []}
 

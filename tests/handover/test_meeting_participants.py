@@ -68,6 +68,8 @@ def test_the_schedule_page_offers_everyone_concerned_ticked(client, people, make
     departure = make_case(State.PREPARING)
     client.force_login(people.manager)
     page = client.get(reverse("handover:meeting_schedule", args=[departure.pk])).content.decode()
-    for person in (people.leaver, people.successor_a, people.successor_b, people.hr):
-        assert f'value="{person.pk}"' in page and person.name in page
-    assert page.count("checked") >= 5
+    for person in (people.successor_a, people.successor_b, people.hr, people.manager):
+        assert f'name="participants" value="{person.pk}"' in page and person.name in page
+    # The departing employee is always invited: no box to untick.
+    assert f'name="participants" value="{people.leaver.pk}"' not in page
+    assert page.count("checked") >= 4
