@@ -194,6 +194,7 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
         (people.hr, reverse("handover:open_accesses"), "en", None),
         (people.manager, module_path, "en", open_all),
         (people.manager, reverse("handover:stuck"), "en", None),
+        (people.leaver, reverse("password_change"), "zh-hans", None),
         (people.hr, reverse("handover:system_list"), "en", None),
         (people.hr, reverse("handover:system_edit", args=[ids["system"]]), "en", None),
         (people.successor_a, reveal_path, "en", None),
