@@ -348,14 +348,11 @@ class DemonstrationForm(PrintableText, forms.Form):
         label=_("Attendees"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, departure, **kwargs):
+    def __init__(self, *args, departure, invitees: QuerySet[Any], **kwargs):
         super().__init__(*args, **kwargs)
         items = ChecklistItem.objects.filter(module__departure=departure).select_related("module")
         _choices_from(self.fields["items"], items.order_by("module__position", "position", "pk"))
-        people = {m.successor_id for m in departure.modules.all()} | {departure.manager_id}
-        _choices_from(
-            self.fields["attendees"], User.objects.filter(pk__in=people - {None}).order_by("display_name")
-        )
+        _choices_from(self.fields["attendees"], invitees)
 
 
 class DemonstrationRecordForm(PrintableText, forms.Form):

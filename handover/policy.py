@@ -815,6 +815,8 @@ CASE_RULES: dict[str, CaseRule] = {
         state_refusal=_("A work module can be added only before the trial run."),
     ),
     "reissue": CaseRule(Who.HR_OWNER, ISSUED_STATES),
+    # Live demonstrations while the work is handed over and tried.
+    "schedule_demonstration": CaseRule(Who.LEAVER_OR_MANAGER, RECEIVING_STATES),
     # Upkeep left to the successors after the sign-off, while the case is not closed.
     "add_follow_up": CaseRule(
         Who.LEAVER_OR_MANAGER,
@@ -905,7 +907,7 @@ def demonstration_decision(
     held ("record"); each attending successor then confirms they saw it ("confirm", with this
     person's ``invitation`` to it, or None)."""
     if act == "schedule":
-        return _case_rule_decision(CaseRule(Who.LEAVER_OR_MANAGER, DEMONSTRATION_STATES), state, access)
+        return act_decision(state, access, "schedule_demonstration")
     if act == "record":
         if not access.is_leaver:
             return FORBID

@@ -326,7 +326,9 @@ def stuck(user: User, now: datetime) -> list[StuckGroup]:
             for f, m in modules.values()
             if m.confidence == confidence
         ]
-        groups.append(StuckGroup(confidence, str(STUCK_LABELS[confidence]), worried, len(worried)))
+        groups.append(
+            StuckGroup(confidence, str(STUCK_LABELS[confidence]), worried[:STUCK_SHOWN], len(worried))
+        )
     return groups
 
 
@@ -462,6 +464,9 @@ class ModuleRow:
     bulk: list[BulkAct]
     # What this person may do about the successor's independence now ("confirm", "reopen").
     independence: frozenset[str] = frozenset()
+    # Whether the module shows where its successor's independence stands: from the trial run on,
+    # where the sign-off waits for it.
+    shows_independence: bool = False
 
 
 @dataclass(frozen=True)
@@ -513,6 +518,7 @@ def _module_row(
             for name, act in (("confirm", "confirm"), ("reopen", "withdraw"))
             if policy.independence_decision(facts, access, progress, act)
         ),
+        shows_independence=progress.independent or state in policy.SIGNING_STATES,
     )
 
 

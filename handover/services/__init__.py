@@ -48,6 +48,7 @@ from .lessons import lesson_add, lesson_remove
 from .materials import material_create, material_delete, material_found, material_open, material_update
 from .meetings import (
     demonstration_confirm,
+    demonstration_invitees,
     demonstration_record,
     demonstration_schedule,
     meeting_invitees,
@@ -82,6 +83,7 @@ __all__ = [
     "confirmation_reissue",
     "content_fingerprint",
     "demonstration_confirm",
+    "demonstration_invitees",
     "demonstration_record",
     "demonstration_schedule",
     "departure_announce",

@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +36,12 @@ def meeting_invitees(departure: Departure) -> list[User]:
         s.department.head for s in successors if s.department is not None and s.department.head is not None
     ]
     return list({person.pk: person for person in people}.values())
+
+
+def demonstration_invitees(departure: Departure) -> QuerySet[User]:
+    """Who may be invited to a demonstration: the successors and the manager."""
+    people = {module.successor_id for module in departure.modules.all()} | {departure.manager_id}
+    return User.objects.filter(pk__in=people - {None}).order_by("display_name")
 
 
 def meeting_schedule(
@@ -136,8 +143,7 @@ def demonstration_schedule(
         items = list(ChecklistItem.objects.filter(module__departure=departure, pk__in=item_ids))
         if not items or len(items) != len(set(item_ids)):
             raise HandoverError(_("Choose the items the demonstration covers."))
-        invited = {module.successor_id for module in departure.modules.all()} | {departure.manager_id}
-        people = list(User.objects.filter(pk__in=set(attendee_ids) & (invited - {None})))
+        people = list(demonstration_invitees(departure).filter(pk__in=attendee_ids))
         if not people:
             raise HandoverError(_("Invite at least one successor."))
         demonstration = Demonstration.objects.create(

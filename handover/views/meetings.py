@@ -100,7 +100,9 @@ def demonstration_schedule(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     departure, access = load_case(request, pk)
     may = policy.demonstration_decision(departure.state, access, "schedule")
     theirs(may)
-    form = DemonstrationForm(request.POST or None, departure=departure)
+    form = DemonstrationForm(
+        request.POST or None, departure=departure, invitees=services.demonstration_invitees(departure)
+    )
 
     def schedule(data: dict[str, Any]):
         return services.demonstration_schedule(
