@@ -63,14 +63,16 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or two_factor.verified(user):
             return None
-        match = request.resolver_match
-        if match is not None and match.view_name in self.OPEN_VIEWS:
-            return None
         if request.session.get(two_factor.CHALLENGE_SESSION_KEY):
             target = reverse("accounts:two_factor_verify")
         elif two_factor.required_for(user):
             target = reverse("accounts:two_factor_setup")
         else:
+            return None
+        # The pages open to them show nothing that belongs to the signed-in (the bell, say).
+        setattr(request, "two_factor_pending", True)  # noqa: B010 - HttpRequest declares no such attribute
+        match = request.resolver_match
+        if match is not None and match.view_name in self.OPEN_VIEWS:
             return None
         if request.headers.get("HX-Request") == "true":
             # An htmx request would put the code page inside the page it updates: load it whole.

@@ -49,6 +49,12 @@ class User(AbstractUser):
         _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
     )
 
+    # Where this person is: messages wait out their quiet hours in their own time zone ("" is the
+    # company's).
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    quiet_from = models.TimeField(_("quiet from"), null=True, blank=True)
+    quiet_until = models.TimeField(_("quiet until"), null=True, blank=True)
+
     class Meta:
         ordering = ["display_name", "username"]
         verbose_name = _("user")

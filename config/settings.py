@@ -241,6 +241,10 @@ HANDOVER_VERIFY_CHECK_MEMORY_MB = env.int("HANDOVER_VERIFY_CHECK_MEMORY_MB", def
 # How long an upload waits for its check, and its result for the page.
 HANDOVER_VERIFY_KEEP_SECONDS = 10 * 60
 
+# How long a worker holds a message of the outbox while it sends it; a worker that dies meanwhile
+# leaves it to be sent again once this is over. Longer than any send takes (mail, chat: seconds).
+HANDOVER_OUTBOX_LEASE_SECONDS = env.int("HANDOVER_OUTBOX_LEASE_SECONDS", default=300)
+
 _broker_dir = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -260,6 +264,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Messages that waited out a quiet hour or a failed try; each act also queues a send at once.
+    "outbox": {"task": "handover.tasks.deliver_outbox", "schedule": 60},
+    # Due dates, the meeting an hour before, waits that escalate: every 5 minutes, each told once.
+    "reminders": {"task": "handover.tasks.send_reminders", "schedule": 5 * 60},
     # Cases whose last working day has come move from signed off to aftercare.
     "aftercare-due": {"task": "handover.tasks.begin_due_aftercare", "schedule": 15 * 60},
     # One digest per person per day, in working hours; the hourly retries catch a worker that

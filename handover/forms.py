@@ -2,6 +2,7 @@ import base64
 import re
 from typing import Any, cast
 from urllib.parse import urlencode
+from zoneinfo import available_timezones
 
 from django import forms
 from django.conf import settings
@@ -30,13 +31,21 @@ from handover.models import (
     MaterialCategory,
     MaterialMedium,
     ModuleKind,
+    NoticeKind,
     ReasonCategory,
     SignatureMark,
     State,
     TemplateItem,
+    Timing,
     TransferMethod,
 )
-from handover.validators import CONTROL_CHARACTERS_MESSAGE, has_control_characters, printable_text
+from handover.services import ActionItem
+from handover.validators import (
+    CONTROL_CHARACTERS_MESSAGE,
+    has_control_characters,
+    printable_text,
+    reminder_offsets,
+)
 
 User = get_user_model()
 
@@ -306,6 +315,9 @@ class MeetingScheduleForm(PrintableText, forms.Form):
         self.fields["participants"].initial = [p.pk for p in invitees]
 
 
+ACTION_KINDS = [("item", _("a checklist item")), ("trial", _("a trial task"))]
+
+
 class MeetingRecordForm(PrintableText, forms.Form):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeInput(), validators=[within_years])
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -321,11 +333,51 @@ class MeetingRecordForm(PrintableText, forms.Form):
         help_text=_("Only needed when the time above is before the scheduled one."),
     )
 
-    def __init__(self, *args, invited: list, **kwargs):
+    # Action items agreed in the meeting, each turned into a checklist item or a trial task when the
+    # meeting is recorded (more can be added later from the module pages).
+    ACTION_ROWS = 3
+
+    def __init__(self, *args, invited: list, departure, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         _choices_from(self.fields["attended"], User.objects.filter(pk__in=invited))
         self.fields["attended"].initial = invited
+        modules = departure.modules.all()
+        for row in range(1, self.ACTION_ROWS + 1):
+            self.fields[f"action_{row}"] = printable(
+                forms.CharField(
+                    label=_("Action item %(number)s") % {"number": row},
+                    max_length=200,
+                    required=False,
+                    help_text=_("Something agreed in the meeting; leave empty if there is none.")
+                    if row == 1
+                    else "",
+                )
+            )
+            self.fields[f"action_{row}_module"] = forms.ModelChoiceField(
+                label=_("Its module"), queryset=modules, required=False
+            )
+            self.fields[f"action_{row}_as"] = forms.ChoiceField(
+                label=_("Becomes"),
+                choices=ACTION_KINDS,
+                initial="item",
+                widget=forms.RadioSelect,
+                required=False,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        actions = []
+        for row in range(1, self.ACTION_ROWS + 1):
+            title = data.pop(f"action_{row}", "")
+            module = data.pop(f"action_{row}_module", None)
+            kind = data.pop(f"action_{row}_as", "") or "item"
+            if title and module is None:
+                self.add_error(f"action_{row}_module", _("Choose the module this action item belongs to."))
+            elif title:
+                actions.append(ActionItem(title=title, module_id=module.pk, kind=kind))
+        data["action_items"] = actions
+        return data
 
 
 class _ItemChoices(forms.ModelMultipleChoiceField):
@@ -428,13 +480,17 @@ class CheckInForm(PrintableText, forms.Form):
         required=False,
         widget=DateInput(),
     )
-    trial_task_title = forms.CharField(
-        label=_("An extra trial task (trial run)"), max_length=200, required=False
-    )
+    trial_task_title = forms.CharField(label=_("An extra trial task"), max_length=200, required=False)
 
-    def __init__(self, *args, module, **kwargs):
+    def __init__(self, *args, module, items_open: bool = True, may_add_trial_task: bool = True, **kwargs):
+        """``items_open``: whether the module has items left whose due date can move;
+        ``may_add_trial_task``: whether a trial task can be set now (the trial run)."""
         super().__init__(*args, **kwargs)
         self.auto_id = f"check-in-{module.pk}-%s"
+        if not items_open:
+            del self.fields["new_due_date"]
+        if not may_add_trial_task:
+            del self.fields["trial_task_title"]
 
 
 class FollowUpForm(PrintableText, forms.Form):
@@ -520,6 +576,27 @@ class TemplateForm(PrintableText, forms.Form):
         label=_("Default for its language"),
         required=False,
         help_text=_("New cases in this language start from this template."),
+    )
+    reminder_due_days = forms.CharField(
+        label=_("Remind before an item's due date (days)"),
+        initial="1, 0",
+        validators=[reminder_offsets],
+        help_text=_("0 is the day itself."),
+    )
+    reminder_last_day_days = forms.CharField(
+        label=_("Remind before the last working day (days)"), initial="7, 3, 1", validators=[reminder_offsets]
+    )
+    reminder_meeting_hours = forms.CharField(
+        label=_("Remind before the meeting and demonstrations (hours)"),
+        initial="24, 1",
+        validators=[reminder_offsets],
+    )
+    escalate_after_days = forms.IntegerField(
+        label=_("Tell the manager after this many days of waiting"),
+        initial=2,
+        min_value=1,
+        max_value=30,
+        help_text=_("The HR owner is told after twice as many."),
     )
 
     def apply_to(self, template: ChecklistTemplate) -> ChecklistTemplate:
@@ -773,3 +850,41 @@ class ReissueForm(PrintableText, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Printed on the new version; the current one is kept and marked superseded."),
     )
+
+
+def _zones() -> list[tuple[str, Any]]:
+    return [("", _("The company's time zone")), *((zone, zone) for zone in sorted(available_timezones()))]
+
+
+class NotificationSettingsForm(PrintableText, forms.Form):
+    """Per kind of message, mail at once, in the daily digest or only in the app; quiet hours in the
+    person's own time zone. Notices always reach the notification centre."""
+
+    time_zone = forms.ChoiceField(label=_("Your time zone"), required=False)
+    quiet_from = forms.TimeField(
+        label=_("Quiet from"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_until = forms.TimeField(
+        label=_("Quiet until"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("Mail that would reach you in these hours waits until they end."),
+    )
+
+    def __init__(self, *args, user, chosen: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = _zones()
+        self.fields["time_zone"].initial = user.time_zone
+        self.fields["quiet_from"].initial = user.quiet_from
+        self.fields["quiet_until"].initial = user.quiet_until
+        for kind, label in NoticeKind.choices:
+            self.fields[f"kind_{kind}"] = forms.ChoiceField(
+                label=label, choices=Timing.choices, initial=chosen.get(kind, Timing.NOW)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
+            raise forms.ValidationError(_("Give both ends of your quiet hours, or neither."))
+        data["timings"] = {kind: data.pop(f"kind_{kind}", Timing.NOW) for kind in NoticeKind.values}
+        return data

@@ -895,6 +895,23 @@ def stuck_actors(kind: str, facts: CaseFacts, module: ModuleFacts) -> list[Perso
 
 
 # ---------------------------------------------------------------------------------------------
+# Who is told at once: an act that hands someone the next move tells whoever the rule of that next
+# act names.
+
+NOTICE_NEXT: dict[str, RowRule] = {
+    "item_returned": ITEM_RULES["answer"],
+    "item_answered": ITEM_RULES["accept"],
+    "trial_done": TRIAL_RULES["verify"],
+    "trial_rework": TRIAL_RULES["complete"],
+}
+
+
+def notice_recipients(kind: str, facts: CaseFacts, module: ModuleFacts) -> list[Person]:
+    """Who must act now that this happened in this module."""
+    return NOTICE_NEXT[kind].who.people(facts, module)
+
+
+# ---------------------------------------------------------------------------------------------
 # Live demonstrations, while the work is handed over and tried.
 
 DEMONSTRATION_STATES = RECEIVING_STATES

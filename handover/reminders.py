@@ -5,16 +5,19 @@ exactly when the policy lets that person take the act it asks for, so My work, t
 the case page and the services agree on what "your turn" means.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from handover import places, policy
-from handover.models import ModuleKind
+from handover.models import ItemState, ModuleKind, NoticeKind, TrialState
 from handover.permissions import CaseAccess
 from handover.policy import CaseFacts, ModuleFacts, RowRule
+from handover.validators import offsets
 
 
 @dataclass(frozen=True)
@@ -247,3 +250,304 @@ def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> di
 def todos_of(facts: CaseFacts, today: date, user_id: int) -> list[Todo]:
     """One person's open work on this case."""
     return todos_for_case(facts, today, only=user_id).get(user_id, [])
+
+
+# ---------------------------------------------------------------------------------------------
+# Reminders of dates and of work that waits: what to tell whom, at a given instant. Each has a key
+# that names it for good (the row, its date, the offset), so the scan that sends them may run as
+# often as it likes: a reminder already given is not given again.
+
+# Reminders of a day go out from this hour of the company's time zone (quiet hours then apply to
+# each person's mail in their own zone).
+WORKDAY_STARTS = time(9, 0)
+# Work that waits is reminded to whoever must act after a day; the manager is told after the
+# template's escalation days more, the HR owner after twice as many.
+WAITING_REMINDED_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ReminderPlan:
+    """When a template's cases remind (HR sets it per template; these are the defaults)."""
+
+    due_days: tuple[int, ...] = (1, 0)
+    last_day_days: tuple[int, ...] = (7, 3, 1)
+    meeting_hours: tuple[int, ...] = (24, 1)
+    escalate_days: int = 2
+
+
+@dataclass(frozen=True)
+class ItemDates:
+    id: int
+    module_id: int
+    title: str
+    state: str
+    due_date: date | None
+    returned_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TaskDates:
+    id: int
+    module_id: int
+    title: str
+    state: str
+    # Since when it waits for its next act: set (or sent back) for the successor, done for the leaver.
+    since: datetime
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """The handover meeting or a demonstration, not yet held, and who is invited."""
+
+    kind: str
+    id: int
+    title: str
+    at: datetime
+    user_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CaseDates:
+    items: list[ItemDates] = field(default_factory=list)
+    tasks: list[TaskDates] = field(default_factory=list)
+    upcoming: list[Upcoming] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder for some people on one case. ``title`` is lazy (each reader's language), with
+    ``params`` (dates and moments are formatted for each reader); ``todos`` are per person (their
+    own open work), else empty."""
+
+    key: str
+    kind: str
+    case_id: int
+    user_ids: tuple[int, ...]
+    title: Promise
+    params: dict[str, Any]
+    anchor: str
+    todos: dict[int, list[Todo]] = field(default_factory=dict)
+
+
+REMINDER_TITLES = {
+    "due": ngettext_lazy(
+        "“%(what)s” is due tomorrow (%(day)s)", "“%(what)s” is due in %(n)d days (%(day)s)", "n"
+    ),
+    "due_today": gettext_lazy("“%(what)s” is due today"),
+    "late": ngettext_lazy(
+        "%(number)s: “%(what)s” is %(n)d day late", "%(number)s: “%(what)s” is %(n)d days late", "n"
+    ),
+    "question": gettext_lazy("“%(what)s”: a question waits for your answer since %(day)s"),
+    "question_late": gettext_lazy("%(number)s: a question on “%(what)s” is unanswered since %(day)s"),
+    "trial": gettext_lazy("Trial task “%(what)s” waits for you since %(day)s"),
+    "trial_late": gettext_lazy("%(number)s: trial task “%(what)s” waits since %(day)s"),
+    "upcoming": gettext_lazy("Coming up: %(what)s, %(when)s"),
+    "meeting_upcoming": gettext_lazy("Coming up: the handover meeting for %(name)s, %(when)s"),
+    "last_day": ngettext_lazy(
+        "%(name)s leaves tomorrow (%(day)s): what is still yours to do",
+        "%(name)s leaves in %(n)d days (%(day)s): what is still yours to do",
+        "n",
+    ),
+    "sign": gettext_lazy("%(number)s waits for your signature"),
+}
+
+
+def _at_workday_start(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, WORKDAY_STARTS, tzinfo=zone)
+
+
+def _latest(moments: dict[int, datetime], now: datetime) -> int | None:
+    """Of a reminder's offsets (say 7, 3 and 1 days before, with the moment each comes), the one
+    whose time came last: a scan that comes late sends the reminder that is true now, not every
+    one it missed."""
+    came = [offset for offset, moment in moments.items() if moment <= now]
+    return min(came) if came else None
+
+
+def _acting(rule: RowRule, facts: CaseFacts, module: ModuleFacts) -> tuple[int, ...]:
+    """Who the rule names for this module and may take the act now."""
+    return tuple(
+        person.user_id
+        for person in rule.who.people(facts, module)
+        if policy.may_act_on_rows(rule, facts.state, policy.access_as(facts, person.user_id), module)
+    )
+
+
+def _escalations(
+    facts: CaseFacts,
+    plan: ReminderPlan,
+    now: datetime,
+    key: str,
+    since: datetime,
+    actors: tuple[int, ...],
+    kinds: tuple[str, str],
+    params: dict[str, Any],
+    anchor: str,
+) -> Iterator[Reminder]:
+    """A row that waits since ``since``: whoever must act is reminded after a day; the manager
+    after the plan's days more, the HR owner after twice as many."""
+    first = since + WAITING_REMINDED_AFTER
+    steps = (
+        (first, "remind", actors, kinds[0]),
+        (first + timedelta(days=plan.escalate_days), "manager", (facts.manager_id,), kinds[1]),
+        (first + timedelta(days=2 * plan.escalate_days), "hr", (facts.hr_owner_id,), kinds[1]),
+    )
+    for moment, level, people, title in steps:
+        if people and moment <= now:
+            yield Reminder(
+                key=f"{key}:{level}",
+                kind=NoticeKind.WAITING if level == "remind" else NoticeKind.ESCALATION,
+                case_id=facts.id,
+                user_ids=people,
+                title=REMINDER_TITLES[title],
+                params=params,
+                anchor=anchor,
+            )
+
+
+def reminders_for_case(
+    facts: CaseFacts, dates: CaseDates, plan: ReminderPlan, now: datetime, zone: tzinfo
+) -> list[Reminder]:
+    """Every reminder due by ``now`` on this case (those already given included: the caller skips
+    the keys it has given)."""
+    today = now.astimezone(zone).date()
+    modules = {module.id: module for module in facts.modules}
+    found: list[Reminder] = []
+    common = {"number": facts.number, "name": facts.employee_name}
+    for item in dates.items:
+        module = modules.get(item.module_id)
+        if module is None:
+            continue
+        what = {**common, "what": item.title}
+        anchor = f"module-{module.id}"
+        if item.due_date is not None and item.state == ItemState.PENDING:
+            actors = _acting(policy.ITEM_RULES["hand_over"], facts, module)
+            days = _latest(
+                {
+                    days: _at_workday_start(item.due_date - timedelta(days=days), zone)
+                    for days in plan.due_days
+                },
+                now,
+            )
+            if days is not None and actors and today <= item.due_date:
+                found.append(
+                    Reminder(
+                        key=f"due:{item.id}:{item.due_date.isoformat()}:{days}",
+                        kind=NoticeKind.DUE,
+                        case_id=facts.id,
+                        user_ids=actors,
+                        title=REMINDER_TITLES["due" if days else "due_today"],
+                        params={**what, "n": days, "day": item.due_date},
+                        anchor=anchor,
+                    )
+                )
+            late = _at_workday_start(item.due_date + timedelta(days=1), zone) - WAITING_REMINDED_AFTER
+            found.extend(
+                _escalations(
+                    facts,
+                    plan,
+                    now,
+                    f"late:{item.id}:{item.due_date.isoformat()}",
+                    late,
+                    actors,
+                    ("late", "late"),
+                    {**what, "n": max((today - item.due_date).days, 1)},
+                    anchor,
+                )
+            )
+        if item.state == ItemState.RETURNED and item.returned_at is not None:
+            found.extend(
+                _escalations(
+                    facts,
+                    plan,
+                    now,
+                    f"question:{item.id}:{item.returned_at.isoformat()}",
+                    item.returned_at,
+                    _acting(policy.ITEM_RULES["answer"], facts, module),
+                    ("question", "question_late"),
+                    {**what, "day": item.returned_at.astimezone(zone).date()},
+                    anchor,
+                )
+            )
+    for task in dates.tasks:
+        module = modules.get(task.module_id)
+        if module is None:
+            continue
+        rule = policy.TRIAL_RULES["verify" if task.state == TrialState.DONE else "complete"]
+        found.extend(
+            _escalations(
+                facts,
+                plan,
+                now,
+                f"trial:{task.id}:{task.state}:{task.since.isoformat()}",
+                task.since,
+                _acting(rule, facts, module),
+                ("trial", "trial_late"),
+                {**common, "what": task.title, "day": task.since.astimezone(zone).date()},
+                "trial",
+            )
+        )
+    for event in dates.upcoming:
+        hours = _latest({hours: event.at - timedelta(hours=hours) for hours in plan.meeting_hours}, now)
+        if hours is not None and now < event.at:
+            found.append(
+                Reminder(
+                    key=f"{event.kind}:{event.id}:{event.at.isoformat()}:{hours}",
+                    kind=NoticeKind.UPCOMING,
+                    case_id=facts.id,
+                    user_ids=event.user_ids,
+                    title=REMINDER_TITLES["meeting_upcoming" if event.kind == "meeting" else "upcoming"],
+                    params={**common, "what": event.title, "when": event.at},
+                    anchor="meeting" if event.kind == "meeting" else f"demonstration-{event.id}",
+                )
+            )
+    if facts.state in policy.OPEN_STATES:
+        last = facts.last_working_day
+        days = _latest(
+            {days: _at_workday_start(last - timedelta(days=days), zone) for days in plan.last_day_days}, now
+        )
+        if days is not None and today < last:
+            todos = todos_for_case(facts, today)
+            if todos:
+                found.append(
+                    Reminder(
+                        key=f"last_day:{facts.id}:{last.isoformat()}:{days}",
+                        kind=NoticeKind.DUE,
+                        case_id=facts.id,
+                        user_ids=tuple(todos),
+                        title=REMINDER_TITLES["last_day"],
+                        params={**common, "n": days, "day": last},
+                        anchor="",
+                        todos=todos,
+                    )
+                )
+    signers = tuple(
+        person.user_id
+        for person in [facts.leaver, *facts.successors(), facts.manager]
+        if policy.sign_decision(facts, policy.access_as(facts, person.user_id), today)
+    )
+    if signers and _at_workday_start(today, zone) <= now:
+        found.append(
+            Reminder(
+                key=f"sign:{facts.id}:{today.isoformat()}",
+                kind=NoticeKind.WAITING,
+                case_id=facts.id,
+                user_ids=signers,
+                title=REMINDER_TITLES["sign"],
+                params=common,
+                anchor="signatures",
+            )
+        )
+    return found
+
+
+def plan_of(template: Any) -> ReminderPlan:
+    """A template's reminder plan; the defaults for a case that started from none."""
+    if template is None:
+        return ReminderPlan()
+    return ReminderPlan(
+        due_days=offsets(template.reminder_due_days),
+        last_day_days=offsets(template.reminder_last_day_days),
+        meeting_hours=offsets(template.reminder_meeting_hours),
+        escalate_days=template.escalate_after_days,
+    )

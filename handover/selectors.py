@@ -3,11 +3,11 @@
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,8 @@ from handover.models import (
     Demonstration,
     DemonstrationAttendee,
     Departure,
+    Event,
+    EventKind,
     FollowUp,
     HandoverMeeting,
     HandoverModule,
@@ -31,6 +33,8 @@ from handover.models import (
     ItemState,
     Lesson,
     Material,
+    MeetingParticipant,
+    Notification,
     Signature,
     State,
     TrialState,
@@ -201,7 +205,8 @@ def my_work(user: User) -> list[WorkCard]:
 
 
 def open_work_by_user(chunk: int = 500) -> Iterator[tuple[User, list[Todo]]]:
-    """Every person with open work and their to-dos, reading cases a chunk at a time."""
+    """Every person with open work and their to-dos, reading cases a chunk at a time; and everyone
+    with notices waiting for their digest (with no to-do, perhaps)."""
     today = timezone.localdate()
     todos: dict[int, list[Todo]] = defaultdict(list)
     ids = list(Departure.objects.filter(state__in=ACTIVE_STATES).order_by("pk").values_list("pk", flat=True))
@@ -209,7 +214,8 @@ def open_work_by_user(chunk: int = 500) -> Iterator[tuple[User, list[Todo]]]:
         for facts in case_facts(Departure.objects.filter(pk__in=ids[start : start + chunk])):
             for user_id, items in reminders.todos_for_case(facts, today).items():
                 todos[user_id].extend(items)
-    user_ids = list(todos)
+    waiting = Notification.objects.filter(in_next_digest=True).values_list("user_id", flat=True).distinct()
+    user_ids = list(todos) + sorted(set(waiting) - set(todos))
     for start in range(0, len(user_ids), chunk):
         for user in User.objects.filter(pk__in=user_ids[start : start + chunk], is_active=True):
             yield user, todos[user.pk]
@@ -246,6 +252,7 @@ STUCK_LABELS = {
     "blocked": _("Modules blocked"),
     "at_risk": _("Modules at risk"),
 }
+WORRIED = (Confidence.BLOCKED, Confidence.AT_RISK)
 
 
 def stuck(user: User, now: datetime) -> list[StuckGroup]:
@@ -260,6 +267,16 @@ def stuck(user: User, now: datetime) -> list[StuckGroup]:
     items = ChecklistItem.objects.filter(module__departure_id__in=ids).only(
         "id", "title", "module_id", "due_date", "returned_at"
     )
+    # Accounts wait to be transferred from the day the execution started; a worried module since the
+    # manager's latest check-in.
+    executing_since = {
+        row["departure_id"]: timezone.localtime(row["at"]).date()
+        for row in Event.objects.filter(
+            departure_id__in=ids, kind=EventKind.TRANSITION, to_state=State.EXECUTING
+        )
+        .values("departure_id")
+        .annotate(at=Max("created_at"))
+    }
     sources: dict[str, tuple[QuerySet, Callable[[Any], str], Callable[[Any], Any], Callable[[Any], str]]] = {
         "unanswered": (
             items.filter(state=ItemState.RETURNED, returned_at__lt=now - policy.ANSWER_WAIT).order_by(
@@ -278,9 +295,9 @@ def stuck(user: User, now: datetime) -> list[StuckGroup]:
             lambda row: places.module_url(modules[row.module_id][0].id, row.module_id, row.pk),
         ),
         "sent_back": (
-            TrialTask.objects.filter(departure_id__in=ids, state=TrialState.REWORK).order_by("created_at"),
+            TrialTask.objects.filter(departure_id__in=ids, state=TrialState.REWORK).order_by("sent_back_at"),
             lambda row: row.title,
-            lambda row: None,
+            lambda row: timezone.localtime(row.sent_back_at).date() if row.sent_back_at else None,
             lambda row: places.case_url(row.departure_id, "trial"),
         ),
         "not_transferred": (
@@ -288,7 +305,7 @@ def stuck(user: User, now: datetime) -> list[StuckGroup]:
             .select_related("system")
             .order_by("departure_id", "position"),
             lambda row: str(row),
-            lambda row: None,
+            lambda row: executing_since.get(row.departure_id),
             lambda row: places.case_url(row.departure_id, f"access-{row.pk}"),
         ),
     }
@@ -313,14 +330,22 @@ def stuck(user: User, now: datetime) -> list[StuckGroup]:
                 count,
             )
         )
-    for confidence in (Confidence.BLOCKED, Confidence.AT_RISK):
+    checked_in = {
+        row["module_id"]: timezone.localtime(row["at"]).date()
+        for row in CheckIn.objects.filter(
+            module_id__in=[m.id for _f, m in modules.values() if m.confidence in WORRIED]
+        )
+        .values("module_id")
+        .annotate(at=Max("created_at"))
+    }
+    for confidence in WORRIED:
         worried = [
             StuckRow(
                 f,
                 m,
                 what=m.label,
                 url=places.module_url(f.id, m.id),
-                since=None,
+                since=checked_in.get(m.id),
                 actors=policy.stuck_actors(confidence, f, m),
             )
             for f, m in modules.values()
@@ -929,3 +954,83 @@ def overdue_accesses_by_person(today: date) -> dict[int, list[OpenAccess]]:
         for user_id in policy.revokers(hr_owner_id=entry.hr_owner_id, manager_id=entry.manager_id):
             by_person[user_id].append(entry)
     return by_person
+
+
+# Reminders look this far ahead (the largest offset HR can set) and keep reminding rows that wait.
+REMINDER_HORIZON_DAYS = 400
+
+
+def case_dates(case_ids: list[int], now: datetime) -> dict[int, reminders.CaseDates]:
+    """What the reminders of these cases look at: items not yet handed over or waiting for an
+    answer, trial tasks waiting for someone, the meeting and demonstrations still to come and who
+    is invited. Five queries, however many cases."""
+    horizon = now + timedelta(days=REMINDER_HORIZON_DAYS)
+    items: dict[int, list[reminders.ItemDates]] = defaultdict(list)
+    for case_id, item_id, module_id, title, state, due_date, returned_at in (
+        ChecklistItem.objects.filter(module__departure_id__in=case_ids)
+        .filter(
+            Q(state=ItemState.PENDING, due_date__isnull=False, due_date__lte=horizon.date())
+            | Q(state=ItemState.RETURNED)
+        )
+        .values_list("module__departure_id", "id", "module_id", "title", "state", "due_date", "returned_at")
+    ):
+        items[case_id].append(reminders.ItemDates(item_id, module_id, title, state, due_date, returned_at))
+    tasks: dict[int, list[reminders.TaskDates]] = defaultdict(list)
+    waiting = TrialTask.objects.filter(
+        departure_id__in=case_ids, state__in=[TrialState.ASSIGNED, TrialState.REWORK, TrialState.DONE]
+    )
+    for case_id, task_id, module_id, title, state, created, sent_back, done in waiting.values_list(
+        "departure_id", "id", "module_id", "title", "state", "created_at", "sent_back_at", "done_at"
+    ):
+        # Since when it waits for its next act: set, sent back (the successor's turn) or done (the
+        # leaver's).
+        since = created
+        if state == TrialState.REWORK and sent_back is not None:
+            since = sent_back
+        elif state == TrialState.DONE and done is not None:
+            since = done
+        tasks[case_id].append(reminders.TaskDates(task_id, module_id, title, state, since))
+    upcoming: dict[int, list[reminders.Upcoming]] = defaultdict(list)
+    coming = {"held_at__isnull": True, "scheduled_at__gt": now, "scheduled_at__lte": horizon}
+    invited: dict[int, list[int]] = defaultdict(list)
+    for meeting_id, user_id in MeetingParticipant.objects.filter(
+        meeting__departure_id__in=case_ids, **{f"meeting__{k}": v for k, v in coming.items()}
+    ).values_list("meeting_id", "user_id"):
+        invited[meeting_id].append(user_id)
+    for meeting in HandoverMeeting.objects.filter(departure_id__in=case_ids, **coming).values(
+        "id", "departure_id", "scheduled_at"
+    ):
+        upcoming[meeting["departure_id"]].append(
+            reminders.Upcoming(
+                "meeting",
+                meeting["id"],
+                "",
+                meeting["scheduled_at"],
+                tuple(invited[meeting["id"]]),
+            )
+        )
+    attending: dict[int, list[int]] = defaultdict(list)
+    demonstrations = list(
+        Demonstration.objects.filter(departure_id__in=case_ids, **coming).values(
+            "id", "departure_id", "title", "scheduled_at", "departure__employee_id"
+        )
+    )
+    for demonstration_id, user_id in DemonstrationAttendee.objects.filter(
+        demonstration_id__in=[d["id"] for d in demonstrations]
+    ).values_list("demonstration_id", "user_id"):
+        attending[demonstration_id].append(user_id)
+    for demonstration in demonstrations:
+        people = [demonstration["departure__employee_id"], *attending[demonstration["id"]]]
+        upcoming[demonstration["departure_id"]].append(
+            reminders.Upcoming(
+                "demonstration",
+                demonstration["id"],
+                demonstration["title"],
+                demonstration["scheduled_at"],
+                tuple(dict.fromkeys(people)),
+            )
+        )
+    return {
+        case_id: reminders.CaseDates(items[case_id], tasks[case_id], upcoming[case_id])
+        for case_id in case_ids
+    }

@@ -16,6 +16,7 @@ from handover import selectors, services
 from handover.documents import verification
 from handover.errors import HandoverError
 from handover.models import Departure, State
+from handover.notifications import outbox
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,23 @@ def check_uploaded_pdf(key: str) -> str:
     except SoftTimeLimitExceeded:
         verification.check_give_up(key=key)
         return verification.FAILED
+
+
+@shared_task
+@one_at_a_time
+def deliver_outbox() -> int:
+    """Send the messages of the outbox that are due; queued after each act that writes one, and
+    every minute for retries and messages that waited out someone's quiet hours. Each message is
+    claimed by one worker, so runs that overlap all the same (the lock is per database) send
+    nothing twice."""
+    return outbox.deliver_due()
+
+
+@shared_task
+@one_at_a_time
+def send_reminders() -> int:
+    """Every date reminded and every wait escalated, once each (the scan skips what it told)."""
+    return services.reminders_send()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

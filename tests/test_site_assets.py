@@ -9,7 +9,11 @@ from django.templatetags.static import static
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # Pages a browser shows; the PDF templates are rendered by WeasyPrint, where no CSP applies.
-WEB_TEMPLATES = sorted(p for p in TEMPLATES.rglob("*.html") if "pdf" not in p.relative_to(TEMPLATES).parts)
+# The PDF and the mails are not pages: no CSP applies to them, and mail clients only follow styles
+# written inline.
+WEB_TEMPLATES = sorted(
+    p for p in TEMPLATES.rglob("*.html") if not {"pdf", "email"} & set(p.relative_to(TEMPLATES).parts)
+)
 INLINE = re.compile(
     r"\sstyle\s*=|<style[\s>]"  # style attributes and elements
     r"|\son[a-z]+\s*="  # event handler attributes

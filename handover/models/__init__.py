@@ -7,7 +7,7 @@ from .departure import (
     ReasonCategory,
     State,
 )
-from .events import DigestLog, Event, EventKind
+from .events import Event, EventKind
 from .inventory import (
     Access,
     AccessKind,
@@ -18,12 +18,20 @@ from .inventory import (
     Material,
     MaterialCategory,
     MaterialMedium,
-    OverdueNotice,
     SystemCategory,
     TransferMethod,
 )
 from .lessons import Lesson
 from .meetings import Demonstration, DemonstrationAttendee, HandoverMeeting, MeetingParticipant
+from .notifications import (
+    Channel,
+    NoticeKind,
+    NoticePreference,
+    Notification,
+    OutboxMessage,
+    OutboxState,
+    Timing,
+)
 from .signoff import ConfirmationDocument, Signature, SignatureMark, SignerRole
 from .trial import FollowUp, TrialState, TrialTask
 
@@ -32,6 +40,7 @@ __all__ = [
     "AccessKind",
     "AccessState",
     "AccessSystem",
+    "Channel",
     "CheckIn",
     "ChecklistItem",
     "ChecklistTemplate",
@@ -42,7 +51,6 @@ __all__ = [
     "Departure",
     "DepartureGroupObjectPermission",
     "DepartureUserObjectPermission",
-    "DigestLog",
     "Event",
     "EventKind",
     "FollowUp",
@@ -57,7 +65,11 @@ __all__ = [
     "MaterialMedium",
     "MeetingParticipant",
     "ModuleKind",
-    "OverdueNotice",
+    "NoticeKind",
+    "NoticePreference",
+    "Notification",
+    "OutboxMessage",
+    "OutboxState",
     "ReasonCategory",
     "Signature",
     "SignatureMark",
@@ -65,6 +77,7 @@ __all__ = [
     "State",
     "SystemCategory",
     "TemplateItem",
+    "Timing",
     "TransferMethod",
     "TrialState",
     "TrialTask",

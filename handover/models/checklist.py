@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
+
+from handover.validators import reminder_offsets
 
 from .checkins import Confidence
 
@@ -122,6 +125,38 @@ class ChecklistTemplate(models.Model):
         _("default for its language"),
         default=False,
         help_text=_("New cases in this language start from this template."),
+    )
+    # When its cases remind people (see handover.reminders): days before an item's due date and
+    # before the last working day, hours before the meeting and each demonstration; and after how
+    # many days of waiting the manager is told (the HR owner after twice as many). Defaults in the
+    # database too: the data migration that creates the default templates knows nothing of these.
+    reminder_due_days = models.CharField(
+        _("reminders before an item's due date (days)"),
+        max_length=40,
+        default="1, 0",
+        db_default="1, 0",
+        validators=[reminder_offsets],
+    )
+    reminder_last_day_days = models.CharField(
+        _("reminders before the last working day (days)"),
+        max_length=40,
+        default="7, 3, 1",
+        db_default="7, 3, 1",
+        validators=[reminder_offsets],
+    )
+    reminder_meeting_hours = models.CharField(
+        _("reminders before the meeting and demonstrations (hours)"),
+        max_length=40,
+        default="24, 1",
+        db_default="24, 1",
+        validators=[reminder_offsets],
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("days of waiting before the manager is told"),
+        default=2,
+        db_default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("The HR owner is told after twice as many."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -88,6 +88,15 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     state = FSMField(
         _("state"), default=State.INTENT_CONFIRMED, choices=State.choices, protected=True, db_index=True
     )
+    # The template its checklist started from (its reminders follow that template's plan).
+    template = models.ForeignKey(
+        "handover.ChecklistTemplate",
+        verbose_name=_("checklist template"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -302,19 +302,3 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_name} {self.get_kind_display()} {self.subject}".strip()
-
-
-class DigestLog(models.Model):
-    """One row per person per day: the daily digest is sent at most once."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("digest sent")
-        verbose_name_plural = _("digests sent")
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_day")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.day}"

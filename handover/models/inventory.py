@@ -210,22 +210,6 @@ class Material(models.Model):
         return self.title
 
 
-class OverdueNotice(models.Model):
-    """One row per person per day: the overdue-revocation message goes out at most once a day."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("overdue notice sent")
-        verbose_name_plural = _("overdue notices sent")
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_overdue_notice_per_day")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.day}"
-
-
 class ImportPreview(models.Model):
     """Checked spreadsheet rows waiting for the leaver's confirmation, sealed with the vault key
     (a secret column stays encrypted); used once, then deleted."""

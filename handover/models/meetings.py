@@ -14,6 +14,8 @@ class HandoverMeeting(models.Model):
     agenda = models.TextField(_("agenda"), blank=True)
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    # The calendar invitation's version: each move of the meeting sends an update with the next one.
+    sequence = models.PositiveIntegerField(_("invitation version"), default=0)
 
     class Meta:
         verbose_name = _("handover meeting")

@@ -33,6 +33,7 @@ class TrialTask(FSMModelMixin, models.Model):
     feedback = models.TextField(_("feedback"), blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    sent_back_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

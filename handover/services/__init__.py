@@ -47,6 +47,7 @@ from .items import (
 from .lessons import lesson_add, lesson_remove
 from .materials import material_create, material_delete, material_found, material_open, material_update
 from .meetings import (
+    ActionItem,
     demonstration_confirm,
     demonstration_invitees,
     demonstration_record,
@@ -55,6 +56,8 @@ from .meetings import (
     meeting_record,
     meeting_schedule,
 )
+from .notices import notice_settings_save, notifications_read, outbox_retry
+from .reminding import reminders_send
 from .signatures import content_fingerprint, departure_sign
 from .trial import (
     follow_up_add,
@@ -68,6 +71,7 @@ from .trial import (
 )
 
 __all__ = [
+    "ActionItem",
     "access_confirm_rotated",
     "access_create",
     "access_delete",
@@ -126,7 +130,11 @@ __all__ = [
     "module_independence",
     "module_remove",
     "module_set_successor",
+    "notice_settings_save",
+    "notifications_read",
+    "outbox_retry",
     "overdue_notice_send",
+    "reminders_send",
     "trial_task_complete",
     "trial_task_create",
     "trial_task_rework",

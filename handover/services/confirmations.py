@@ -23,6 +23,7 @@ from handover.models import (
 )
 from handover.policy import ISSUED_STATES
 
+from . import notices
 from ._base import access_for, lock_case, record
 from .signatures import content_fingerprint
 
@@ -108,6 +109,7 @@ def confirmation_produce(*, departure_id: int, request_key: str = "signoff") -> 
             previous.save(update_fields=["superseded_at"])
         document.save()
         record(departure, None, EventKind.DOCUMENT_CREATED, subject=document.sha256)
+        notices.confirmation_ready(departure, document)
     return document
 
 

@@ -27,6 +27,7 @@ from handover.models.departure import ACTIVE_STATES
 from handover.models.events import data_subject
 from handover.permissions import sync_case_permissions
 
+from . import invitations
 from ._base import access_for, facts_of, lock_case, locked_row, record, record_change, today
 
 
@@ -125,6 +126,9 @@ def departure_open(
 
 def _copy_template(departure: Departure, modules: dict[str, HandoverModule]) -> None:
     template = _template_for(departure.language)
+    if template is not None and departure.template_id is None:
+        Departure.objects.filter(pk=departure.pk).update(template=template)
+        departure.template = template
     if template is None:
         return
     items = []
@@ -394,6 +398,7 @@ def departure_withdraw(*, actor: User, departure: Departure, reason: str) -> Dep
         if not reason.strip():
             raise HandoverError(_("Say why the case is withdrawn; the reason stays on the timeline."))
         purge_case_secrets(departure, actor)
+        invitations.call_off(departure, actor)
 
     return run_transition(
         actor=actor,

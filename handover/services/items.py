@@ -10,6 +10,7 @@ from handover import policy
 from handover.errors import HandoverError, NotFound
 from handover.models import ChecklistItem, Departure, EventKind, HandoverModule
 
+from . import notices
 from ._base import access_for, lock_case, locked_row, next_position, record_change, record_changes
 
 
@@ -136,7 +137,10 @@ def item_return(*, actor: User, departure: Departure, item_id: int, question: st
         item.answer = ""
         item.returned_at = timezone.now()
         item.save()
-        record_change(departure, actor, EventKind.ITEM_RETURNED, subject=f"{item.title}: {item.question}")
+        event = record_change(
+            departure, actor, EventKind.ITEM_RETURNED, subject=f"{item.title}: {item.question}"
+        )
+        notices.item_returned(departure, item, actor, event)
     return item
 
 
@@ -151,7 +155,10 @@ def item_answer(*, actor: User, departure: Departure, item_id: int, answer: str)
         item.answer = answer.strip()
         item.handed_over_at = timezone.now()
         item.save()
-        record_change(departure, actor, EventKind.ITEM_ANSWERED, subject=f"{item.title}: {item.answer}")
+        event = record_change(
+            departure, actor, EventKind.ITEM_ANSWERED, subject=f"{item.title}: {item.answer}"
+        )
+        notices.item_answered(departure, item, actor, event)
     return item
 
 

@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -15,11 +17,24 @@ from handover.models import (
     Departure,
     EventKind,
     HandoverMeeting,
+    HandoverModule,
     MeetingParticipant,
+    TrialTask,
 )
 from handover.models.events import data_subject
 
-from ._base import access_for, facts_of, lock_case, locked_row, record, record_change
+from . import invitations
+from ._base import access_for, facts_of, lock_case, locked_row, next_position, record, record_change
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    """Something agreed in the handover meeting: it becomes a checklist item of a module ("item") or a
+    trial task the successor will do in the trial run ("trial")."""
+
+    title: str
+    module_id: int
+    kind: str = "item"
 
 
 def meeting_invitees(departure: Departure) -> list[User]:
@@ -62,11 +77,16 @@ def meeting_schedule(
         concerned = meeting_invitees(departure)
         chosen = set(participant_ids) | {departure.employee_id} if participant_ids is not None else None
         invited = [person for person in concerned if chosen is None or person.pk in chosen]
-        meeting, _created = HandoverMeeting.objects.update_or_create(
+        meeting, created = HandoverMeeting.objects.update_or_create(
             departure=departure,
             defaults={"scheduled_at": scheduled_at, "location": location, "agenda": agenda},
         )
-        meeting.participants.exclude(user__in=invited).delete()
+        if not created:
+            meeting.sequence += 1
+            meeting.save(update_fields=["sequence"])
+        dropped = meeting.participants.exclude(user__in=invited).select_related("user")
+        uninvited = [participant.user for participant in dropped]
+        dropped.delete()
         known = set(meeting.participants.values_list("user_id", flat=True))
         MeetingParticipant.objects.bulk_create(
             MeetingParticipant(meeting=meeting, user=person, name=person.name)
@@ -79,6 +99,13 @@ def meeting_schedule(
             EventKind.MEETING_SCHEDULED,
             subject=data_subject(at=scheduled_at.isoformat(), place=location[:150]),
         )
+        invitations.send(
+            describe=lambda: invitations.meeting_event(meeting, departure),
+            departure=departure,
+            organizer=actor,
+            invited=[person for person in invited if person.pk != actor.pk],
+            uninvited=uninvited,
+        )
     return meeting
 
 
@@ -90,10 +117,12 @@ def meeting_record(
     minutes: str,
     earlier_confirmed: bool = False,
     attended_ids: list[int] | None = None,
+    action_items: Sequence[ActionItem] = (),
 ) -> HandoverMeeting:
-    """HR or the manager records that the meeting took place, with its minutes and who attended
-    (``attended_ids`` among the participants; everyone when not said). A time before the scheduled
-    one is usually a slip of the date picker, so it needs to be confirmed."""
+    """HR or the manager records that the meeting took place, with its minutes, who attended
+    (``attended_ids`` among the participants; everyone when not said) and the action items agreed,
+    each turned into work at once. A time before the scheduled one is usually a slip of the date
+    picker, so it needs to be confirmed."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
@@ -119,7 +148,22 @@ def meeting_record(
             attended = attended.filter(user_id__in=attended_ids)
         attended.update(attended=True)
         record_change(departure, actor, EventKind.MEETING_HELD, subject=meeting.location)
+        for action in action_items:
+            _turn_into_work(actor, departure, action)
     return meeting
+
+
+def _turn_into_work(actor: User, departure: Departure, action: ActionItem) -> None:
+    """An action item of the minutes becomes a checklist item of its module, or a trial task the
+    successor does once the trial run starts (planned now, done then)."""
+    module = locked_row(HandoverModule.objects.all(), pk=action.module_id, departure=departure)
+    title = action.title.strip()
+    if action.kind == "trial":
+        TrialTask.objects.create(departure=departure, module=module, title=title, created_by=actor)
+        record_change(departure, actor, EventKind.TRIAL_ADDED, subject=title)
+        return
+    ChecklistItem.objects.create(module=module, title=title, position=next_position(module.items))
+    record_change(departure, actor, EventKind.ITEM_ADDED, subject=title)
 
 
 def demonstration_schedule(
@@ -159,6 +203,16 @@ def demonstration_schedule(
             for person in people
         )
         record(departure, actor, EventKind.DEMONSTRATION_SCHEDULED, subject=demonstration.title)
+        invitations.send(
+            describe=lambda: invitations.demonstration_event(demonstration, departure),
+            departure=departure,
+            organizer=actor,
+            invited=[
+                person
+                for person in invitations.demonstration_people(demonstration, departure)
+                if person.pk != actor.pk
+            ],
+        )
     return demonstration
 
 

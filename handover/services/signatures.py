@@ -22,6 +22,7 @@ from handover.models import (
     SignerRole,
 )
 
+from . import notices
 from ._base import access_for, facts_of, lock_case, record, today
 from .reentry import password_reentered
 
@@ -76,6 +77,7 @@ def void_stale_signatures(departure: Departure) -> int:
         signature.voided_at = now
         signature.save(update_fields=["voided_at"])
         record(departure, None, EventKind.SIGNATURE_VOIDED, subject=signature.signer_name)
+    notices.signatures_voided(departure, stale)
     return len(stale)
 
 

@@ -19,6 +19,7 @@ from handover.models import (
 )
 from handover.models.events import data_subject
 
+from . import notices
 from ._base import access_for, facts_of, lock_case, locked_row, record, record_change, today
 
 
@@ -95,7 +96,8 @@ def trial_task_complete(*, actor: User, departure: Departure, task_id: int, note
         task.done_note = note.strip()
         task.done_at = timezone.now()
         task.save()
-        record_change(departure, actor, EventKind.TRIAL_DONE, subject=task.title)
+        event = record_change(departure, actor, EventKind.TRIAL_DONE, subject=task.title)
+        notices.trial_done(departure, task, actor, event)
     return task
 
 
@@ -119,8 +121,12 @@ def trial_task_rework(*, actor: User, departure: Departure, task_id: int, feedba
             raise HandoverError(_("Say what needs to be done again."))
         task.send_back()
         task.feedback = feedback.strip()
+        task.sent_back_at = timezone.now()
         task.save()
-        record_change(departure, actor, EventKind.TRIAL_REWORK, subject=f"{task.title}: {task.feedback}")
+        event = record_change(
+            departure, actor, EventKind.TRIAL_REWORK, subject=f"{task.title}: {task.feedback}"
+        )
+        notices.trial_sent_back(departure, task, actor, event)
     return task
 
 

@@ -198,7 +198,13 @@ def _module(case: CaseView, module_id: int) -> dict[str, Any]:
         "follow_ups": selectors.follow_up_rows(case.departure, case.access, row.module),
         "follow_up_form": FollowUpForm(module=row.module) if may_leave else None,
         "check_ins": selectors.module_check_ins(row.module),
-        "check_in_form": CheckInForm(module=row.module) if may_check_in else None,
+        "check_in_form": CheckInForm(
+            module=row.module,
+            items_open=bool(row.progress.pending or row.progress.returned),
+            may_add_trial_task=bool(policy.act_decision(case.state, case.access, "add_trial_task")),
+        )
+        if may_check_in
+        else None,
         "lessons": lessons,
         "lesson_form": LessonForm(module=row.module) if may_note else None,
         "entry": row,

@@ -13,11 +13,10 @@ from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_POST
 
 from handover import policy
-from handover.errors import HandoverError, NotFound
+from handover.errors import HandoverError
 from handover.models import Departure
 from handover.permissions import CaseAccess, case_access
 from handover.places import case_url
-from handover.validators import CONTROL_CHARACTERS_MESSAGE
 
 
 def load_case(request: HttpRequest, pk: int) -> tuple[Departure, CaseAccess]:
@@ -62,21 +61,31 @@ def case_action(anchor: str = "") -> Callable[[Callable], Callable]:
     return decorate
 
 
-def posted_module_form(
-    request: HttpRequest, departure: Departure, module_id: int, form_class: Any, refusal: Callable[[Any], str]
-) -> dict[str, Any]:
-    """What was posted in a form about one of the case's modules, valid; or why not, as a
-    ``HandoverError`` (control characters named as such, else ``refusal(form)``). Another case's
-    module is not found."""
-    module = departure.modules.filter(pk=module_id).first()
-    if module is None:
-        raise NotFound
-    form = form_class(request.POST, module=module)
-    if not form.is_valid():
-        if any(form.has_error(name, "control_characters") for name in form.fields):
-            raise HandoverError(CONTROL_CHARACTERS_MESSAGE)
-        raise HandoverError(refusal(form))
-    return form.cleaned_data
+def module_form_page(
+    request: HttpRequest,
+    pk: int,
+    module_id: int,
+    *,
+    form_class: Any,
+    act: Callable[[Departure, dict[str, Any]], Any],
+    title: str,
+    submit: str,
+    done: str,
+) -> HttpResponse:
+    """A form about one of the case's modules, posted from the module's page: done, back to the
+    module; refused, the form again on a page of its own with what was typed and why. Another case's
+    module is not found; a GET goes to the module, where the form lives."""
+    departure, _access = load_case(request, pk)
+    if not departure.modules.filter(pk=module_id).exists():
+        raise Http404
+    back = case_url(departure.pk, f"module-{module_id}")
+    if request.method != "POST":
+        return redirect(back)
+    form = form_class(request.POST, module=departure.modules.get(pk=module_id))
+    if submitted(request, form, lambda data: act(departure, data) or True):
+        messages.success(request, done)
+        return redirect(back)
+    return form_page(request, departure, form, title=title, submit=submit, back=back)
 
 
 def query_without(request: HttpRequest, *keys: str) -> str:

@@ -47,14 +47,15 @@ def _meeting_page(
 
 def meeting_form_kwargs(departure, form_class: type[Form]) -> dict[str, Any]:
     """Whom the scheduling form offers to invite (everyone else the handover concerns), whom the
-    record form asks about (the participants invited)."""
+    record form asks about (the participants invited) and the modules its action items go to."""
     if form_class is MeetingScheduleForm:
         # The departing employee is always invited: not a choice to offer.
         return {
             "invitees": [p for p in services.meeting_invitees(departure) if p.pk != departure.employee_id]
         }
     meeting = getattr(departure, "meeting", None)
-    return {"invited": list(meeting.participants.values_list("user_id", flat=True)) if meeting else []}
+    invited = list(meeting.participants.values_list("user_id", flat=True)) if meeting else []
+    return {"invited": invited, "departure": departure}
 
 
 def people_ids(data: dict[str, Any]) -> dict[str, Any]:

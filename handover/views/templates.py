@@ -37,7 +37,7 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = TemplateForm(
         request.POST or None,
         prefix="t",
-        initial={"name": template.name, "language": template.language, "is_default": template.is_default},
+        initial={name: getattr(template, name) for name in TemplateForm.base_fields},
     )
     item_form = TemplateItemForm(prefix="new")
     if request.method == "POST" and "save_template" in request.POST and form.is_valid():

@@ -1,4 +1,6 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from handover import services
@@ -7,7 +9,7 @@ from handover.forms import CheckInForm, FollowUpForm, TrialTaskForm, posted_text
 from handover.http import AuthenticatedHttpRequest
 from handover.validators import CONTROL_CHARACTERS_MESSAGE
 
-from .common import case_action, posted_module_form
+from .common import case_action, module_form_page
 
 
 @case_action("trial")
@@ -69,30 +71,36 @@ def module_independence(request: AuthenticatedHttpRequest, departure, access, mo
         messages.success(request, _("The confirmation is reopened."))
 
 
-def _check_in_refusal(form) -> str:
-    if form.has_error("new_due_date"):
-        return _("Enter the new due date as a date.")
-    return _("Say how the module goes and note what you heard.")
-
-
-@case_action("module-{module_id}")
-def module_check_in(request: AuthenticatedHttpRequest, departure, access, module_id: int):
-    data = posted_module_form(request, departure, module_id, CheckInForm, _check_in_refusal)
-    services.module_check_in(actor=request.user, departure=departure, module_id=module_id, **data)
-    messages.success(request, _("Check-in noted."))
-
-
-@case_action("module-{module_id}")
-def follow_up_add(request: AuthenticatedHttpRequest, departure, access, module_id: int):
-    data = posted_module_form(
+@login_required
+def module_check_in(request: AuthenticatedHttpRequest, pk: int, module_id: int) -> HttpResponse:
+    return module_form_page(
         request,
-        departure,
+        pk,
         module_id,
-        FollowUpForm,
-        lambda form: _("Say what the successor should do, and by when."),
+        form_class=CheckInForm,
+        act=lambda departure, data: services.module_check_in(
+            actor=request.user, departure=departure, module_id=module_id, **data
+        ),
+        title=_("Check in on this module"),
+        submit=_("Note the check-in"),
+        done=_("Check-in noted."),
     )
-    services.follow_up_add(actor=request.user, departure=departure, module_id=module_id, **data)
-    messages.success(request, _("Follow-up left to the successor."))
+
+
+@login_required
+def follow_up_add(request: AuthenticatedHttpRequest, pk: int, module_id: int) -> HttpResponse:
+    return module_form_page(
+        request,
+        pk,
+        module_id,
+        form_class=FollowUpForm,
+        act=lambda departure, data: services.follow_up_add(
+            actor=request.user, departure=departure, module_id=module_id, **data
+        ),
+        title=_("Leave the successor a follow-up"),
+        submit=_("Leave the follow-up"),
+        done=_("Follow-up left to the successor."),
+    )
 
 
 @case_action("module-{module_id}")

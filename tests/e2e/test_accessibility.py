@@ -14,7 +14,15 @@ from playwright.sync_api import Page, expect
 
 from handover import services
 from handover.documents.storage import document_storage
-from handover.models import AccessSystem, ConfirmationDocument, Departure, State
+from handover.models import (
+    AccessSystem,
+    Channel,
+    ConfirmationDocument,
+    Departure,
+    OutboxMessage,
+    OutboxState,
+    State,
+)
 from tests.factories import PASSWORD, section_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -203,9 +211,30 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
         (people.hr, reverse("handover:case_edit", args=[departure.pk]), "en", None),
         (people.hr, reverse("handover:case_withdraw", args=[departure.pk]), "en", None),
         (people.hr, f"{reverse('handover:accesses_revoke')}?access={ids['access']}", "en", None),
+        (people.leaver, reverse("handover:notifications"), "zh-hans", None),
+        (people.leaver, reverse("handover:notification_settings"), "zh-hans", None),
+        (people.hr, reverse("handover:outbox_failed"), "en", None),
     ]
+    failed_message(departure)
     found = violations_logged_in(log_in, pages, width)
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def failed_message(departure: Departure) -> None:
+    """A mail that failed for good, for HR's page of messages not sent."""
+    OutboxMessage.objects.create(
+        key="a11y:failed",
+        channel=Channel.MAIL,
+        kind="item_returned",
+        address="gone@example.com",
+        departure=departure,
+        subject="A notice that could not be sent",
+        text="Text",
+        state=OutboxState.FAILED,
+        attempts=6,
+        not_before=timezone.now(),
+        last_error="SMTPRecipientsRefused: mailbox unavailable",
+    )
 
 
 def sign_drawn(page: Page) -> None:

@@ -32,6 +32,8 @@ EDITED_ITEM = "Supplier price lists for spring and summer"
 REMOVED_ITEM = "Live catalogue and who can edit it"
 RETURNED_ITEM = EDITED_ITEM
 TRIAL_TASK = "Publish the weekly price update"
+ACTION_ITEM = "Share the supplier price sheets"
+DEMONSTRATION = "Repricing a product live"
 
 
 @pytest.fixture
@@ -190,8 +192,12 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     meeting.get_by_text("Record that the meeting took place").click()
     expect(meeting.get_by_label("Held at")).not_to_have_value("")
     meeting.get_by_label("Minutes").fill("Went through every item; prices are the main risk.")
+    # An action item agreed in the meeting becomes a checklist item of the module in the same step.
+    meeting.get_by_label("Action item 1").fill(ACTION_ITEM)
+    meeting.locator("#id_action_1_module").select_option(label=PRODUCT)
     meeting.get_by_role("button", name="Record the meeting").click()
     expect(manager.get_by_role("status")).to_contain_text("The handover meeting is recorded.")
+    titles.append(ACTION_ITEM)
     expect(manager.get_by_role("region", name="Handover meeting")).to_contain_text("prices are the main risk")
     open_part(manager, "Overview")
     manager.get_by_role("button", name="Start executing", exact=True).click()
@@ -246,6 +252,52 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     expect(successor.get_by_role("status")).to_contain_text(f"{len(titles) - 1} items accepted.")
     expect(successor.get_by_role("button", name="Accept", exact=True)).to_have_count(0)
     assert not ChecklistItem.objects.filter(module__departure=departure).exclude(state=ItemState.ACCEPTED)
+
+    # The leaver demonstrates repricing live; the successor confirms seeing it.
+    leaver.goto(f"{case_path}meeting/")
+    leaver.get_by_role("link", name="Schedule a demonstration").click()
+    leaver.get_by_label("What is shown").fill(DEMONSTRATION)
+    started = timezone.localtime().replace(second=0, microsecond=0) - timedelta(hours=1)
+    leaver.get_by_label("When").fill(started.strftime("%Y-%m-%dT%H:%M"))
+    leaver.get_by_label("Place or meeting link").fill("Desk 12, second screen")
+    leaver.get_by_label("Items it covers").select_option(label=f"{PRODUCT} · {titles[0]}")
+    leaver.get_by_label(people.successor_a.name).check()
+    leaver.get_by_role("button", name="Schedule it").click()
+    expect(leaver.get_by_role("status")).to_contain_text("The demonstration is scheduled.")
+    shown = leaver.locator(".demonstration").filter(has_text=DEMONSTRATION)
+    shown.get_by_text("Record it as held").click()
+    shown.get_by_label("Held at").fill(started.strftime("%Y-%m-%dT%H:%M"))
+    shown.get_by_label("What was shown").fill("Repriced three products, then checked the price floor.")
+    shown.get_by_role("button", name="Record the demonstration").click()
+    expect(leaver.get_by_role("status")).to_contain_text("recorded")
+    successor.goto(f"{case_path}meeting/")
+    shown = successor.locator(".demonstration").filter(has_text=DEMONSTRATION)
+    shown.get_by_role("button", name="I saw it").click()
+    expect(successor.locator(".demonstration").filter(has_text=DEMONSTRATION)).to_contain_text(
+        f"{people.successor_a.name} (saw it)"
+    )
+
+    # The successor notes a lesson learned on the module.
+    successor.goto(module_path)
+    successor.get_by_text("Note a lesson learned").click()
+    successor.get_by_label("What went wrong").fill("Prices were changed in one store and not the other.")
+    successor.get_by_label("How it was solved").fill("One sheet feeds both stores now.")
+    successor.get_by_role("button", name="Note the lesson").click()
+    expect(successor.get_by_role("status")).to_contain_text("The lesson is noted.")
+    expect(successor.locator(".lessons-learned")).to_contain_text("One sheet feeds both stores now.")
+
+    # The manager checks in: the module is at risk, and "What is stuck" says so.
+    manager.goto(module_path)
+    manager.get_by_text("Check in on this module").click()
+    manager.get_by_label("At risk").check()
+    manager.get_by_label("What you heard from the successor").fill("Unsure about the summer range.")
+    manager.get_by_role("button", name="Note the check-in").click()
+    expect(manager.get_by_role("status")).to_contain_text("Check-in noted.")
+    manager.get_by_role("link", name="My work").click()
+    manager.get_by_role("link", name="What is stuck").first.click()
+    at_risk = manager.get_by_role("region", name="Modules at risk")
+    expect(at_risk).to_contain_text(departure.number)
+    expect(at_risk).to_contain_text(PRODUCT)
 
     manager.goto(case_path)
     manager.get_by_role("button", name="Start the trial run", exact=True).click()
@@ -323,6 +375,22 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     departure.refresh_from_db()
     assert departure.state == State.SIGNED_OFF
     assert departure.signatures.count() == 3
+
+    # The manager leaves the successor upkeep; the successor ticks it off from My work.
+    manager.goto(module_path)
+    manager.get_by_text("Leave the successor a follow-up").click()
+    manager.get_by_label("What the successor should do").fill("Review the summer prices in June")
+    manager.get_by_label("Due date").fill((timezone.localdate() + timedelta(days=20)).isoformat())
+    manager.get_by_role("button", name="Leave the follow-up").click()
+    expect(manager.get_by_role("status")).to_contain_text("Follow-up left to the successor.")
+    successor.goto("/")
+    successor.get_by_role("link", name="My work").click()
+    successor.get_by_role("link", name=re.compile(r"Do 1 follow-up")).click()
+    follow_up = successor.locator(".follow-ups li").filter(has_text="Review the summer prices in June")
+    follow_up.get_by_label("What you did (optional)").fill("Reviewed with the category manager.")
+    follow_up.get_by_role("button", name="Mark done").click()
+    expect(successor.get_by_role("status")).to_contain_text("Follow-up done.")
+    expect(successor.locator(".follow-ups li").first.locator(".badge")).to_have_text("Done")
 
     # HR downloads the confirmation PDF (produced on commit; Celery is eager here).
     hr.reload()

@@ -66,6 +66,7 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
             reverse("handover:template_list"),
             reverse("handover:system_list"),
             reverse("handover:case_edit", args=[departure.pk]),
+            reverse("handover:outbox_failed"),
         ],
         people.leaver: [
             reverse("handover:my_work"),
@@ -73,6 +74,8 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
             module_path,
             reverse("handover:items_bulk", args=[departure.pk, module.pk, "hand_over"]),
             reverse("handover:inventory_import", args=[departure.pk]),
+            reverse("handover:notifications"),
+            reverse("handover:notification_settings"),
         ],
         people.successor_a: [reverse("handover:my_work"), sections[0], sections[1], module_path],
         people.manager: [reverse("handover:my_work"), sections[0], module_path, reverse("handover:stuck")],

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from handover import selectors, services
 from handover.errors import HandoverError
-from handover.models import CheckIn, Confidence, EventKind, ItemState, State, TrialState
+from handover.models import AccessSystem, CheckIn, Confidence, EventKind, ItemState, State, TrialState
 
 pytestmark = pytest.mark.django_db
 
@@ -97,8 +97,8 @@ def test_the_module_page_offers_the_manager_a_check_in_and_shows_the_history(cli
     assert response["Location"].startswith(page_url)
     page = client.get(page_url).content.decode()
     assert "Confident after our talk." in page and "On track" in page
-    page = client.post(url, {"confidence": "sideways", "note": "x"}, follow=True).content.decode()
-    assert "Say how the module goes and note what you heard." in page
+    page = client.post(url, {"confidence": "sideways", "note": "Typed, kept."}).content.decode()
+    assert "Select a valid choice." in page and "Typed, kept." in page
     assert CheckIn.objects.count() == 1
 
 
@@ -127,6 +127,7 @@ def test_what_is_stuck_lists_each_kind_with_who_must_act(people, stuck_case):
     assert groups["overdue"].count >= 1
     [blocked] = groups["blocked"].rows
     assert blocked.module.kind == "orders" and blocked.actors[0].user_id == people.manager.pk
+    assert blocked.since == timezone.localdate()
     assert groups["sent_back"].count == 0 and groups["at_risk"].count == 0
     # A day later than the question, it is not yet stuck.
     fresh = {
@@ -160,3 +161,74 @@ def test_the_stuck_page_reads_a_fixed_number_of_queries(client, people, make_cas
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("handover:stuck"))
     assert len(after) == len(before)
+
+
+def test_a_refused_check_in_comes_back_with_what_was_typed_and_why(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    product = departure.modules.get(kind="product")
+    client.force_login(people.manager)
+    too_late = departure.last_working_day + timedelta(days=3)
+    response = client.post(
+        reverse("handover:module_check_in", args=[departure.pk, product.pk]),
+        {"confidence": "at_risk", "note": "Slower than planned on refunds.", "new_due_date": too_late},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "A new due date falls between today and the last working day" in page
+    assert "Slower than planned on refunds." in page and f'value="{too_late.isoformat()}"' in page
+    assert not product.check_ins.exists()
+    # A GET of the form's address leads to the module, where the form lives.
+    response = client.get(reverse("handover:module_check_in", args=[departure.pk, product.pk]))
+    assert response["Location"].startswith(reverse("handover:case_module", args=[departure.pk, product.pk]))
+
+
+def test_a_task_sent_back_and_an_account_not_transferred_say_since_when(people, make_case):
+    departure = make_case(State.TRIAL_RUN)
+    product = departure.modules.get(kind="product")
+    task = services.trial_task_create(
+        actor=people.manager, departure=departure, module=product, title="Refund"
+    )
+    services.trial_task_complete(actor=people.successor_a, departure=departure, task_id=task.pk, note="Done.")
+    with time_machine.travel(timezone.now() - timedelta(days=4)):
+        services.trial_task_rework(
+            actor=people.leaver, departure=departure, task_id=task.pk, feedback="Check the amount first."
+        )
+    groups = {group.kind: group for group in selectors.stuck(people.manager, timezone.now())}
+    [sent_back] = groups["sent_back"].rows
+    assert sent_back.what == "Refund" and sent_back.since == timezone.localdate() - timedelta(days=4)
+    assert [a.user_id for a in sent_back.actors] == [people.successor_a.pk]
+
+
+def test_an_account_not_transferred_waits_since_the_execution_started(people, make_case):
+    with time_machine.travel(timezone.now() - timedelta(days=5)):
+        departure = make_case(State.EXECUTING)
+    services.access_create(
+        actor=people.leaver,
+        departure=departure,
+        module=departure.modules.get(kind="orders"),
+        system=AccessSystem.objects.create(name="ERP"),
+        account="ops-7",
+        kind="shared",
+    )
+    [row] = {group.kind: group for group in selectors.stuck(people.manager, timezone.now())}[
+        "not_transferred"
+    ].rows
+    assert "ops-7" in row.what and row.since == timezone.localdate() - timedelta(days=5)
+    assert [a.user_id for a in row.actors] == [people.successor_b.pk]
+
+
+def test_the_check_in_form_offers_only_the_plan_changes_possible_now(
+    client, people, make_case, ready_to_sign
+):
+    departure = make_case(State.EXECUTING, employee=people.stranger)
+    product = departure.modules.get(kind="product")
+    client.force_login(people.manager)
+    page = client.get(reverse("handover:case_module", args=[departure.pk, product.pk])).content.decode()
+    assert f"check-in-{product.pk}-new_due_date" in page
+    assert f"check-in-{product.pk}-trial_task_title" not in page
+    # In the trial run, with every item accepted: no due date left to move, a trial task can be set.
+    signing = ready_to_sign(independent=False)
+    module = signing.modules.get(kind="product")
+    page = client.get(reverse("handover:case_module", args=[signing.pk, module.pk])).content.decode()
+    assert f"check-in-{module.pk}-new_due_date" not in page
+    assert f"check-in-{module.pk}-trial_task_title" in page

@@ -25,13 +25,22 @@ from handover.models import (
     Event,
     EventKind,
     Importance,
-    OverdueNotice,
+    OutboxMessage,
     State,
     TransferMethod,
 )
-from handover.tasks import send_overdue_access_notices
+from handover.notifications import outbox
+from handover.tasks import send_overdue_access_notices as queue_overdue_access_notices
 from tests.conftest import advance
 from tests.factories import UserFactory
+
+
+def send_overdue_access_notices() -> int:
+    """The notices queued by the daily task, then sent by the outbox (its task runs on commit)."""
+    queued = queue_overdue_access_notices()
+    outbox.deliver_due()
+    return queued
+
 
 pytestmark = pytest.mark.django_db
 
@@ -303,7 +312,7 @@ def test_overdue_notice_once_per_person_per_day(make_case, people, system, setti
         assert send_overdue_access_notices() == 2
         assert send_overdue_access_notices() == 0
     assert len(mail.outbox) == 4
-    assert OverdueNotice.objects.count() == 4
+    assert OutboxMessage.objects.filter(kind="access_overdue").count() == 4
 
 
 def test_no_notice_before_the_last_day_is_over_or_once_revoked(make_case, people, system, settings):

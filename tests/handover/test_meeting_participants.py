@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from handover import services
+from handover.errors import NotFound
 from handover.models import MeetingParticipant, State
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,70 @@ def test_the_schedule_page_offers_everyone_concerned_ticked(client, people, make
     # The departing employee is always invited: no box to untick.
     assert f'name="participants" value="{people.leaver.pk}"' not in page
     assert page.count("checked") >= 4
+
+
+def record_page_post(client, departure, **fields):
+    held = (timezone.localtime() - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    data = {"held_at": held, "minutes": "Agreed two more things.", "earlier_confirmed": "on", **fields}
+    return client.post(reverse("handover:meeting_record", args=[departure.pk]), data)
+
+
+def test_action_items_of_the_minutes_become_checklist_items_and_trial_tasks_in_one_step(
+    client, people, make_case
+):
+    departure = make_case(State.PREPARING)
+    schedule(people, departure)
+    first, second = departure.modules.order_by("position")[:2]
+    client.force_login(people.manager)
+    response = record_page_post(
+        client,
+        departure,
+        action_1="Share the refund approval flow",
+        action_1_module=first.pk,
+        action_1_as="item",
+        action_2="Run the Friday promotion alone",
+        action_2_module=second.pk,
+        action_2_as="trial",
+        action_3_as="item",
+    )
+    assert response.status_code == 302
+    item = first.items.get(title="Share the refund approval flow")
+    assert item.state == "pending"
+    assert list(first.items.order_by("position", "pk"))[-1] == item
+    task = second.trial_tasks.get(title="Run the Friday promotion alone")
+    assert task.state == "assigned" and task.created_by == people.manager
+    kinds = list(departure.events.order_by("pk").values_list("kind", flat=True))[-3:]
+    assert kinds == ["meeting_held", "item_added", "trial_added"]
+
+
+def test_an_action_item_without_its_module_keeps_everything_typed_and_records_nothing(
+    client, people, make_case
+):
+    departure = make_case(State.PREPARING)
+    schedule(people, departure)
+    client.force_login(people.manager)
+    response = record_page_post(client, departure, action_1="Hand over the supplier list", action_1_as="item")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose the module this action item belongs to." in page
+    assert 'value="Hand over the supplier list"' in page and "Agreed two more things." in page
+    departure.meeting.refresh_from_db()
+    assert departure.meeting.held_at is None
+
+
+def test_an_action_item_for_another_cases_module_is_refused_whole(people, make_case):
+    departure = make_case(State.PREPARING)
+    other = make_case(State.PREPARING, employee=people.stranger)
+    schedule(people, departure)
+    with pytest.raises(NotFound):
+        services.meeting_record(
+            actor=people.manager,
+            departure=departure,
+            held_at=timezone.now() - timedelta(minutes=5),
+            minutes="Minutes",
+            earlier_confirmed=True,
+            action_items=[services.ActionItem(title="Elsewhere", module_id=other.modules.first().pk)],
+        )
+    departure.meeting.refresh_from_db()
+    assert departure.meeting.held_at is None
+    assert not other.modules.first().items.filter(title="Elsewhere").exists()

@@ -92,7 +92,16 @@ def test_hr_makes_another_template_the_default_in_the_app(client, people):
     old = ChecklistTemplate.objects.get(language="en", is_default=True)
     client.force_login(people.hr)
     response = client.post(
-        reverse("handover:template_list"), {"name": "Marketplace ops", "language": "en", "is_default": "on"}
+        reverse("handover:template_list"),
+        {
+            "name": "Marketplace ops",
+            "language": "en",
+            "is_default": "on",
+            "reminder_due_days": "1, 0",
+            "reminder_last_day_days": "7, 3, 1",
+            "reminder_meeting_hours": "24, 1",
+            "escalate_after_days": "2",
+        },
     )
     assert response.status_code == 302
     new = ChecklistTemplate.objects.get(name="Marketplace ops")

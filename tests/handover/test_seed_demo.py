@@ -2,8 +2,18 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from handover.models import Departure, State
+from handover import selectors
+from handover.models import (
+    Demonstration,
+    DemonstrationAttendee,
+    Departure,
+    FollowUp,
+    Lesson,
+    State,
+    TrialState,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +36,21 @@ def test_seed_demo_makes_cases_in_every_state_and_can_run_again():
     )
     assert "password: handover-demo" in out.getvalue()
     assert "leaver" in out.getvalue()
+
+
+def test_the_demo_shows_each_situation_of_the_handover():
+    call_command("seed_demo", stdout=StringIO())
+    assert DemonstrationAttendee.objects.filter(confirmed_at__isnull=False).exists()
+    assert Demonstration.objects.filter(held_at__isnull=True).exists()
+    assert Lesson.objects.filter(went_wrong__startswith="Refund reviews").exists()
+    trial = Departure.objects.get(state=State.TRIAL_RUN)
+    assert set(trial.trial_tasks.values_list("state", flat=True)) == {
+        TrialState.DONE,
+        TrialState.REWORK,
+        TrialState.ASSIGNED,
+    }
+    assert FollowUp.objects.filter(done_at__isnull=True, departure__state=State.SIGNED_OFF).exists()
+    assert FollowUp.objects.filter(done_at__isnull=False, departure__state=State.AFTERCARE).exists()
+    manager = Departure.objects.get(state=State.EXECUTING).manager
+    kinds = {group.kind: group.count for group in selectors.stuck(manager, timezone.now())}
+    assert kinds["at_risk"] == 1 and kinds["sent_back"] == 1

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from handover.models import Departure, DigestLog, State
+from handover.models import Departure, OutboxMessage, OutboxState, State
 from handover.tasks import begin_due_aftercare, send_daily_digests
 from tests.factories import UserFactory
 
@@ -93,7 +93,12 @@ def test_worker_sends_the_digest_once_and_starts_aftercare(default_templates, ma
 
     wait_until(lambda: Departure.objects.get(pk=leaving_today.pk).state == State.AFTERCARE)
     assert Departure.objects.get(pk=working.pk).state == State.EXECUTING
-    assert list(DigestLog.objects.values_list("user__username", flat=True)) == [people.leaver.username]
+    # The digest is queued in the outbox, whose task (queued on commit) sends it.
+    sent = OutboxMessage.objects.filter(kind="digest", state=OutboxState.SENT)
+    wait_until(lambda: sent.exists())
+    assert list(OutboxMessage.objects.filter(kind="digest").values_list("user__username", flat=True)) == [
+        people.leaver.username
+    ]
     mails = read_mails(worker)
     digests = [m for m in mails if m["Subject"].startswith("Handover: your open work")]
     assert len(digests) == 1

@@ -15,7 +15,7 @@ from accounts import two_factor
 from accounts.models import Department, Role, User
 from handover import services
 from handover.demo import Cast, drive_to, successor_of
-from handover.models import AccessSystem, Departure, ItemState, State
+from handover.models import AccessSystem, Confidence, Departure, ItemState, State
 
 DEMO_PASSWORD = "handover-demo"
 # HR and IT must sign in with two-factor. The demo's hr and it share this published authenticator
@@ -232,6 +232,11 @@ class Command(BaseCommand):
         departure = drive_to(departure, target, cast)
         if target == State.EXECUTING:
             self._halfway(departure, people[leaver])
+            self._shown_and_learnt(departure, cast)
+        elif target == State.TRIAL_RUN:
+            self._trying(departure, cast)
+        elif target in (State.SIGNED_OFF, State.AFTERCARE):
+            self._upkeep(departure, cast, done=target == State.AFTERCARE)
 
     def _inventory(self, departure: Departure, leaver: User) -> None:
         """The accounts and materials an operator in these modules typically holds."""
@@ -278,4 +283,107 @@ class Command(BaseCommand):
                 departure=departure,
                 item_id=items[1].pk,
                 question="Which sub-account edits the price floor list?",
+            )
+
+    def _shown_and_learnt(self, departure: Departure, cast: Cast) -> None:
+        """A demonstration held and seen, another to come, a lesson learned and a module at risk."""
+        now = timezone.now()
+        chinese = departure.language != "en"
+        modules = list(departure.modules.select_related("successor").order_by("position"))
+        first, *others = modules
+        successor = successor_of(first)
+        held = services.demonstration_schedule(
+            actor=cast.leaver,
+            departure=departure,
+            title="商品上架与价格设置" if chinese else "Listing products and setting prices",
+            scheduled_at=now - timedelta(days=1),
+            location="会议室 3" if chinese else "Room 3",
+            item_ids=list(first.items.values_list("pk", flat=True)[:2]),
+            attendee_ids=[successor.pk, cast.manager.pk],
+        )
+        services.demonstration_record(
+            actor=cast.leaver,
+            departure=departure,
+            demonstration_id=held.pk,
+            held_at=now - timedelta(days=1) + timedelta(hours=1),
+            notes="Walked through a full listing, then the price floor check.",
+        )
+        services.demonstration_confirm(actor=successor, departure=departure, demonstration_id=held.pk)
+        if others:
+            services.demonstration_schedule(
+                actor=cast.manager,
+                departure=departure,
+                title="订单处理与退款" if chinese else "Handling orders and refunds",
+                scheduled_at=now + timedelta(days=2),
+                location="https://meet.example/handover",
+                item_ids=list(others[0].items.values_list("pk", flat=True)[:2]),
+                attendee_ids=[successor_of(others[0]).pk],
+            )
+            services.module_check_in(
+                actor=cast.manager,
+                departure=departure,
+                module_id=others[0].pk,
+                confidence=Confidence.AT_RISK,
+                note="The successor has not yet handled a refund dispute alone.",
+            )
+        services.lesson_add(
+            actor=cast.leaver,
+            departure=departure,
+            module_id=modules[-1].pk,
+            went_wrong="Refund reviews took too long: every refund waited for the manager.",
+            solved="Support got refund permission up to 200 and the approval flow was shortened.",
+            watch="Check the refund queue every morning; escalate anything older than a day.",
+        )
+
+    def _trying(self, departure: Departure, cast: Cast) -> None:
+        """The trial run under way: one module's items accepted, a trial task done and waiting for
+        the leaver, one sent back, one still to do."""
+        modules = list(departure.modules.select_related("successor").order_by("position"))
+        module = modules[0]
+        successor = successor_of(module)
+        for item in module.items.filter(state=ItemState.HANDED_OVER):
+            services.item_accept(actor=successor, departure=departure, item_id=item.pk)
+        done, sent_back, _todo = (
+            services.trial_task_create(actor=cast.leaver, departure=departure, module=module, title=title)
+            for title in (
+                "Book next week's courier pick-ups",
+                "Reconcile last month's courier invoice",
+                "Handle a lost-parcel claim",
+            )
+        )
+        for task in (done, sent_back):
+            services.trial_task_complete(
+                actor=successor, departure=departure, task_id=task.pk, note="Done while being watched."
+            )
+        services.trial_task_rework(
+            actor=cast.leaver,
+            departure=departure,
+            task_id=sent_back.pk,
+            feedback="Two surcharges were missed: check the fuel surcharge lines.",
+        )
+        services.module_check_in(
+            actor=cast.manager,
+            departure=departure,
+            module_id=module.pk,
+            confidence=Confidence.ON_TRACK,
+            note="Confident after our talk; the invoice check needs one more round.",
+        )
+
+    def _upkeep(self, departure: Departure, cast: Cast, *, done: bool) -> None:
+        """Upkeep left to the successor after the sign-off; done already once in aftercare."""
+        module = departure.modules.select_related("successor").order_by("position").first()
+        assert module is not None  # every demo case is opened with modules
+        follow_up = services.follow_up_add(
+            actor=cast.manager,
+            departure=departure,
+            module_id=module.pk,
+            title="Review the price floor list before the next big promotion",
+            due_date=timezone.localdate() + timedelta(days=14),
+        )
+        if done:
+            services.follow_up_complete(
+                actor=successor_of(module),
+                departure=departure,
+                follow_up_id=follow_up.pk,
+                note="Reviewed with the category manager.",
             )

@@ -1,0 +1,145 @@
+"""Reaching people: notices in the app, what each person chose to receive, and the outbox every
+message leaves through."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticeKind(models.TextChoices):
+    """Kinds of message a person can choose about."""
+
+    ITEM_RETURNED = "item_returned", _("An item came back with a question")
+    ITEM_ANSWERED = "item_answered", _("A question of yours was answered")
+    TRIAL_DONE = "trial_done", _("A trial task is done and waits for you")
+    TRIAL_REWORK = "trial_rework", _("A trial task was sent back to you")
+    SIGNATURE_VOIDED = "signature_voided", _("Your signature was voided by a change")
+    CONFIRMATION_READY = "confirmation_ready", _("The signed confirmation is ready")
+    INVITATION = "invitation", _("Invitations to the meeting and demonstrations")
+    DUE = "due", _("Reminders of due dates and the last working day")
+    UPCOMING = "upcoming", _("Reminders of the meeting and demonstrations coming up")
+    WAITING = "waiting", _("Reminders of work waiting for you: questions, trial tasks, signatures")
+    ESCALATION = "escalation", _("Late work on the cases you supervise")
+
+
+class Timing(models.TextChoices):
+    NOW = "now", _("At once")
+    DIGEST = "digest", _("In the daily digest")
+    APP_ONLY = "app", _("Only in the app")
+
+
+class Notification(models.Model):
+    """A notice in the person's notification centre; created in the transaction of the act that
+    causes it, once (``key``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("for"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
+    departure = models.ForeignKey(
+        "handover.Departure",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=500)
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Waiting for the next daily digest (the person chose the digest for this kind).
+    in_next_digest = models.BooleanField(_("in the next digest"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="unread_notifications")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticePreference(models.Model):
+    """How one person wants one kind of message; without a row, the default (mail at once)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
+    timing = models.CharField(_("mail"), max_length=10, choices=Timing.choices, default=Timing.NOW)
+
+    class Meta:
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.timing}"
+
+
+class Channel(models.TextChoices):
+    MAIL = "mail", _("Mail")
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """A message on its way out, written before it is sent, in the transaction of the act that causes
+    it. ``key`` makes it once; a worker claims it for a while (``lease_until``) to send it, so that a
+    second worker, a second run or a worker that died leave it sent exactly once."""
+
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    address = models.CharField(_("address"), max_length=254)
+    departure = models.ForeignKey(
+        "handover.Departure",
+        verbose_name=_("case"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    text = models.TextField(_("text"))
+    html = models.TextField(_("HTML"), blank=True)
+    # An iCalendar invitation sent with the mail (REQUEST or CANCEL, in the file itself).
+    calendar = models.TextField(_("calendar invitation"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    not_before = models.DateTimeField(_("not before"), db_index=True)
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outgoing message")
+        verbose_name_plural = _("outgoing messages")
+        indexes = [models.Index(fields=["state", "not_before"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.address}: {self.subject}"

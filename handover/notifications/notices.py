@@ -1,0 +1,134 @@
+"""Telling people: a notice in the app for each person concerned and, as each chose, a mail now,
+after their quiet hours, or in the daily digest. Called inside the transaction of the act that
+causes it, so that the act and its messages are kept or lost together."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from accounts.models import User
+from handover.models import (
+    Channel,
+    NoticePreference,
+    Notification,
+    OutboxMessage,
+    Timing,
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What one person is told, in their language: a title, a few lines, where to act."""
+
+    title: str
+    body: str
+    link: str
+
+
+def person_zone(user: User) -> ZoneInfo:
+    """The person's time zone, the company's when they chose none (or one this server lacks)."""
+    try:
+        return ZoneInfo(user.time_zone or settings.TIME_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(settings.TIME_ZONE)
+
+
+def after_quiet_hours(user: User, moment: datetime) -> datetime:
+    """``moment``, or the end of the person's quiet hours if it falls inside them (in their own time
+    zone; hours that span midnight, e.g. 22:00 to 07:00, included)."""
+    start, end = user.quiet_from, user.quiet_until
+    if start is None or end is None or start == end:
+        return moment
+    local = moment.astimezone(person_zone(user))
+    now = local.time()
+    inside = start <= now < end if start < end else now >= start or now < end
+    if not inside:
+        return moment
+    day = local.date() if now < end else local.date() + timedelta(days=1)
+    return _at(day, end, local.tzinfo).astimezone(moment.tzinfo)
+
+
+def _at(day, clock: time, zone) -> datetime:
+    return datetime.combine(day, clock, tzinfo=zone)
+
+
+def timings(users: Iterable[User], kind: str) -> dict[int, str]:
+    """How each person wants this kind of message (the default: mail at once)."""
+    ids = [user.pk for user in users]
+    chosen = dict(
+        NoticePreference.objects.filter(user_id__in=ids, kind=kind).values_list("user_id", "timing")
+    )
+    return {pk: chosen.get(pk, Timing.NOW) for pk in ids}
+
+
+def notify(
+    *,
+    kind: str,
+    users: Iterable[User],
+    case_id: int | None,
+    key: str,
+    compose: Callable[[User], Notice],
+    calendar: Callable[[User], bytes] | None = None,
+) -> int:
+    """Tell each of ``users`` (once per ``key``): a notice in the app and, as they chose, a mail.
+    ``compose(user)`` runs in the person's language; ``calendar(user)`` gives an invitation to
+    attach. Returns how many people were told now; a notice already given under this key is not
+    given again."""
+    people = {user.pk: user for user in users if user is not None and user.is_active}
+    if not people:
+        return 0
+    taken = set(
+        Notification.objects.filter(key__in=[f"{key}:{pk}" for pk in people]).values_list(
+            "user_id", flat=True
+        )
+    )
+    chosen = timings(people.values(), kind)
+    now = timezone.now()
+    told = 0
+    for pk, user in people.items():
+        if pk in taken:
+            continue
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            notice = compose(user)
+            Notification.objects.create(
+                user=user,
+                kind=kind,
+                departure_id=case_id,
+                title=notice.title[:300],
+                body=notice.body,
+                link=notice.link,
+                key=f"{key}:{pk}",
+                in_next_digest=chosen[pk] == Timing.DIGEST,
+            )
+            told += 1
+            if chosen[pk] != Timing.NOW or not user.email:
+                continue
+            context = {"user": user, "notice": notice, "base_url": settings.HANDOVER_BASE_URL}
+            OutboxMessage.objects.create(
+                key=f"{key}:{pk}:mail",
+                channel=Channel.MAIL,
+                kind=kind,
+                user=user,
+                address=user.email,
+                departure_id=case_id,
+                subject=notice.title[:300],
+                text=render_to_string("handover/email/notice.txt", context),
+                html=render_to_string("handover/email/notice.html", context),
+                calendar=calendar(user).decode() if calendar is not None else "",
+                not_before=after_quiet_hours(user, now),
+            )
+    if told:
+        transaction.on_commit(send_soon)
+    return told
+
+
+def send_soon() -> None:
+    from handover.tasks import deliver_outbox
+
+    deliver_outbox.delay()

@@ -1,0 +1,88 @@
+"""The reminder scan: every open case, a chunk at a time, asked what is due now (handover.reminders,
+which asks the policy who must act), and each reminder not yet given told once."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from handover import formatting, places, reminders, selectors
+from handover.models import Departure, Notification, State
+from handover.notifications.notices import Notice, notify
+
+# Cases whose dates still matter: from the preparation to the sign-off (the trial run included).
+REMINDED_STATES = (State.PREPARING, State.EXECUTING, State.TRIAL_RUN)
+CHUNK = 500
+
+
+def _shown(value: object) -> object:
+    """A reminder's value as the reader reads it: dates and moments in their language."""
+    if isinstance(value, datetime):
+        return formatting.moment(value)
+    if isinstance(value, date):
+        return formatting.day(value)
+    return value
+
+
+def _compose(reminder: reminders.Reminder):
+    def notice(user: User) -> Notice:
+        params = {name: _shown(value) for name, value in reminder.params.items()}
+        todos = reminder.todos.get(user.pk, [])
+        return Notice(
+            title=str(reminder.title % params),
+            body="\n".join(f"- {todo.text}" for todo in todos),
+            link=places.case_url(reminder.case_id, reminder.anchor),
+        )
+
+    return notice
+
+
+def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
+    """Tell everyone what is due for them now; what was told before is not told again. Returns
+    how many people were told."""
+    now = now or timezone.now()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    ids = list(
+        Departure.objects.filter(state__in=REMINDED_STATES).order_by("pk").values_list("pk", flat=True)
+    )
+    told = 0
+    for start in range(0, len(ids), chunk):
+        part = ids[start : start + chunk]
+        cases = Departure.objects.filter(pk__in=part)
+        plans = {
+            case.pk: reminders.plan_of(case.template)
+            for case in cases.select_related("template").only(
+                "pk",
+                "template__reminder_due_days",
+                "template__reminder_last_day_days",
+                "template__reminder_meeting_hours",
+                "template__escalate_after_days",
+            )
+        }
+        dates = selectors.case_dates(part, now)
+        due = [
+            reminder
+            for facts in selectors.case_facts(cases)
+            for reminder in reminders.reminders_for_case(facts, dates[facts.id], plans[facts.id], now, zone)
+        ]
+        keys = [f"{reminder.key}:{user_id}" for reminder in due for user_id in reminder.user_ids]
+        given = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+        fresh = [
+            reminder
+            for reminder in due
+            if any(f"{reminder.key}:{user_id}" not in given for user_id in reminder.user_ids)
+        ]
+        people = User.objects.in_bulk({user_id for reminder in fresh for user_id in reminder.user_ids})
+        for reminder in fresh:
+            with transaction.atomic():
+                told += notify(
+                    kind=reminder.kind,
+                    users=[people[user_id] for user_id in reminder.user_ids if user_id in people],
+                    case_id=reminder.case_id,
+                    key=reminder.key,
+                    compose=_compose(reminder),
+                )
+    return told
