@@ -49,7 +49,10 @@ def exclusive(name: str) -> Iterator[bool]:
         return
     folder = Path(settings.VAR_DIR) / "locks"
     folder.mkdir(exist_ok=True)
-    with open(folder / f"{name}.lock", "a") as handle:
+    # One lock per database, as PostgreSQL's advisory locks are: processes that share the var
+    # folder but not the database (tests side by side) do not hold each other back.
+    database = hashlib.blake2b(str(connection.settings_dict["NAME"]).encode(), digest_size=4).hexdigest()
+    with open(folder / f"{name}-{database}.lock", "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

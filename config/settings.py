@@ -244,6 +244,9 @@ HANDOVER_VERIFY_KEEP_SECONDS = 10 * 60
 # How long a worker holds a message of the outbox while it sends it; a worker that dies meanwhile
 # leaves it to be sent again once this is over. Longer than any send takes (mail, chat: seconds).
 HANDOVER_OUTBOX_LEASE_SECONDS = env.int("HANDOVER_OUTBOX_LEASE_SECONDS", default=300)
+# Chat webhooks go only to the platforms' own hosts (no request to anywhere else HR types); these
+# hosts ("host" or "host:port", plain http allowed) are added, e.g. a company's own relay.
+HANDOVER_CHAT_EXTRA_HOSTS = env.list("HANDOVER_CHAT_EXTRA_HOSTS", default=[])
 
 _broker_dir = VAR_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")

@@ -39,6 +39,7 @@ from handover.models import (
     Timing,
     TransferMethod,
 )
+from handover.notifications.chat import Platform
 from handover.services import ActionItem
 from handover.validators import (
     CONTROL_CHARACTERS_MESSAGE,
@@ -888,3 +889,33 @@ class NotificationSettingsForm(PrintableText, forms.Form):
             raise forms.ValidationError(_("Give both ends of your quiet hours, or neither."))
         data["timings"] = {kind: data.pop(f"kind_{kind}", Timing.NOW) for kind in NoticeKind.values}
         return data
+
+
+class ChatChannelForm(PrintableText, forms.Form):
+    """A group chat's bot, as its platform gives it: the webhook address and, for DingTalk and
+    Feishu/Lark bots with signing on, the secret."""
+
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("How HR recognises the group."))
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        empty_label=_("The whole organisation (announcements)"),
+    )
+    platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
+    url = forms.CharField(
+        label=_("Webhook address"),
+        max_length=1000,
+        widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
+        help_text=_("Copied from the group's bot settings; kept encrypted and never shown again."),
+    )
+    secret = forms.CharField(
+        label=_("Signing secret (DingTalk, Feishu/Lark)"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+    announcements = forms.BooleanField(label=_("Departure announcements"), required=False, initial=True)
+    escalations = forms.BooleanField(
+        label=_("Late work and escalations of the department's cases"), required=False, initial=True
+    )

@@ -25,6 +25,7 @@ from .lessons import Lesson
 from .meetings import Demonstration, DemonstrationAttendee, HandoverMeeting, MeetingParticipant
 from .notifications import (
     Channel,
+    ChatChannel,
     NoticeKind,
     NoticePreference,
     Notification,
@@ -41,6 +42,7 @@ __all__ = [
     "AccessState",
     "AccessSystem",
     "Channel",
+    "ChatChannel",
     "CheckIn",
     "ChecklistItem",
     "ChecklistTemplate",

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from handover.notifications.chat import Platform
+
 
 class NoticeKind(models.TextChoices):
     """Kinds of message a person can choose about."""
@@ -15,6 +17,7 @@ class NoticeKind(models.TextChoices):
     TRIAL_REWORK = "trial_rework", _("A trial task was sent back to you")
     SIGNATURE_VOIDED = "signature_voided", _("Your signature was voided by a change")
     CONFIRMATION_READY = "confirmation_ready", _("The signed confirmation is ready")
+    ANNOUNCEMENT = "announcement", _("Announcements of a departure that concerns you")
     INVITATION = "invitation", _("Invitations to the meeting and demonstrations")
     DUE = "due", _("Reminders of due dates and the last working day")
     UPCOMING = "upcoming", _("Reminders of the meeting and demonstrations coming up")
@@ -86,6 +89,41 @@ class NoticePreference(models.Model):
 
 class Channel(models.TextChoices):
     MAIL = "mail", _("Mail")
+    CHAT = "chat", _("Chat group")
+
+
+class ChatChannel(models.Model):
+    """A group chat's bot (WeCom, DingTalk, Feishu/Lark, Slack, Teams) that HR connects for a
+    department, or for the whole organisation. Its webhook address carries the bot's token and,
+    with the signing secret, is kept encrypted with the vault key; pages show only its host."""
+
+    name = models.CharField(_("name"), max_length=120)
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty for the whole organisation (announcements only)."),
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    host = models.CharField(_("host"), max_length=255)
+    webhook_token = models.BinaryField(_("webhook address (encrypted)"))
+    secret_token = models.BinaryField(_("signing secret (encrypted)"), blank=True, default=b"")
+    key_id = models.CharField(_("vault key"), max_length=16, editable=False)
+    announcements = models.BooleanField(_("departure announcements"), default=True)
+    escalations = models.BooleanField(_("late work and escalations"), default=True)
+    created_by_name = models.CharField(_("connected by"), max_length=150)
+    created_at = models.DateTimeField(_("connected at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["department__name", "name", "id"]
+        verbose_name = _("chat channel")
+        verbose_name_plural = _("chat channels")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class OutboxState(models.TextChoices):
@@ -125,6 +163,17 @@ class OutboxMessage(models.Model):
     html = models.TextField(_("HTML"), blank=True)
     # An iCalendar invitation sent with the mail (REQUEST or CANCEL, in the file itself).
     calendar = models.TextField(_("calendar invitation"), blank=True)
+    # A chat message: the group it goes to, and the page it links to with the link's words.
+    chat_channel = models.ForeignKey(
+        ChatChannel,
+        verbose_name=_("chat channel"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    link_label = models.CharField(_("link text"), max_length=100, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
     )

@@ -146,7 +146,7 @@ def _is_allowed(platform: Platform, url: str) -> bool:
         return False
     if not host or parts.username is not None or parts.password is not None:
         return False
-    extra = {entry.strip().lower() for entry in getattr(settings, "HANDOVER_CHAT_EXTRA_HOSTS", ())}
+    extra = {entry.strip().lower() for entry in settings.HANDOVER_CHAT_EXTRA_HOSTS}
     if parts.scheme in ("http", "https") and parts.netloc.lower() in extra:
         return True
     return (

@@ -8,13 +8,16 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.models import User
 from handover.models import (
     Channel,
+    ChatChannel,
     NoticePreference,
     Notification,
     OutboxMessage,
@@ -132,3 +135,51 @@ def send_soon() -> None:
     from handover.tasks import deliver_outbox
 
     deliver_outbox.delay()
+
+
+def post_to_chats(
+    *,
+    purpose: str,
+    case_id: int,
+    department_id: int | None,
+    language: str,
+    key: str,
+    compose: Callable[[], Notice],
+) -> list[str]:
+    """Queue a message for the chat groups HR connected for this purpose: "announcements" go to the
+    case's department's groups and the organisation's, "escalations" to the department's. In the
+    case's language; once per key and group. Returns the names of the groups it was queued for."""
+    chosen = ChatChannel.objects.filter(**{purpose: True})
+    if purpose == "announcements":
+        chosen = chosen.filter(Q(department_id=department_id) | Q(department__isnull=True))
+    else:
+        chosen = chosen.filter(department_id=department_id) if department_id else chosen.none()
+    groups = list(chosen)
+    if not groups:
+        return []
+    with translation.override(language or settings.LANGUAGE_CODE):
+        notice = compose()
+        label = gettext("Open it in Handover")
+    queued = []
+    for group in groups:
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.create(
+                    key=f"{key}:chat:{group.pk}",
+                    channel=Channel.CHAT,
+                    kind=purpose,
+                    chat_channel=group,
+                    address=group.name,
+                    departure_id=case_id,
+                    subject=notice.title[:300],
+                    text=notice.body,
+                    link=notice.link,
+                    link_label=label,
+                    not_before=timezone.now(),
+                )
+        except IntegrityError:
+            continue
+        queued.append(group.name)
+    if queued:
+        transaction.on_commit(send_soon)
+    return queued

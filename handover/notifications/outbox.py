@@ -16,9 +16,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
+from handover import vault
 from handover.models import Channel, OutboxMessage, OutboxState
 
-from . import calendar
+from . import calendar, chat
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,10 @@ def deliver_due(now: datetime | None = None) -> int:
 
 def claim(message_id: int, now: datetime) -> OutboxMessage | None:
     """The message, now this worker's to send, or None if it is not due or another worker has it."""
+    # The lease runs from the claim itself: a long run must not hand later messages a lease that
+    # has already ended.
     claimed = OutboxMessage.objects.filter(due(now), pk=message_id).update(
-        state=OutboxState.SENDING, lease_until=now + lease(), attempts=F("attempts") + 1
+        state=OutboxState.SENDING, lease_until=timezone.now() + lease(), attempts=F("attempts") + 1
     )
     if not claimed:
         return None
@@ -82,7 +85,10 @@ def deliver(message_id: int, *, now: datetime | None = None) -> bool:
 
 def failed(message: OutboxMessage, error: Exception) -> None:
     reason = f"{type(error).__name__}: {error}"[:500]
-    last = message.attempts >= MAX_ATTEMPTS
+    # A chat platform that refused the message for good (a wrong signature, a removed bot) will
+    # refuse it again: HR sees it now.
+    final = isinstance(error, chat.ChatDeliveryError) and not error.retryable
+    last = final or message.attempts >= MAX_ATTEMPTS
     log.warning(
         "outbox message %s failed (attempt %s%s): %s",
         message.pk,
@@ -107,8 +113,9 @@ def message_id(message: OutboxMessage) -> str:
 
 
 def send(message: OutboxMessage) -> None:
-    if message.channel != Channel.MAIL:
-        raise ValueError(f"Unknown channel {message.channel!r}")
+    if message.channel == Channel.CHAT:
+        _post(message)
+        return
     mail = EmailMultiAlternatives(
         subject=message.subject,
         body=message.text,
@@ -121,3 +128,21 @@ def send(message: OutboxMessage) -> None:
     if message.calendar:
         calendar.attach(mail, message.calendar.encode())
     mail.send()
+
+
+def _post(message: OutboxMessage) -> None:
+    group = message.chat_channel
+    if group is None:
+        raise chat.ChatDeliveryError("The chat group was disconnected.", retryable=False)
+    chat.post(
+        platform=group.platform,
+        url=vault.decrypt(group.webhook_token),
+        secret=vault.decrypt(group.secret_token) if group.secret_token else "",
+        message=chat.ChatMessage(
+            title=message.subject,
+            text=message.text,
+            link=settings.HANDOVER_BASE_URL + message.link,
+            link_label=message.link_label,
+            key=message.key,
+        ),
+    )

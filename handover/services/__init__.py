@@ -56,7 +56,14 @@ from .meetings import (
     meeting_record,
     meeting_schedule,
 )
-from .notices import notice_settings_save, notifications_read, outbox_retry
+from .notices import (
+    chat_channel_connect,
+    chat_channel_disconnect,
+    chat_channel_test,
+    notice_settings_save,
+    notifications_read,
+    outbox_retry,
+)
 from .reminding import reminders_send
 from .signatures import content_fingerprint, departure_sign
 from .trial import (
@@ -82,6 +89,9 @@ __all__ = [
     "access_transfer",
     "access_update",
     "accesses_revoke",
+    "chat_channel_connect",
+    "chat_channel_disconnect",
+    "chat_channel_test",
     "confirmation_open",
     "confirmation_produce",
     "confirmation_reissue",

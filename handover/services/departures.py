@@ -3,15 +3,13 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from handover import formatting, policy
+from handover import formatting, places, policy
 from handover.errors import HandoverError, NotFound
 from handover.models import (
     ChecklistItem,
@@ -21,10 +19,12 @@ from handover.models import (
     HandoverModule,
     ItemState,
     ModuleKind,
+    NoticeKind,
 )
 from handover.models.checklist import MODULE_ORDER
 from handover.models.departure import ACTIVE_STATES
 from handover.models.events import data_subject
+from handover.notifications.notices import Notice, notify, post_to_chats
 from handover.permissions import sync_case_permissions
 
 from . import invitations
@@ -335,7 +335,9 @@ def departure_start_preparing(*, actor: User, departure: Departure) -> Departure
 
 
 def departure_announce(*, departure_id: int) -> int:
-    """Tell the manager, the successors and the department head who leaves when; once per case."""
+    """Tell the manager, the HR owner, the successors and the department head who leaves when, and
+    post it to the chat groups HR connected for announcements (the department's, the
+    organisation's); once per case."""
     with transaction.atomic():
         departure = lock_case(departure_id)
         if departure.events.filter(kind=EventKind.ANNOUNCED).exists():
@@ -344,27 +346,36 @@ def departure_announce(*, departure_id: int) -> int:
         people = [departure.manager, departure.hr_owner, *(m.successor for m in modules if m.successor)]
         if departure.department is not None and departure.department.head is not None:
             people.append(departure.department.head)
-        recipients = {
-            person.pk: person for person in people if person.email and person.pk != departure.employee_id
-        }
-        for person in recipients.values():
-            with translation.override(person.language or settings.LANGUAGE_CODE):
-                send_mail(
-                    subject=gettext("%(name)s is leaving on %(day)s")
-                    % {"name": departure.employee_name, "day": formatting.day(departure.last_working_day)},
-                    message=render_to_string(
-                        "handover/email/announcement.txt",
-                        {
-                            "departure": departure,
-                            "modules": modules,
-                            "person": person,
-                            "base_url": settings.HANDOVER_BASE_URL,
-                        },
-                    ),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[person.email],
-                )
-        record(departure, None, EventKind.ANNOUNCED, subject=", ".join(p.name for p in recipients.values()))
+        recipients = {person.pk: person for person in people if person.pk != departure.employee_id}
+
+        def announcement(user: User | None = None) -> Notice:
+            return Notice(
+                title=gettext("%(name)s is leaving on %(day)s")
+                % {"name": departure.employee_name, "day": formatting.day(departure.last_working_day)},
+                body=render_to_string(
+                    "handover/email/announcement.txt", {"departure": departure, "modules": modules}
+                ).strip(),
+                link=places.case_url(departure.pk),
+            )
+
+        key = f"announce:{departure.pk}"
+        notify(
+            kind=NoticeKind.ANNOUNCEMENT,
+            users=recipients.values(),
+            case_id=departure.pk,
+            key=key,
+            compose=announcement,
+        )
+        groups = post_to_chats(
+            purpose="announcements",
+            case_id=departure.pk,
+            department_id=departure.department_id,
+            language=departure.language,
+            key=key,
+            compose=announcement,
+        )
+        told = [person.name for person in recipients.values()] + groups
+        record(departure, None, EventKind.ANNOUNCED, subject=", ".join(told))
     return len(recipients)
 
 

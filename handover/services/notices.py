@@ -1,17 +1,24 @@
 """Immediate notices of the acts that need an answer, each told to whoever the policy says must act
 next (in their language, once per event). Called inside the act's transaction."""
 
+import logging
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import time
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from handover import formatting, places, policy
+from accounts.models import Department, User
+from handover import formatting, places, policy, vault
 from handover.errors import HandoverError, NotFound
 from handover.models import (
+    Channel,
+    ChatChannel,
     ChecklistItem,
     ConfirmationDocument,
     Departure,
@@ -25,9 +32,12 @@ from handover.models import (
     Timing,
     TrialTask,
 )
+from handover.notifications import chat
 from handover.notifications.notices import Notice, notify, send_soon
 
 from ._base import facts_of
+
+log = logging.getLogger(__name__)
 
 
 def _next_movers(kind: str, departure: Departure, module_id: int, actor: User) -> list[User]:
@@ -182,4 +192,71 @@ def outbox_retry(*, actor: User, message_id: int) -> None:
     )
     if not updated:
         raise HandoverError(_("This message is no longer waiting to be sent again."))
+    transaction.on_commit(send_soon)
+
+
+def chat_channel_connect(
+    *,
+    actor: User,
+    name: str,
+    department: Department | None,
+    platform: str,
+    url: str,
+    secret: str = "",
+    announcements: bool = True,
+    escalations: bool = True,
+) -> ChatChannel:
+    """HR connects a group chat's bot; its address and signing secret are kept encrypted."""
+    if not policy.may_use_hr_pages(actor):
+        raise NotFound
+    try:
+        chat.validate_webhook_url(platform, url.strip())
+    except ValidationError as error:
+        raise HandoverError(" ".join(error.messages)) from None
+    webhook, key_id = vault.encrypt(url.strip())
+    channel = ChatChannel.objects.create(
+        name=name.strip(),
+        department=department,
+        platform=platform,
+        host=urlsplit(url.strip()).hostname or "",
+        webhook_token=webhook,
+        secret_token=vault.encrypt(secret.strip())[0] if secret.strip() else b"",
+        key_id=key_id,
+        announcements=announcements,
+        escalations=escalations,
+        created_by_name=actor.name,
+    )
+    log.info("chat channel %s (%s, %s) connected by %s", channel.pk, platform, channel.host, actor.pk)
+    return channel
+
+
+def chat_channel_disconnect(*, actor: User, channel_id: int) -> None:
+    """HR disconnects a group chat; what still waited to go there goes nowhere."""
+    if not policy.may_use_hr_pages(actor):
+        raise NotFound
+    deleted, _rows = ChatChannel.objects.filter(pk=channel_id).delete()
+    if not deleted:
+        raise NotFound
+    log.info("chat channel %s disconnected by %s", channel_id, actor.pk)
+
+
+def chat_channel_test(*, actor: User, channel_id: int) -> None:
+    """HR sends a test message to a group chat, to see it arrive (or why not, on the outbox page)."""
+    if not policy.may_use_hr_pages(actor):
+        raise NotFound
+    channel = ChatChannel.objects.filter(pk=channel_id).first()
+    if channel is None:
+        raise NotFound
+    OutboxMessage.objects.create(
+        key=f"chat-test:{channel.pk}:{uuid.uuid4().hex}",
+        channel=Channel.CHAT,
+        kind="test",
+        chat_channel=channel,
+        address=channel.name,
+        subject=_("Handover is connected to this group"),
+        text=_("%(name)s sent this test message.") % {"name": actor.name},
+        link=reverse("handover:my_work"),
+        link_label=_("Open it in Handover"),
+        not_before=timezone.now(),
+    )
     transaction.on_commit(send_soon)

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from handover import formatting, places, reminders, selectors
-from handover.models import Departure, Notification, State
-from handover.notifications.notices import Notice, notify
+from handover.models import Departure, NoticeKind, Notification, State
+from handover.notifications.notices import Notice, notify, post_to_chats
 
 # Cases whose dates still matter: from the preparation to the sign-off (the trial run included).
 REMINDED_STATES = (State.PREPARING, State.EXECUTING, State.TRIAL_RUN)
@@ -28,9 +28,9 @@ def _shown(value: object) -> object:
 
 
 def _compose(reminder: reminders.Reminder):
-    def notice(user: User) -> Notice:
+    def notice(user: User | None = None) -> Notice:
         params = {name: _shown(value) for name, value in reminder.params.items()}
-        todos = reminder.todos.get(user.pk, [])
+        todos = reminder.todos.get(user.pk, []) if user is not None else []
         return Notice(
             title=str(reminder.title % params),
             body="\n".join(f"- {todo.text}" for todo in todos),
@@ -76,6 +76,10 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
             if any(f"{reminder.key}:{user_id}" not in given for user_id in reminder.user_ids)
         ]
         people = User.objects.in_bulk({user_id for reminder in fresh for user_id in reminder.user_ids})
+        where = {
+            pk: (department, language)
+            for pk, department, language in cases.values_list("pk", "department_id", "language")
+        }
         for reminder in fresh:
             with transaction.atomic():
                 told += notify(
@@ -85,4 +89,15 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
                     key=reminder.key,
                     compose=_compose(reminder),
                 )
+                if reminder.kind == NoticeKind.ESCALATION:
+                    # Late work is also the team's business: the department's chat groups hear it.
+                    department, language = where[reminder.case_id]
+                    post_to_chats(
+                        purpose="escalations",
+                        case_id=reminder.case_id,
+                        department_id=department,
+                        language=language,
+                        key=reminder.key,
+                        compose=_compose(reminder),
+                    )
     return told

@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from handover import policy, services
 from handover.errors import HandoverError
-from handover.forms import NotificationSettingsForm
+from handover.forms import ChatChannelForm, NotificationSettingsForm
 from handover.http import AuthenticatedHttpRequest
-from handover.models import NoticePreference, Notification, OutboxMessage, OutboxState
+from handover.models import ChatChannel, NoticePreference, Notification, OutboxMessage, OutboxState
 
 from .common import submitted
 
@@ -95,3 +95,38 @@ def outbox_retry(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The message will be sent again."))
     return redirect("handover:outbox_failed")
+
+
+@login_required
+def chat_channels(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """HR: the group chats connected (per department, or the organisation's), and a form to connect one."""
+    if not policy.may_use_hr_pages(request.user):
+        raise Http404
+    form = ChatChannelForm(request.POST or None)
+    if submitted(request, form, lambda data: services.chat_channel_connect(actor=request.user, **data)):
+        messages.success(request, _("The chat group is connected. Send it a test message to check."))
+        return redirect("handover:chat_channels")
+    groups = ChatChannel.objects.select_related("department")
+    failed = OutboxMessage.objects.filter(state=OutboxState.FAILED).count()
+    return render(
+        request,
+        "handover/notifications/chat_channels.html",
+        {"form": form, "groups": groups, "failed": failed},
+    )
+
+
+@login_required
+@require_POST
+def chat_channel_act(request: AuthenticatedHttpRequest, pk: int, act: str) -> HttpResponse:
+    """HR sends a group a test message, or disconnects it."""
+    if not policy.may_use_hr_pages(request.user) or act not in ("test", "disconnect"):
+        raise Http404
+    if act == "test":
+        services.chat_channel_test(actor=request.user, channel_id=pk)
+        messages.success(
+            request, _("Test message sent; if it does not arrive, the messages not sent say why.")
+        )
+    else:
+        services.chat_channel_disconnect(actor=request.user, channel_id=pk)
+        messages.success(request, _("The chat group is disconnected."))
+    return redirect("handover:chat_channels")

@@ -12,11 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from handover import services
+from handover import services, vault
 from handover.documents.storage import document_storage
 from handover.models import (
     AccessSystem,
     Channel,
+    ChatChannel,
     ConfirmationDocument,
     Departure,
     OutboxMessage,
@@ -214,6 +215,7 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
         (people.leaver, reverse("handover:notifications"), "zh-hans", None),
         (people.leaver, reverse("handover:notification_settings"), "zh-hans", None),
         (people.hr, reverse("handover:outbox_failed"), "en", None),
+        (people.hr, reverse("handover:chat_channels"), "en", None),
     ]
     failed_message(departure)
     found = violations_logged_in(log_in, pages, width)
@@ -221,7 +223,17 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
 
 
 def failed_message(departure: Departure) -> None:
-    """A mail that failed for good, for HR's page of messages not sent."""
+    """A mail that failed for good, for HR's page of messages not sent; a connected chat group."""
+    token, key_id = vault.encrypt("https://oapi.dingtalk.com/robot/send?access_token=a11y")
+    ChatChannel.objects.create(
+        name="Operations group",
+        department=departure.department,
+        platform="dingtalk",
+        host="oapi.dingtalk.com",
+        webhook_token=token,
+        key_id=key_id,
+        created_by_name="HR",
+    )
     OutboxMessage.objects.create(
         key="a11y:failed",
         channel=Channel.MAIL,

@@ -67,6 +67,7 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
             reverse("handover:system_list"),
             reverse("handover:case_edit", args=[departure.pk]),
             reverse("handover:outbox_failed"),
+            reverse("handover:chat_channels"),
         ],
         people.leaver: [
             reverse("handover:my_work"),

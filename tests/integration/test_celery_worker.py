@@ -96,6 +96,8 @@ def test_worker_sends_the_digest_once_and_starts_aftercare(default_templates, ma
     # The digest is queued in the outbox, whose task (queued on commit) sends it.
     sent = OutboxMessage.objects.filter(kind="digest", state=OutboxState.SENT)
     wait_until(lambda: sent.exists())
+    announced = OutboxMessage.objects.filter(kind="announcement", state=OutboxState.SENT)
+    wait_until(lambda: announced.count() == 9)
     assert list(OutboxMessage.objects.filter(kind="digest").values_list("user__username", flat=True)) == [
         people.leaver.username
     ]
