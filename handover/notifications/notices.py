@@ -92,43 +92,75 @@ def notify(
         )
     )
     chosen = timings(people.values(), kind)
-    now = timezone.now()
-    told = 0
+    batch = Batch()
     for pk, user in people.items():
-        if pk in taken:
-            continue
+        if pk not in taken:
+            batch.add(kind, user, case_id, key, compose, chosen[pk], calendar)
+    return batch.save()
+
+
+class Batch:
+    """Notices (and their mails) made one by one, in each person's language, and written together."""
+
+    def __init__(self) -> None:
+        self.notices: list[Notification] = []
+        self.mails: list[OutboxMessage] = []
+        self.keys: set[str] = set()
+        self.now = timezone.now()
+
+    def add(
+        self,
+        kind: str,
+        user: User,
+        case_id: int | None,
+        key: str,
+        compose: Callable[[User], Notice],
+        timing: str,
+        calendar: Callable[[User], bytes] | None = None,
+    ) -> None:
+        if f"{key}:{user.pk}" in self.keys:
+            return
+        self.keys.add(f"{key}:{user.pk}")
         with translation.override(user.language or settings.LANGUAGE_CODE):
             notice = compose(user)
-            Notification.objects.create(
-                user=user,
-                kind=kind,
-                departure_id=case_id,
-                title=notice.title[:300],
-                body=notice.body,
-                link=notice.link,
-                key=f"{key}:{pk}",
-                in_next_digest=chosen[pk] == Timing.DIGEST,
+            self.notices.append(
+                Notification(
+                    user=user,
+                    kind=kind,
+                    departure_id=case_id,
+                    title=notice.title[:300],
+                    body=notice.body,
+                    link=notice.link,
+                    key=f"{key}:{user.pk}",
+                    in_next_digest=timing == Timing.DIGEST,
+                )
             )
-            told += 1
-            if chosen[pk] != Timing.NOW or not user.email:
-                continue
+            if timing != Timing.NOW or not user.email:
+                return
             context = {"user": user, "notice": notice, "base_url": settings.HANDOVER_BASE_URL}
-            OutboxMessage.objects.create(
-                key=f"{key}:{pk}:mail",
-                channel=Channel.MAIL,
-                kind=kind,
-                user=user,
-                address=user.email,
-                departure_id=case_id,
-                subject=notice.title[:300],
-                text=render_to_string("handover/email/notice.txt", context),
-                html=render_to_string("handover/email/notice.html", context),
-                calendar=calendar(user).decode() if calendar is not None else "",
-                not_before=after_quiet_hours(user, now),
+            self.mails.append(
+                OutboxMessage(
+                    key=f"{key}:{user.pk}:mail",
+                    channel=Channel.MAIL,
+                    kind=kind,
+                    user=user,
+                    address=user.email,
+                    departure_id=case_id,
+                    subject=notice.title[:300],
+                    text=render_to_string("handover/email/notice.txt", context),
+                    html=render_to_string("handover/email/notice.html", context),
+                    calendar=calendar(user).decode() if calendar is not None else "",
+                    not_before=after_quiet_hours(user, self.now),
+                )
             )
-    if told:
-        transaction.on_commit(send_soon)
-    return told
+
+    def save(self) -> int:
+        """Write them (each key once); the outbox sends the mails after the commit. How many."""
+        Notification.objects.bulk_create(self.notices, batch_size=500)
+        OutboxMessage.objects.bulk_create(self.mails, batch_size=500)
+        if self.notices:
+            transaction.on_commit(send_soon)
+        return len(self.notices)
 
 
 def send_soon() -> None:

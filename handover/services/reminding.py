@@ -10,8 +10,17 @@ from django.utils import timezone
 
 from accounts.models import User
 from handover import formatting, places, reminders, selectors
-from handover.models import Departure, NoticeKind, Notification, State
-from handover.notifications.notices import Notice, notify, post_to_chats
+from handover.models import (
+    ChatChannel,
+    ChecklistTemplate,
+    Departure,
+    NoticeKind,
+    NoticePreference,
+    Notification,
+    State,
+    Timing,
+)
+from handover.notifications.notices import Batch, Notice, post_to_chats
 
 # Cases whose dates still matter: from the preparation to the sign-off (the trial run included).
 REMINDED_STATES = (State.PREPARING, State.EXECUTING, State.TRIAL_RUN)
@@ -49,19 +58,17 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
         Departure.objects.filter(state__in=REMINDED_STATES).order_by("pk").values_list("pk", flat=True)
     )
     told = 0
+    # The departments with a chat group that hears of late work (most have none).
+    chatting = set(ChatChannel.objects.filter(escalations=True).values_list("department_id", flat=True))
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         cases = Departure.objects.filter(pk__in=part)
-        plans = {
-            case.pk: reminders.plan_of(case.template)
-            for case in cases.select_related("template").only(
-                "pk",
-                "template__reminder_due_days",
-                "template__reminder_last_day_days",
-                "template__reminder_meeting_hours",
-                "template__escalate_after_days",
-            )
-        }
+        rows = list(cases.values_list("pk", "template_id", "department_id", "language"))
+        templates = ChecklistTemplate.objects.in_bulk(
+            {template for _pk, template, _d, _l in rows if template}
+        )
+        plans = {pk: reminders.plan_of(templates.get(template)) for pk, template, _d, _l in rows}
+        where = {pk: (department, language) for pk, _t, department, language in rows}
         dates = selectors.case_dates(part, now)
         due = [
             reminder
@@ -76,20 +83,23 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
             if any(f"{reminder.key}:{user_id}" not in given for user_id in reminder.user_ids)
         ]
         people = User.objects.in_bulk({user_id for reminder in fresh for user_id in reminder.user_ids})
-        where = {
-            pk: (department, language)
-            for pk, department, language in cases.values_list("pk", "department_id", "language")
+        chosen = {
+            (user_id, kind): timing
+            for user_id, kind, timing in NoticePreference.objects.filter(
+                user_id__in=list(people), kind__in={reminder.kind for reminder in fresh}
+            ).values_list("user_id", "kind", "timing")
         }
-        for reminder in fresh:
-            with transaction.atomic():
-                told += notify(
-                    kind=reminder.kind,
-                    users=[people[user_id] for user_id in reminder.user_ids if user_id in people],
-                    case_id=reminder.case_id,
-                    key=reminder.key,
-                    compose=_compose(reminder),
-                )
-                if reminder.kind == NoticeKind.ESCALATION:
+        with transaction.atomic():
+            batch = Batch()
+            for reminder in fresh:
+                compose = _compose(reminder)
+                for user_id in reminder.user_ids:
+                    user = people.get(user_id)
+                    if user is None or not user.is_active or f"{reminder.key}:{user_id}" in given:
+                        continue
+                    timing = chosen.get((user_id, reminder.kind), Timing.NOW)
+                    batch.add(reminder.kind, user, reminder.case_id, reminder.key, compose, timing)
+                if reminder.kind == NoticeKind.ESCALATION and where[reminder.case_id][0] in chatting:
                     # Late work is also the team's business: the department's chat groups hear it.
                     department, language = where[reminder.case_id]
                     post_to_chats(
@@ -98,6 +108,7 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
                         department_id=department,
                         language=language,
                         key=reminder.key,
-                        compose=_compose(reminder),
+                        compose=compose,
                     )
+            told += batch.save()
     return told

@@ -1,8 +1,11 @@
 """HR connects group chats per department (and for the organisation); announcements and late work
 reach them through the outbox, signed where the platform signs, received by a real local server."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Department
 from handover import services
@@ -96,3 +99,16 @@ def test_a_group_whose_bot_refuses_the_signature_fails_at_once_for_hr_to_see(cli
     assert DINGTALK_TOKEN not in page and "SEC-not-the-bots-secret" not in page
     client.post(reverse("handover:chat_channel_act", args=[group.pk, "disconnect"]))
     assert not ChatChannel.objects.exists()
+
+
+def test_late_work_reaches_the_departments_group_that_hears_escalations(client, people, make_case, platforms):
+    client.force_login(people.hr)
+    connect(client, platforms, name="Team chat", department=people.leaver.department)
+    departure = make_case(State.EXECUTING)
+    item = departure.modules.get(kind="product").items.order_by("position").first()
+    type(item).objects.filter(pk=item.pk).update(due_date=timezone.localdate() - dt.timedelta(days=10))
+    services.reminders_send()
+    posted = OutboxMessage.objects.filter(channel="chat", kind="escalations", address="Team chat")
+    assert posted.exists() and all(item.title in message.subject for message in posted)
+    services.reminders_send()
+    assert OutboxMessage.objects.filter(channel="chat", kind="escalations").count() == posted.count()
