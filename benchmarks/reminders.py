@@ -476,16 +476,15 @@ def measure(url: str, runtime: Path, result_path: Path, trace: bool) -> None:
     line("scan 1 (writes the notices)", first)
     print(
         f"  {'':<30} told {first.result:,}: notifications +{notices:,}, outbox mails +{mails:,}, "
-        f"broker messages +{queued_first:,}; {first.query_count / chunks:,.0f} queries a chunk, "
-        f"{first.query_count / max(notices, 1):.1f} and {1000 * first.seconds / max(notices, 1):.1f} ms "
-        "a notice"
+        f"broker messages +{queued_first:,}; {first.query_count / chunks:,.1f} queries a chunk, "
+        f"{1000 * first.seconds / max(notices, 1):.2f} ms a notice"
     )
     print(f"  {'':<30} notices by kind: " + ", ".join(f"{kind} {n:,}" for kind, n in kinds.items()))
     most_run(first)
     line("scan 2 (same instant)", second)
     print(
         f"  {'':<30} told {second.result:,}: notifications +{notices_after - notices:,}, "
-        f"outbox mails +{mails_after - mails:,}; {second.query_count / chunks:,.0f} queries a chunk"
+        f"outbox mails +{mails_after - mails:,}; {second.query_count / chunks:,.1f} queries a chunk"
     )
     most_run(second)
     print(

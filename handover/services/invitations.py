@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -66,7 +67,16 @@ def send(
     with_mail = tuple(_attendee(person) for person in invited if person.email)
     version = describe()
 
+    made: dict[tuple[str | None, tuple[calendar.Attendee, ...], bool], bytes] = {}
+
     def invitation(attendees: tuple[calendar.Attendee, ...], off: bool) -> bytes:
+        # The same file for everyone who reads the same language.
+        version = (translation.get_language(), attendees, off)
+        if version not in made:
+            made[version] = _ics(attendees, off)
+        return made[version]
+
+    def _ics(attendees: tuple[calendar.Attendee, ...], off: bool) -> bytes:
         event = describe()
         return calendar.ics(
             calendar.Invitation(
