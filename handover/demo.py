@@ -9,6 +9,7 @@ from accounts.models import User
 from handover import services
 from handover.models import (
     AccessState,
+    Audience,
     Departure,
     HandoverModule,
     Importance,
@@ -28,6 +29,8 @@ class Cast:
     leaver: User
     password: str
     withdraw_reason: str = "The employee decided to stay."
+    # HR announces the departure to the people on the case as the preparation starts.
+    announce: bool = True
 
 
 def successor_of(module: HandoverModule) -> User:
@@ -41,6 +44,14 @@ def _step(departure: Departure, cast: Cast) -> None:
     state = departure.state
     if state == State.INTENT_CONFIRMED:
         services.departure_start_preparing(actor=cast.hr, departure=departure)
+        if cast.announce:
+            services.announcement_send(
+                actor=cast.hr,
+                departure=departure,
+                text=services.announcement_draft(departure).text,
+                contact=departure.manager_name,
+                audience=Audience.CASE,
+            )
     elif state == State.PREPARING:
         services.meeting_schedule(
             actor=cast.manager,

@@ -23,6 +23,8 @@ from handover.errors import HandoverError
 from handover.models import (
     AccessKind,
     AccessSystem,
+    Audience,
+    ChatChannel,
     ChecklistItem,
     ChecklistTemplate,
     Confidence,
@@ -40,6 +42,7 @@ from handover.models import (
     TransferMethod,
 )
 from handover.notifications.chat import Platform
+from handover.notifications.notices import DEFAULT, Choice
 from handover.services import ActionItem
 from handover.validators import (
     CONTROL_CHARACTERS_MESSAGE,
@@ -858,8 +861,9 @@ def _zones() -> list[tuple[str, Any]]:
 
 
 class NotificationSettingsForm(PrintableText, forms.Form):
-    """Per kind of message, mail at once, in the daily digest or only in the app; quiet hours in the
-    person's own time zone. Notices always reach the notification centre."""
+    """Per kind of message, mail at once, in the daily digest or not at all, and whether the
+    person's own chat hears it; quiet hours in their own time zone. Notices always reach the
+    notification centre."""
 
     time_zone = forms.ChoiceField(label=_("Your time zone"), required=False)
     quiet_from = forms.TimeField(
@@ -872,7 +876,7 @@ class NotificationSettingsForm(PrintableText, forms.Form):
         help_text=_("Mail that would reach you in these hours waits until they end."),
     )
 
-    def __init__(self, *args, user, chosen: dict[str, str], **kwargs):
+    def __init__(self, *args, user, chosen: dict[str, Choice], **kwargs):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = _zones()
         self.fields["time_zone"].initial = user.time_zone
@@ -880,7 +884,11 @@ class NotificationSettingsForm(PrintableText, forms.Form):
         self.fields["quiet_until"].initial = user.quiet_until
         for kind, label in NoticeKind.choices:
             self.fields[f"kind_{kind}"] = forms.ChoiceField(
-                label=label, choices=Timing.choices, initial=chosen.get(kind, Timing.NOW)
+                label=label, choices=Timing.choices, initial=chosen.get(kind, DEFAULT).timing
+            )
+        for kind, label in NoticeKind.choices:
+            self.fields[f"chat_{kind}"] = forms.BooleanField(
+                label=label, required=False, initial=chosen.get(kind, DEFAULT).chat is not None
             )
 
     def clean(self) -> dict[str, Any]:
@@ -888,26 +896,20 @@ class NotificationSettingsForm(PrintableText, forms.Form):
         if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
             raise forms.ValidationError(_("Give both ends of your quiet hours, or neither."))
         data["timings"] = {kind: data.pop(f"kind_{kind}", Timing.NOW) for kind in NoticeKind.values}
+        data["chats"] = {kind: bool(data.pop(f"chat_{kind}", False)) for kind in NoticeKind.values}
         return data
 
 
-class ChatChannelForm(PrintableText, forms.Form):
-    """A group chat's bot, as its platform gives it: the webhook address and, for DingTalk and
+class OwnChatForm(PrintableText, forms.Form):
+    """A chat bot's webhook, as its platform gives it: the address and, for DingTalk and
     Feishu/Lark bots with signing on, the secret."""
 
-    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("How HR recognises the group."))
-    department = forms.ModelChoiceField(
-        label=_("Department"),
-        queryset=Department.objects.order_by("name"),
-        required=False,
-        empty_label=_("The whole organisation (announcements)"),
-    )
     platform = forms.ChoiceField(label=_("Platform"), choices=Platform.choices)
     url = forms.CharField(
         label=_("Webhook address"),
         max_length=1000,
         widget=forms.TextInput(attrs={"inputmode": "url", "spellcheck": "false"}),
-        help_text=_("Copied from the group's bot settings; kept encrypted and never shown again."),
+        help_text=_("Copied from the bot's settings; kept encrypted and never shown again."),
     )
     secret = forms.CharField(
         label=_("Signing secret (DingTalk, Feishu/Lark)"),
@@ -915,7 +917,74 @@ class ChatChannelForm(PrintableText, forms.Form):
         required=False,
         widget=forms.PasswordInput(render_value=False),
     )
+
+
+class ChatChannelForm(OwnChatForm):
+    """A group chat HR connects for a department or for the whole organisation."""
+
+    field_order = ["name", "department", "platform", "url", "secret", "announcements", "escalations"]
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("How HR recognises the group."))
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        empty_label=_("The whole organisation (announcements)"),
+    )
     announcements = forms.BooleanField(label=_("Departure announcements"), required=False, initial=True)
     escalations = forms.BooleanField(
         label=_("Late work and escalations of the department's cases"), required=False, initial=True
     )
+
+
+class AnnouncementForm(PrintableText, forms.Form):
+    """HR's review of the announcement before it goes: the text, whom to contact, who reads it and
+    which chat groups hear it."""
+
+    text = forms.CharField(
+        label=_("Announcement"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("What happens, when, who takes over what. Each reader gets it as written here."),
+    )
+    contact = forms.CharField(label=_("Whom to contact with questions"), max_length=300, required=False)
+    audience = forms.ChoiceField(
+        label=_("Who reads it"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        help_text=_("The manager, the HR owner, the successors and the department head always read it."),
+    )
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For “Chosen departments”."),
+    )
+    chat_channels = forms.ModelMultipleChoiceField(
+        label=_("Chat groups"),
+        queryset=ChatChannel.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, departure, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = ChatChannel.objects.filter(announcements=True, owner__isnull=True).select_related(
+            "department"
+        )
+        _choices_from(self.fields["chat_channels"], groups.order_by("department__name", "name"))
+        audience = cast(forms.ChoiceField, self.fields["audience"])
+        if departure.department_id is None:
+            audience.choices = [c for c in Audience.choices if c[0] != Audience.DEPARTMENT]
+        self.fields["audience"].initial = Audience.DEPARTMENT if departure.department_id else Audience.CASE
+        # The groups of the employee's department and the organisation's are ticked to begin with.
+        self.fields["chat_channels"].initial = [
+            g.pk for g in groups if g.department_id in (None, departure.department_id)
+        ]
+        self.fields["departments"].initial = [departure.department_id] if departure.department_id else []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("audience") == Audience.DEPARTMENTS and not data.get("departments"):
+            self.add_error("departments", _("Choose at least one department."))
+        return data

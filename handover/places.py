@@ -16,6 +16,8 @@ ANCHOR_SECTIONS = {
     "timeline": "timeline",
 }
 ROW_SECTIONS = {"access": "accounts", "material": "materials"}
+# Pages of their own that to-dos point at.
+PAGES = {"announcement": "handover:case_announcement"}
 
 
 def section_url(departure_id: int, section: str) -> str:
@@ -31,7 +33,10 @@ def module_url(departure_id: int, module_id: int, item_id: int | None = None) ->
 
 def case_url(departure_id: int, anchor: str = "") -> str:
     """The page of a case that shows ``anchor``: "actions" (the overview), "meeting", "sign",
-    "module-12" (that module's page), "access-7" or "material-3" (the page of rows holding it)."""
+    "module-12" (that module's page), "access-7" or "material-3" (the page of rows holding it),
+    "announcement" (its own page)."""
+    if anchor in PAGES:
+        return reverse(PAGES[anchor], args=[departure_id])
     kind, _, ident = anchor.partition("-")
     if ident.isdigit() and kind == "module":
         return module_url(departure_id, int(ident))

@@ -39,6 +39,7 @@ RECEIVING_STATES = (State.EXECUTING, State.TRIAL_RUN)
 AFTER_PREPARATION = (State.EXECUTING, State.TRIAL_RUN, State.SIGNED_OFF, State.AFTERCARE)
 SUPERVISED_STATES = (State.PREPARING, *AFTER_PREPARATION)
 MEETING_STATES = (State.INTENT_CONFIRMED, State.PREPARING)
+ANNOUNCING_STATES = (State.PREPARING, *RECEIVING_STATES)
 SIGNING_STATES = (State.TRIAL_RUN,)
 # People, modules and dates of a case can change until the sign-off; a new module only while its
 # items can still be handed over.
@@ -192,6 +193,8 @@ class CaseFacts:
     hr_owner_name: str = ""
     meeting_scheduled: bool = False
     meeting_held: bool = False
+    # HR has sent the internal announcement of the departure.
+    announced: bool = False
     modules: list[ModuleFacts] = field(default_factory=list)
     signed: set[tuple[int, str]] = field(default_factory=set)
     # Demonstrations whose time has come and that are not recorded as held yet; and, per attendee,
@@ -791,6 +794,13 @@ CASE_RULES: dict[str, CaseRule] = {
     "add_item": CaseRule(Who.LEAVER, EDITABLE_STATES),
     "list_inventory": CaseRule(Who.LEAVER, EDITABLE_STATES),
     "add_trial_task": CaseRule(Who.LEAVER_OR_MANAGER, SIGNING_STATES),
+    # HR reviews the internal announcement and sends it once, from the preparation to the sign-off.
+    "announce": CaseRule(
+        Who.HR_OWNER,
+        ANNOUNCING_STATES,
+        ((lambda f: not f.announced, _("The departure has already been announced.")),),
+        state_refusal=_("The departure is announced once the preparation has started, before the sign-off."),
+    ),
     "schedule_meeting": CaseRule(
         Who.SUPERVISORS,
         MEETING_STATES,
@@ -1158,7 +1168,7 @@ class Step:
 STEPS: dict[str, Step] = {
     step.name: step
     for step in (
-        Step("start_preparing", _("Announce and start preparing"), Who.HR_OWNER),
+        Step("start_preparing", _("Start preparing"), Who.HR_OWNER),
         Step(
             "start_executing",
             _("Start executing"),

@@ -44,7 +44,8 @@ class Todo:
 
 # What each to-do says; the plural forms follow the count "n".
 TODO_TEXT = {
-    "start_preparing": gettext_lazy("Announce the departure and start the preparation"),
+    "start_preparing": gettext_lazy("Start the preparation"),
+    "announce": gettext_lazy("Review and send the announcement of the departure"),
     "name_successor": gettext_lazy("Name a successor for %(module)s"),
     "schedule_meeting": gettext_lazy("Schedule the handover meeting"),
     "record_meeting": gettext_lazy("Record the handover meeting and its minutes"),
@@ -134,6 +135,19 @@ class _Invitation:
     confirmed_at: None = None
 
 
+def _access_by_person(facts: CaseFacts) -> Callable[[int], CaseAccess]:
+    """``policy.access_as`` on this case, asked once per person: a case asks it of the same few
+    people for every module and row."""
+    parts: dict[int, CaseAccess] = {}
+
+    def as_(user_id: int) -> CaseAccess:
+        if user_id not in parts:
+            parts[user_id] = policy.access_as(facts, user_id)
+        return parts[user_id]
+
+    return as_
+
+
 def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> dict[int, list[Todo]]:
     """Every person's open work on this case, keyed by user id; with ``only``, that person's alone
     (the others' decisions are not even asked)."""
@@ -148,16 +162,12 @@ def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> di
                 Todo(facts.id, facts.number, facts.employee_name, kind, count, module, anchor)
             )
 
-    parts: dict[int, CaseAccess] = {}
-
-    def as_(user_id: int) -> CaseAccess:
-        if user_id not in parts:
-            parts[user_id] = policy.access_as(facts, user_id)
-        return parts[user_id]
-
+    as_ = _access_by_person(facts)
     state = facts.state
     supervisors = [p.user_id for p in policy.Who.SUPERVISORS.people(facts) if ours(p.user_id)]
     leaver = facts.employee_id
+    if ours(facts.hr_owner_id) and policy.case_decision(facts, as_(facts.hr_owner_id), "announce"):
+        add(facts.hr_owner_id, "announce", anchor="announcement")
     if ours(facts.hr_owner_id) and policy.act_decision(state, as_(facts.hr_owner_id), "change_people"):
         for module in facts.modules:
             if module.successor_id is None:
@@ -364,12 +374,15 @@ def _latest(moments: dict[int, datetime], now: datetime) -> int | None:
     return min(came) if came else None
 
 
-def _acting(rule: RowRule, facts: CaseFacts, module: ModuleFacts) -> tuple[int, ...]:
-    """Who the rule names for this module and may take the act now."""
+def _acting(
+    rule: RowRule, facts: CaseFacts, module: ModuleFacts, as_: Callable[[int], CaseAccess]
+) -> tuple[int, ...]:
+    """Who the rule names for this module and may take the act now (``as_``: what each person may
+    do on the case)."""
     return tuple(
         person.user_id
         for person in rule.who.people(facts, module)
-        if policy.may_act_on_rows(rule, facts.state, policy.access_as(facts, person.user_id), module)
+        if policy.may_act_on_rows(rule, facts.state, as_(person.user_id), module)
     )
 
 
@@ -411,6 +424,7 @@ def reminders_for_case(
     """Every reminder due by ``now`` on this case (those already given included: the caller skips
     the keys it has given)."""
     today = now.astimezone(zone).date()
+    as_ = _access_by_person(facts)
     modules = {module.id: module for module in facts.modules}
     found: list[Reminder] = []
     common = {"number": facts.number, "name": facts.employee_name}
@@ -421,7 +435,7 @@ def reminders_for_case(
         what = {**common, "what": item.title}
         anchor = f"module-{module.id}"
         if item.due_date is not None and item.state == ItemState.PENDING:
-            actors = _acting(policy.ITEM_RULES["hand_over"], facts, module)
+            actors = _acting(policy.ITEM_RULES["hand_over"], facts, module, as_)
             days = _latest(
                 {
                     days: _at_workday_start(item.due_date - timedelta(days=days), zone)
@@ -463,7 +477,7 @@ def reminders_for_case(
                     now,
                     f"question:{item.id}:{item.returned_at.isoformat()}",
                     item.returned_at,
-                    _acting(policy.ITEM_RULES["answer"], facts, module),
+                    _acting(policy.ITEM_RULES["answer"], facts, module, as_),
                     ("question", "question_late"),
                     {**what, "day": item.returned_at.astimezone(zone).date()},
                     anchor,
@@ -481,7 +495,7 @@ def reminders_for_case(
                 now,
                 f"trial:{task.id}:{task.state}:{task.since.isoformat()}",
                 task.since,
-                _acting(rule, facts, module),
+                _acting(rule, facts, module, as_),
                 ("trial", "trial_late"),
                 {**common, "what": task.title, "day": task.since.astimezone(zone).date()},
                 "trial",
@@ -524,7 +538,7 @@ def reminders_for_case(
     signers = tuple(
         person.user_id
         for person in [facts.leaver, *facts.successors(), facts.manager]
-        if policy.sign_decision(facts, policy.access_as(facts, person.user_id), today)
+        if policy.sign_decision(facts, as_(person.user_id), today)
     )
     if signers and _at_workday_start(today, zone) <= now:
         found.append(

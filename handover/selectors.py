@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, Max, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from handover import formatting, places, policy, reminders
 from handover.models import (
     Access,
     AccessState,
+    Announcement,
     CheckIn,
     ChecklistItem,
     Confidence,
@@ -64,7 +65,9 @@ CASE_FACT_FIELDS = [
 
 def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
     """Facts about many cases in ten queries, however many cases and items there are."""
-    facts = {row["id"]: CaseFacts(**row) for row in departures.values(*CASE_FACT_FIELDS)}
+    announced = Exists(Announcement.objects.filter(departure_id=OuterRef("pk")))
+    rows = departures.annotate(announced=announced).values(*CASE_FACT_FIELDS, "announced")
+    facts = {row["id"]: CaseFacts(**row) for row in rows}
     if not facts:
         return []
     ids = list(facts)

@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 
 from handover.views import (
     accounts,
+    announcements,
     case_page,
     cases,
     catalogue,
@@ -32,6 +33,7 @@ urlpatterns = [
     path("notifications/read/", notifications.notifications_read, name="notifications_read"),
     path("notifications/settings/", notifications.notification_settings, name="notification_settings"),
     path("notifications/<int:pk>/", notifications.notification_open, name="notification_open"),
+    path("notifications/chat/<slug:act>/", notifications.own_chat, name="own_chat"),
     path("outbox/", notifications.outbox_failed, name="outbox_failed"),
     path("outbox/<int:pk>/retry/", notifications.outbox_retry, name="outbox_retry"),
     path("chat-groups/", notifications.chat_channels, name="chat_channels"),
@@ -48,6 +50,7 @@ urlpatterns = [
     path("cases/<int:pk>/signatures/", case_page.case_signatures, name="case_signatures"),
     path("cases/<int:pk>/timeline/", case_page.case_timeline, name="case_timeline"),
     path("cases/<int:pk>/move/<slug:name>/", cases.case_transition, name="case_transition"),
+    path("cases/<int:pk>/announcement/", announcements.case_announcement, name="case_announcement"),
     path("cases/<int:pk>/withdraw/", cases.case_withdraw, name="case_withdraw"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:pk>/modules/new/", cases.module_add, name="module_add"),

@@ -140,8 +140,9 @@ def people(db) -> People:
     )
 
 
-def advance(departure: Departure, people: People, target: str) -> Departure:
-    """Drive a case through the real services until it reaches ``target``."""
+def advance(departure: Departure, people: People, target: str, *, announced: bool = True) -> Departure:
+    """Drive a case through the real services until it reaches ``target`` (HR announcing it to the
+    people on the case as the preparation starts, unless ``announced`` is false)."""
     if target == State.CLOSED:
         Departure.objects.filter(pk=departure.pk).update(
             support_until=timezone.localdate() - timedelta(days=1)
@@ -149,13 +150,21 @@ def advance(departure: Departure, people: People, target: str) -> Departure:
     return drive_to(
         departure,
         target,
-        Cast(hr=people.hr, manager=people.manager, leaver=departure.employee, password=PASSWORD),
+        Cast(
+            hr=people.hr,
+            manager=people.manager,
+            leaver=departure.employee,
+            password=PASSWORD,
+            announce=announced,
+        ),
     )
 
 
 @pytest.fixture
 def make_case(people):
-    def make(state: str = State.INTENT_CONFIRMED, *, language: str = "en", **overrides) -> Departure:
+    def make(
+        state: str = State.INTENT_CONFIRMED, *, language: str = "en", announced: bool = True, **overrides
+    ) -> Departure:
         today = timezone.localdate()
         kwargs = {
             "actor": people.hr,
@@ -170,7 +179,7 @@ def make_case(people):
         }
         kwargs.update(overrides)
         departure = services.departure_open(**kwargs)
-        return advance(departure, people, state)
+        return advance(departure, people, state, announced=announced)
 
     return make
 

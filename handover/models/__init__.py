@@ -24,6 +24,8 @@ from .inventory import (
 from .lessons import Lesson
 from .meetings import Demonstration, DemonstrationAttendee, HandoverMeeting, MeetingParticipant
 from .notifications import (
+    Announcement,
+    Audience,
     Channel,
     ChatChannel,
     NoticeKind,
@@ -41,6 +43,8 @@ __all__ = [
     "AccessKind",
     "AccessState",
     "AccessSystem",
+    "Announcement",
+    "Audience",
     "Channel",
     "ChatChannel",
     "CheckIn",

@@ -3,6 +3,7 @@ message leaves through."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from handover.notifications.chat import Platform
@@ -28,7 +29,7 @@ class NoticeKind(models.TextChoices):
 class Timing(models.TextChoices):
     NOW = "now", _("At once")
     DIGEST = "digest", _("In the daily digest")
-    APP_ONLY = "app", _("Only in the app")
+    APP_ONLY = "app", _("No mail")
 
 
 class Notification(models.Model):
@@ -70,13 +71,16 @@ class Notification(models.Model):
 
 
 class NoticePreference(models.Model):
-    """How one person wants one kind of message; without a row, the default (mail at once)."""
+    """How one person wants one kind of message; without a row, the default (mail at once, not to
+    their own chat)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=NoticeKind.choices)
     timing = models.CharField(_("mail"), max_length=10, choices=Timing.choices, default=Timing.NOW)
+    # Also posted to the person's own chat, when they connected one.
+    chat = models.BooleanField(_("to my chat"), default=False)
 
     class Meta:
         verbose_name = _("notice preference")
@@ -94,10 +98,21 @@ class Channel(models.TextChoices):
 
 class ChatChannel(models.Model):
     """A group chat's bot (WeCom, DingTalk, Feishu/Lark, Slack, Teams) that HR connects for a
-    department, or for the whole organisation. Its webhook address carries the bot's token and,
-    with the signing secret, is kept encrypted with the vault key; pages show only its host."""
+    department, or for the whole organisation; or a person's own chat bot (``owner``). Its webhook
+    address carries the bot's token and, with the signing secret, is kept encrypted with the vault
+    key; pages show only its host."""
 
     name = models.CharField(_("name"), max_length=120)
+    # A person's own chat (a bot in a chat of theirs), which only they connect and choose for
+    # messages; groups have none.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("department"),
@@ -121,6 +136,11 @@ class ChatChannel(models.Model):
         ordering = ["department__name", "name", "id"]
         verbose_name = _("chat channel")
         verbose_name_plural = _("chat channels")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner"], condition=models.Q(owner__isnull=False), name="one_own_chat_per_person"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -192,3 +212,53 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.address}: {self.subject}"
+
+
+class Audience(models.TextChoices):
+    """Who reads a departure's announcement, besides the people on the case (always told)."""
+
+    CASE = "case", _("Only the people on the case")
+    DEPARTMENT = "department", _("The employee's department")
+    DEPARTMENTS = "departments", _("Chosen departments")
+    COMPANY = "company", _("The whole company")
+
+
+class Announcement(models.Model):
+    """The internal announcement of a departure, as HR reviewed and sent it, once per case: what,
+    when, who takes over what and whom to contact, to the audience HR picked and the chat groups
+    HR chose."""
+
+    departure = models.OneToOneField(
+        "handover.Departure",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="announcement",
+    )
+    text = models.TextField(_("announcement"))
+    contact = models.CharField(_("whom to contact"), max_length=300, blank=True)
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    departments = models.ManyToManyField(
+        "accounts.Department", verbose_name=_("departments"), blank=True, related_name="+"
+    )
+    chat_channels = models.ManyToManyField(
+        ChatChannel, verbose_name=_("chat groups"), blank=True, related_name="+"
+    )
+    # How many people it reached when it was sent (the people on the case included).
+    people = models.PositiveIntegerField(_("people told"), default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sent_by_name = models.CharField(_("sent by"), max_length=150)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return f"{self.departure_id}: {self.get_audience_display()}"

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -61,13 +60,32 @@ def _at(day, clock: time, zone) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone)
 
 
-def timings(users: Iterable[User], kind: str) -> dict[int, str]:
-    """How each person wants this kind of message (the default: mail at once)."""
-    ids = [user.pk for user in users]
-    chosen = dict(
-        NoticePreference.objects.filter(user_id__in=ids, kind=kind).values_list("user_id", "timing")
+@dataclass(frozen=True)
+class Choice:
+    """How one person wants one kind of message: mailed at once, in the daily digest or not at
+    all; and whether their own chat hears it too (``chat``, the chat they connected)."""
+
+    timing: str = Timing.NOW
+    chat: ChatChannel | None = None
+
+
+DEFAULT = Choice()
+
+
+def choices(user_ids: Iterable[int], kinds: Iterable[str]) -> dict[tuple[int, str], Choice]:
+    """What each of these people chose for each of these kinds; a pair not in it has the default
+    (mail at once, not to their chat)."""
+    rows = list(
+        NoticePreference.objects.filter(user_id__in=list(user_ids), kind__in=list(kinds)).values_list(
+            "user_id", "kind", "timing", "chat"
+        )
     )
-    return {pk: chosen.get(pk, Timing.NOW) for pk in ids}
+    chatting = {user_id for user_id, _kind, _timing, chat in rows if chat}
+    own = {c.owner_id: c for c in ChatChannel.objects.filter(owner_id__in=chatting)} if chatting else {}
+    return {
+        (user_id, kind): Choice(timing, own.get(user_id) if chat else None)
+        for user_id, kind, timing, chat in rows
+    }
 
 
 def notify(
@@ -91,20 +109,21 @@ def notify(
             "user_id", flat=True
         )
     )
-    chosen = timings(people.values(), kind)
+    chosen = choices(people, [kind])
     batch = Batch()
     for pk, user in people.items():
         if pk not in taken:
-            batch.add(kind, user, case_id, key, compose, chosen[pk], calendar)
+            batch.add(kind, user, case_id, key, compose, chosen.get((pk, kind), DEFAULT), calendar)
     return batch.save()
 
 
 class Batch:
-    """Notices (and their mails) made one by one, in each person's language, and written together."""
+    """Notices (and their mails and chat messages) made one by one, in each person's language, and
+    written together."""
 
     def __init__(self) -> None:
         self.notices: list[Notification] = []
-        self.mails: list[OutboxMessage] = []
+        self.outgoing: list[OutboxMessage] = []
         self.keys: set[str] = set()
         self.now = timezone.now()
 
@@ -115,7 +134,7 @@ class Batch:
         case_id: int | None,
         key: str,
         compose: Callable[[User], Notice],
-        timing: str,
+        choice: Choice,
         calendar: Callable[[User], bytes] | None = None,
     ) -> None:
         if f"{key}:{user.pk}" in self.keys:
@@ -132,13 +151,24 @@ class Batch:
                     body=notice.body,
                     link=notice.link,
                     key=f"{key}:{user.pk}",
-                    in_next_digest=timing == Timing.DIGEST,
+                    in_next_digest=choice.timing == Timing.DIGEST,
                 )
             )
-            if timing != Timing.NOW or not user.email:
+            if choice.chat is not None:
+                message = chat_message(
+                    f"{key}:{user.pk}:chat",
+                    kind,
+                    choice.chat,
+                    case_id,
+                    notice,
+                    after_quiet_hours(user, self.now),
+                )
+                message.user = user
+                self.outgoing.append(message)
+            if choice.timing != Timing.NOW or not user.email:
                 return
             context = {"user": user, "notice": notice, "base_url": settings.HANDOVER_BASE_URL}
-            self.mails.append(
+            self.outgoing.append(
                 OutboxMessage(
                     key=f"{key}:{user.pk}:mail",
                     channel=Channel.MAIL,
@@ -155,12 +185,34 @@ class Batch:
             )
 
     def save(self) -> int:
-        """Write them (each key once); the outbox sends the mails after the commit. How many."""
-        Notification.objects.bulk_create(self.notices, batch_size=500)
-        OutboxMessage.objects.bulk_create(self.mails, batch_size=500)
+        """Write them; the outbox sends the mails after the commit. A key another run wrote in the
+        meantime (two scans at once) is skipped, not doubled: the unique keys, not a lock, keep each
+        message once. How many notices were made here."""
+        Notification.objects.bulk_create(self.notices, batch_size=500, ignore_conflicts=True)
+        OutboxMessage.objects.bulk_create(self.outgoing, batch_size=500, ignore_conflicts=True)
         if self.notices:
             transaction.on_commit(send_soon)
         return len(self.notices)
+
+
+def chat_message(
+    key: str, kind: str, group: ChatChannel, case_id: int | None, notice: Notice, not_before: datetime
+) -> OutboxMessage:
+    """A message for a chat (a group's, or a person's own), with the link to where to act; in the
+    active language."""
+    return OutboxMessage(
+        key=key,
+        channel=Channel.CHAT,
+        kind=kind,
+        chat_channel=group,
+        address=group.name,
+        departure_id=case_id,
+        subject=notice.title[:300],
+        text=notice.body,
+        link=notice.link,
+        link_label=gettext("Open it in Handover"),
+        not_before=not_before,
+    )
 
 
 def send_soon() -> None:
@@ -171,44 +223,26 @@ def send_soon() -> None:
 
 def post_to_chats(
     *,
+    groups: Iterable[ChatChannel],
     purpose: str,
     case_id: int,
-    department_id: int | None,
     language: str,
     key: str,
     compose: Callable[[], Notice],
 ) -> list[str]:
-    """Queue a message for the chat groups HR connected for this purpose: "announcements" go to the
-    case's department's groups and the organisation's, "escalations" to the department's. In the
-    case's language; once per key and group. Returns the names of the groups it was queued for."""
-    chosen = ChatChannel.objects.filter(**{purpose: True})
-    if purpose == "announcements":
-        chosen = chosen.filter(Q(department_id=department_id) | Q(department__isnull=True))
-    else:
-        chosen = chosen.filter(department_id=department_id) if department_id else chosen.none()
-    groups = list(chosen)
+    """Queue a message for these chat groups ("announcements" HR chose, or the department's groups
+    that hear of late work, "escalations"), in the case's language; once per key and group. Returns
+    the names of the groups it was queued for."""
+    groups = list(groups)
     if not groups:
         return []
     with translation.override(language or settings.LANGUAGE_CODE):
         notice = compose()
-        label = gettext("Open it in Handover")
     queued = []
     for group in groups:
         try:
             with transaction.atomic():
-                OutboxMessage.objects.create(
-                    key=f"{key}:chat:{group.pk}",
-                    channel=Channel.CHAT,
-                    kind=purpose,
-                    chat_channel=group,
-                    address=group.name,
-                    departure_id=case_id,
-                    subject=notice.title[:300],
-                    text=notice.body,
-                    link=notice.link,
-                    link_label=label,
-                    not_before=timezone.now(),
-                )
+                chat_message(f"{key}:chat:{group.pk}", purpose, group, case_id, notice, timezone.now()).save()
         except IntegrityError:
             continue
         queued.append(group.name)

@@ -104,6 +104,12 @@ def failed(message: OutboxMessage, error: Exception) -> None:
     )
 
 
+def may_send_again(message: OutboxMessage) -> bool:
+    """Whether HR may send a message again: only one the outbox has given up on. One still being
+    tried goes out by itself, and one sent must not go twice."""
+    return message.state == OutboxState.FAILED
+
+
 def message_id(message: OutboxMessage) -> str:
     """The same Message-ID for every send of one outbox message: receiving systems that see it
     twice know it is one message."""

@@ -12,6 +12,20 @@ from .accounts import (
     access_update,
     accesses_revoke,
 )
+from .announcements import (
+    announcement_draft,
+    announcement_reach,
+    announcement_send,
+    departure_announce,
+)
+from .chats import (
+    chat_channel_connect,
+    chat_channel_disconnect,
+    chat_channel_test,
+    own_chat_connect,
+    own_chat_disconnect,
+    own_chat_test,
+)
 from .confirmations import (
     confirmation_open,
     confirmation_produce,
@@ -19,7 +33,6 @@ from .confirmations import (
     missing_confirmations,
 )
 from .departures import (
-    departure_announce,
     departure_begin_aftercare,
     departure_close,
     departure_open,
@@ -57,9 +70,6 @@ from .meetings import (
     meeting_schedule,
 )
 from .notices import (
-    chat_channel_connect,
-    chat_channel_disconnect,
-    chat_channel_test,
     notice_settings_save,
     notifications_read,
     outbox_retry,
@@ -89,6 +99,9 @@ __all__ = [
     "access_transfer",
     "access_update",
     "accesses_revoke",
+    "announcement_draft",
+    "announcement_reach",
+    "announcement_send",
     "chat_channel_connect",
     "chat_channel_disconnect",
     "chat_channel_test",
@@ -144,6 +157,9 @@ __all__ = [
     "notifications_read",
     "outbox_retry",
     "overdue_notice_send",
+    "own_chat_connect",
+    "own_chat_disconnect",
+    "own_chat_test",
     "reminders_send",
     "trial_task_complete",
     "trial_task_create",

@@ -4,12 +4,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from handover import formatting, places, policy
+from handover import policy
 from handover.errors import HandoverError, NotFound
 from handover.models import (
     ChecklistItem,
@@ -19,12 +17,10 @@ from handover.models import (
     HandoverModule,
     ItemState,
     ModuleKind,
-    NoticeKind,
 )
 from handover.models.checklist import MODULE_ORDER
 from handover.models.departure import ACTIVE_STATES
 from handover.models.events import data_subject
-from handover.notifications.notices import Notice, notify, post_to_chats
 from handover.permissions import sync_case_permissions
 
 from . import invitations
@@ -326,57 +322,9 @@ def run_transition(
 
 
 def departure_start_preparing(*, actor: User, departure: Departure) -> Departure:
-    """HR announces the departure to the people it touches; the leaver may now build the inventory."""
-    from handover.tasks import announce_departure
-
-    return run_transition(
-        actor=actor, departure=departure, name="start_preparing", after=announce_departure.delay
-    )
-
-
-def departure_announce(*, departure_id: int) -> int:
-    """Tell the manager, the HR owner, the successors and the department head who leaves when, and
-    post it to the chat groups HR connected for announcements (the department's, the
-    organisation's); once per case."""
-    with transaction.atomic():
-        departure = lock_case(departure_id)
-        if departure.events.filter(kind=EventKind.ANNOUNCED).exists():
-            return 0
-        modules = list(departure.modules.select_related("successor"))
-        people = [departure.manager, departure.hr_owner, *(m.successor for m in modules if m.successor)]
-        if departure.department is not None and departure.department.head is not None:
-            people.append(departure.department.head)
-        recipients = {person.pk: person for person in people if person.pk != departure.employee_id}
-
-        def announcement(user: User | None = None) -> Notice:
-            return Notice(
-                title=gettext("%(name)s is leaving on %(day)s")
-                % {"name": departure.employee_name, "day": formatting.day(departure.last_working_day)},
-                body=render_to_string(
-                    "handover/email/announcement.txt", {"departure": departure, "modules": modules}
-                ).strip(),
-                link=places.case_url(departure.pk),
-            )
-
-        key = f"announce:{departure.pk}"
-        notify(
-            kind=NoticeKind.ANNOUNCEMENT,
-            users=recipients.values(),
-            case_id=departure.pk,
-            key=key,
-            compose=announcement,
-        )
-        groups = post_to_chats(
-            purpose="announcements",
-            case_id=departure.pk,
-            department_id=departure.department_id,
-            language=departure.language,
-            key=key,
-            compose=announcement,
-        )
-        told = [person.name for person in recipients.values()] + groups
-        record(departure, None, EventKind.ANNOUNCED, subject=", ".join(told))
-    return len(recipients)
+    """HR starts the preparation: the leaver may now build the inventory, and HR reviews and sends
+    the announcement (``announcements.announcement_send``)."""
+    return run_transition(actor=actor, departure=departure, name="start_preparing")
 
 
 def departure_start_executing(*, actor: User, departure: Departure) -> Departure:

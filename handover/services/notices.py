@@ -2,23 +2,18 @@
 next (in their language, once per event). Called inside the act's transaction."""
 
 import logging
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import time
-from urllib.parse import urlsplit
+from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Department, User
-from handover import formatting, places, policy, vault
+from accounts.models import User
+from handover import formatting, places, policy
 from handover.errors import HandoverError, NotFound
 from handover.models import (
-    Channel,
-    ChatChannel,
     ChecklistItem,
     ConfirmationDocument,
     Departure,
@@ -32,7 +27,7 @@ from handover.models import (
     Timing,
     TrialTask,
 )
-from handover.notifications import chat
+from handover.notifications import outbox
 from handover.notifications.notices import Notice, notify, send_soon
 
 from ._base import facts_of
@@ -47,81 +42,59 @@ def _next_movers(kind: str, departure: Departure, module_id: int, actor: User) -
     return list(User.objects.filter(pk__in=ids))
 
 
+# What whoever must act next is told of each act on an item or a trial task: built from the case,
+# the row and the person who acted, in the reader's language.
+NEXT_NOTICES: dict[str, Callable[[Departure, Any, User], Notice]] = {
+    NoticeKind.ITEM_RETURNED: lambda departure, item, actor: Notice(
+        title=_("“%(item)s” came back with a question") % {"item": item.title},
+        body=_("%(name)s asks: %(question)s") % {"name": actor.name, "question": item.question},
+        link=places.module_url(departure.pk, item.module_id, item.pk),
+    ),
+    NoticeKind.ITEM_ANSWERED: lambda departure, item, actor: Notice(
+        title=_("Your question on “%(item)s” is answered") % {"item": item.title},
+        body=_("%(name)s answers: %(answer)s") % {"name": actor.name, "answer": item.answer},
+        link=places.module_url(departure.pk, item.module_id, item.pk),
+    ),
+    NoticeKind.TRIAL_DONE: lambda departure, task, actor: Notice(
+        title=_("“%(task)s” is done: check it") % {"task": task.title},
+        body=_("%(name)s did it: %(note)s") % {"name": actor.name, "note": task.done_note},
+        link=places.case_url(departure.pk, "trial"),
+    ),
+    NoticeKind.TRIAL_REWORK: lambda departure, task, actor: Notice(
+        title=_("“%(task)s” was sent back for rework") % {"task": task.title},
+        body=_("%(name)s says: %(feedback)s") % {"name": actor.name, "feedback": task.feedback},
+        link=places.case_url(departure.pk, "trial"),
+    ),
+}
+
+
 def _tell_next(
-    kind: str,
-    departure: Departure,
-    module_id: int,
-    actor: User,
-    event: Event,
-    compose: Callable[[User], Notice],
+    kind: str, departure: Departure, row: ChecklistItem | TrialTask, actor: User, event: Event
 ) -> None:
+    compose = NEXT_NOTICES[kind]
     notify(
         kind=kind,
-        users=_next_movers(kind, departure, module_id, actor),
+        users=_next_movers(kind, departure, row.module_id, actor),
         case_id=departure.pk,
         key=f"event:{event.pk}",
-        compose=compose,
+        compose=lambda user: compose(departure, row, actor),
     )
 
 
 def item_returned(departure: Departure, item: ChecklistItem, actor: User, event: Event) -> None:
-    _tell_next(
-        NoticeKind.ITEM_RETURNED,
-        departure,
-        item.module_id,
-        actor,
-        event,
-        lambda user: Notice(
-            title=_("“%(item)s” came back with a question") % {"item": item.title},
-            body=_("%(name)s asks: %(question)s") % {"name": actor.name, "question": item.question},
-            link=places.module_url(departure.pk, item.module_id, item.pk),
-        ),
-    )
+    _tell_next(NoticeKind.ITEM_RETURNED, departure, item, actor, event)
 
 
 def item_answered(departure: Departure, item: ChecklistItem, actor: User, event: Event) -> None:
-    _tell_next(
-        NoticeKind.ITEM_ANSWERED,
-        departure,
-        item.module_id,
-        actor,
-        event,
-        lambda user: Notice(
-            title=_("Your question on “%(item)s” is answered") % {"item": item.title},
-            body=_("%(name)s answers: %(answer)s") % {"name": actor.name, "answer": item.answer},
-            link=places.module_url(departure.pk, item.module_id, item.pk),
-        ),
-    )
+    _tell_next(NoticeKind.ITEM_ANSWERED, departure, item, actor, event)
 
 
 def trial_done(departure: Departure, task: TrialTask, actor: User, event: Event) -> None:
-    _tell_next(
-        NoticeKind.TRIAL_DONE,
-        departure,
-        task.module_id,
-        actor,
-        event,
-        lambda user: Notice(
-            title=_("“%(task)s” is done: check it") % {"task": task.title},
-            body=_("%(name)s did it: %(note)s") % {"name": actor.name, "note": task.done_note},
-            link=places.case_url(departure.pk, "trial"),
-        ),
-    )
+    _tell_next(NoticeKind.TRIAL_DONE, departure, task, actor, event)
 
 
 def trial_sent_back(departure: Departure, task: TrialTask, actor: User, event: Event) -> None:
-    _tell_next(
-        NoticeKind.TRIAL_REWORK,
-        departure,
-        task.module_id,
-        actor,
-        event,
-        lambda user: Notice(
-            title=_("“%(task)s” was sent back for rework") % {"task": task.title},
-            body=_("%(name)s says: %(feedback)s") % {"name": actor.name, "feedback": task.feedback},
-            link=places.case_url(departure.pk, "trial"),
-        ),
-    )
+    _tell_next(NoticeKind.TRIAL_REWORK, departure, task, actor, event)
 
 
 def signatures_voided(departure: Departure, voided: Iterable[Signature]) -> None:
@@ -159,10 +132,17 @@ def confirmation_ready(departure: Departure, document: ConfirmationDocument) -> 
 
 
 def notice_settings_save(
-    *, user: User, time_zone: str, quiet_from: time | None, quiet_until: time | None, timings: dict[str, str]
+    *,
+    user: User,
+    time_zone: str,
+    quiet_from: time | None,
+    quiet_until: time | None,
+    timings: dict[str, str],
+    chats: dict[str, bool] | None = None,
 ) -> None:
     """A person's choices: their time zone and quiet hours, and for each kind of message whether it
-    is mailed at once, in the daily digest or only shown in the app."""
+    is mailed at once, in the daily digest or not at all, and whether their own chat hears it."""
+    chats = chats or {}
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(
             time_zone=time_zone, quiet_from=quiet_from, quiet_until=quiet_until
@@ -170,7 +150,9 @@ def notice_settings_save(
         for kind, timing in timings.items():
             if kind not in NoticeKind.values or timing not in Timing.values:
                 raise HandoverError(_("Choose how each kind of message reaches you."))
-            NoticePreference.objects.update_or_create(user=user, kind=kind, defaults={"timing": timing})
+            NoticePreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"timing": timing, "chat": chats.get(kind, False)}
+            )
 
 
 def notifications_read(*, user: User, notification_id: int | None = None) -> int:
@@ -187,76 +169,11 @@ def outbox_retry(*, actor: User, message_id: int) -> None:
     """HR sends a failed message again (after fixing what made it fail, say a mailbox)."""
     if not policy.may_use_hr_pages(actor):
         raise NotFound
-    updated = OutboxMessage.objects.filter(pk=message_id, state=OutboxState.FAILED).update(
-        state=OutboxState.PENDING, attempts=0, not_before=timezone.now(), last_error=""
-    )
-    if not updated:
-        raise HandoverError(_("This message is no longer waiting to be sent again."))
-    transaction.on_commit(send_soon)
-
-
-def chat_channel_connect(
-    *,
-    actor: User,
-    name: str,
-    department: Department | None,
-    platform: str,
-    url: str,
-    secret: str = "",
-    announcements: bool = True,
-    escalations: bool = True,
-) -> ChatChannel:
-    """HR connects a group chat's bot; its address and signing secret are kept encrypted."""
-    if not policy.may_use_hr_pages(actor):
-        raise NotFound
-    try:
-        chat.validate_webhook_url(platform, url.strip())
-    except ValidationError as error:
-        raise HandoverError(" ".join(error.messages)) from None
-    webhook, key_id = vault.encrypt(url.strip())
-    channel = ChatChannel.objects.create(
-        name=name.strip(),
-        department=department,
-        platform=platform,
-        host=urlsplit(url.strip()).hostname or "",
-        webhook_token=webhook,
-        secret_token=vault.encrypt(secret.strip())[0] if secret.strip() else b"",
-        key_id=key_id,
-        announcements=announcements,
-        escalations=escalations,
-        created_by_name=actor.name,
-    )
-    log.info("chat channel %s (%s, %s) connected by %s", channel.pk, platform, channel.host, actor.pk)
-    return channel
-
-
-def chat_channel_disconnect(*, actor: User, channel_id: int) -> None:
-    """HR disconnects a group chat; what still waited to go there goes nowhere."""
-    if not policy.may_use_hr_pages(actor):
-        raise NotFound
-    deleted, _rows = ChatChannel.objects.filter(pk=channel_id).delete()
-    if not deleted:
-        raise NotFound
-    log.info("chat channel %s disconnected by %s", channel_id, actor.pk)
-
-
-def chat_channel_test(*, actor: User, channel_id: int) -> None:
-    """HR sends a test message to a group chat, to see it arrive (or why not, on the outbox page)."""
-    if not policy.may_use_hr_pages(actor):
-        raise NotFound
-    channel = ChatChannel.objects.filter(pk=channel_id).first()
-    if channel is None:
-        raise NotFound
-    OutboxMessage.objects.create(
-        key=f"chat-test:{channel.pk}:{uuid.uuid4().hex}",
-        channel=Channel.CHAT,
-        kind="test",
-        chat_channel=channel,
-        address=channel.name,
-        subject=_("Handover is connected to this group"),
-        text=_("%(name)s sent this test message.") % {"name": actor.name},
-        link=reverse("handover:my_work"),
-        link_label=_("Open it in Handover"),
-        not_before=timezone.now(),
-    )
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or not outbox.may_send_again(message):
+            raise HandoverError(_("This message is no longer waiting to be sent again."))
+        OutboxMessage.objects.filter(pk=message.pk).update(
+            state=OutboxState.PENDING, attempts=0, not_before=timezone.now(), last_error=""
+        )
     transaction.on_commit(send_soon)

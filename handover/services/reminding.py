@@ -15,12 +15,10 @@ from handover.models import (
     ChecklistTemplate,
     Departure,
     NoticeKind,
-    NoticePreference,
     Notification,
     State,
-    Timing,
 )
-from handover.notifications.notices import Batch, Notice, post_to_chats
+from handover.notifications.notices import DEFAULT, Batch, Notice, choices, post_to_chats
 
 # Cases whose dates still matter: from the preparation to the sign-off (the trial run included).
 REMINDED_STATES = (State.PREPARING, State.EXECUTING, State.TRIAL_RUN)
@@ -83,12 +81,7 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
             if any(f"{reminder.key}:{user_id}" not in given for user_id in reminder.user_ids)
         ]
         people = User.objects.in_bulk({user_id for reminder in fresh for user_id in reminder.user_ids})
-        chosen = {
-            (user_id, kind): timing
-            for user_id, kind, timing in NoticePreference.objects.filter(
-                user_id__in=list(people), kind__in={reminder.kind for reminder in fresh}
-            ).values_list("user_id", "kind", "timing")
-        }
+        chosen = choices(people, {reminder.kind for reminder in fresh})
         with transaction.atomic():
             batch = Batch()
             for reminder in fresh:
@@ -97,15 +90,15 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
                     user = people.get(user_id)
                     if user is None or not user.is_active or f"{reminder.key}:{user_id}" in given:
                         continue
-                    timing = chosen.get((user_id, reminder.kind), Timing.NOW)
-                    batch.add(reminder.kind, user, reminder.case_id, reminder.key, compose, timing)
+                    choice = chosen.get((user_id, reminder.kind), DEFAULT)
+                    batch.add(reminder.kind, user, reminder.case_id, reminder.key, compose, choice)
                 if reminder.kind == NoticeKind.ESCALATION and where[reminder.case_id][0] in chatting:
                     # Late work is also the team's business: the department's chat groups hear it.
                     department, language = where[reminder.case_id]
                     post_to_chats(
+                        groups=ChatChannel.objects.filter(escalations=True, department_id=department),
                         purpose="escalations",
                         case_id=reminder.case_id,
-                        department_id=department,
                         language=language,
                         key=reminder.key,
                         compose=compose,

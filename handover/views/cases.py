@@ -89,6 +89,10 @@ def case_transition(request: AuthenticatedHttpRequest, departure, access, name: 
         raise Http404
     departure = service(actor=request.user, departure=departure)
     messages.success(request, _("The case is now “%(state)s”.") % {"state": departure.get_state_display()})
+    if name == "start_preparing":
+        # The preparation starts with the announcement: HR reviews it next.
+        return redirect("handover:case_announcement", pk=departure.pk)
+    return None
 
 
 @login_required

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from handover import policy, services
 from handover.errors import HandoverError
-from handover.forms import ChatChannelForm, NotificationSettingsForm
+from handover.forms import ChatChannelForm, NotificationSettingsForm, OwnChatForm
 from handover.http import AuthenticatedHttpRequest
-from handover.models import ChatChannel, NoticePreference, Notification, OutboxMessage, OutboxState
+from handover.models import ChatChannel, NoticeKind, Notification, OutboxMessage, OutboxState
+from handover.notifications.notices import Choice, choices
 
 from .common import submitted
 
@@ -56,10 +57,13 @@ def notifications_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("handover:notifications")
 
 
+def _chosen(user) -> dict[str, Choice]:
+    return {kind: choice for (_user, kind), choice in choices([user.pk], NoticeKind.values).items()}
+
+
 @login_required
 def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    chosen = dict(NoticePreference.objects.filter(user=request.user).values_list("kind", "timing"))
-    form = NotificationSettingsForm(request.POST or None, user=request.user, chosen=chosen)
+    form = NotificationSettingsForm(request.POST or None, user=request.user, chosen=_chosen(request.user))
 
     def save(data: dict) -> bool:
         services.notice_settings_save(user=request.user, **data)
@@ -68,7 +72,37 @@ def notification_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if submitted(request, form, save):
         messages.success(request, _("Your choices are saved."))
         return redirect("handover:notification_settings")
-    return render(request, "handover/notifications/settings.html", {"form": form})
+    return _settings_page(request, form, OwnChatForm())
+
+
+def _settings_page(request: AuthenticatedHttpRequest, form, chat_form) -> HttpResponse:
+    own = ChatChannel.objects.filter(owner=request.user).first()
+    return render(
+        request,
+        "handover/notifications/settings.html",
+        {"form": form, "chat_form": chat_form, "own_chat": own},
+    )
+
+
+@login_required
+@require_POST
+def own_chat(request: AuthenticatedHttpRequest, act: str) -> HttpResponse:
+    """A person connects their own chat, sends it a test message, or disconnects it."""
+    if act == "connect":
+        form = OwnChatForm(request.POST)
+        if not submitted(request, form, lambda data: services.own_chat_connect(actor=request.user, **data)):
+            settings_form = NotificationSettingsForm(user=request.user, chosen=_chosen(request.user))
+            return _settings_page(request, settings_form, form)
+        messages.success(request, _("Your chat is connected. Send it a test message to check."))
+    elif act == "test":
+        services.own_chat_test(actor=request.user)
+        messages.success(request, _("Test message sent; it should reach your chat within a minute."))
+    elif act == "disconnect":
+        services.own_chat_disconnect(actor=request.user)
+        messages.success(request, _("Your chat is disconnected."))
+    else:
+        raise Http404
+    return redirect("handover:notification_settings")
 
 
 @login_required
@@ -106,7 +140,7 @@ def chat_channels(request: AuthenticatedHttpRequest) -> HttpResponse:
     if submitted(request, form, lambda data: services.chat_channel_connect(actor=request.user, **data)):
         messages.success(request, _("The chat group is connected. Send it a test message to check."))
         return redirect("handover:chat_channels")
-    groups = ChatChannel.objects.select_related("department")
+    groups = ChatChannel.objects.filter(owner__isnull=True).select_related("department")
     failed = OutboxMessage.objects.filter(state=OutboxState.FAILED).count()
     return render(
         request,

@@ -24,7 +24,7 @@ from handover.models import (
     OutboxState,
     State,
 )
-from tests.factories import PASSWORD, section_paths
+from tests.factories import PASSWORD, UserFactory, section_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -184,6 +184,7 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
     module = departure.modules.first()
     sections = section_paths(departure)
     module_path = reverse("handover:case_module", args=[departure.pk, module.pk])
+    unannounced = make_case(State.PREPARING, announced=False, employee=UserFactory(username="mo"))
     pages = [
         (people.hr, reverse("handover:case_list"), "en", None),
         (people.hr, reverse("handover:case_open"), "en", None),
@@ -216,10 +217,36 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
         (people.leaver, reverse("handover:notification_settings"), "zh-hans", None),
         (people.hr, reverse("handover:outbox_failed"), "en", None),
         (people.hr, reverse("handover:chat_channels"), "en", None),
+        (people.head, reverse("handover:case_announcement", args=[departure.pk]), "en", None),
+        (people.hr, reverse("handover:case_announcement", args=[unannounced.pk]), "en", None),
+        (people.hr, reverse("handover:case_announcement", args=[unannounced.pk]), "en", see_whom),
     ]
     failed_message(departure)
+    own_chat(people.leaver)
     found = violations_logged_in(log_in, pages, width)
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
+
+
+def see_whom(page: Page) -> None:
+    """The announcement's review with whom it reaches, as HR sees it before sending."""
+    page.get_by_role("button", name="See whom it reaches").click()
+    expect(page.get_by_role("heading", name=re.compile("It will reach"))).to_be_visible()
+
+
+def own_chat(user) -> None:
+    """The person's own chat, connected: their settings offer a choice per kind for it."""
+    token, key_id = vault.encrypt("https://oapi.dingtalk.com/robot/send?access_token=own")
+    ChatChannel.objects.create(
+        name="Own chat",
+        owner=user,
+        platform="dingtalk",
+        host="oapi.dingtalk.com",
+        webhook_token=token,
+        key_id=key_id,
+        announcements=False,
+        escalations=False,
+        created_by_name=user.name,
+    )
 
 
 def failed_message(departure: Departure) -> None:

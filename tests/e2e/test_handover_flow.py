@@ -117,8 +117,22 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
         ChecklistItem.objects.filter(module__departure=departure).values_list("title", flat=True)
     )
     assert REMOVED_ITEM in template_items
-    hr.get_by_role("button", name="Announce and start preparing", exact=True).click()
+    hr.get_by_role("button", name="Start preparing", exact=True).click()
+    # HR lands on the announcement Handover drafted, edits it, sees whom it reaches and sends it.
+    expect(hr.get_by_role("heading", level=1)).to_have_text("Announcement of the departure")
+    text = hr.get_by_role("textbox", name="Announcement", exact=True)
+    expect(text).to_have_value(re.compile(re.escape(people.successor_a.name)))
+    text.fill(text.input_value() + "\nListing questions go to Sam from Monday.")
+    hr.get_by_label("Only the people on the case").check()
+    hr.get_by_role("button", name="See whom it reaches").click()
+    expect(hr.get_by_role("heading", name=re.compile(r"It will reach \d+ people"))).to_be_visible()
+    expect(text).to_have_value(re.compile("Listing questions go to Sam from Monday."))
+    hr.get_by_role("button", name="Send the announcement").click()
+    expect(hr.get_by_role("status")).to_contain_text("The announcement is sent.")
+    expect(hr.get_by_role("main")).to_contain_text("Listing questions go to Sam from Monday.")
+    hr.get_by_role("link", name=f"← {departure.number} · {people.leaver.name}").click()
     expect(case_state(hr)).to_have_text("Preparing")
+    expect(hr.get_by_role("main")).to_contain_text("The departure is announced")
 
     # 2. The leaver sees only their own case, and adds, edits and removes items.
     leaver.get_by_role("link", name="My work").click()

@@ -73,6 +73,20 @@ MATRIX = {
         None,
         only("hr"),
     ),
+    "announcement page": (
+        State.PREPARING,
+        "get",
+        lambda d: reverse("handover:case_announcement", args=[d.pk]),
+        None,
+        {**VIEWERS, **NOBODY},
+    ),
+    "announce": (
+        State.PREPARING,
+        "post",
+        lambda d: reverse("handover:case_announcement", args=[d.pk]),
+        lambda d: {"text": "Leo leaves.", "audience": "case"},
+        only("hr"),
+    ),
     "withdraw": (
         State.PREPARING,
         "post",
@@ -232,7 +246,8 @@ def documents(settings, tmp_path):
 @pytest.mark.parametrize(("action", "role"), CASES, ids=[f"{a}-{r}" for a, r in CASES])
 def test_permission_matrix(client, people, make_case, documents, action, role):
     state, method, url, data, expected = MATRIX[action]
-    departure = make_case(state)
+    # The announcement is sent once: that row needs a case HR has not announced yet.
+    departure = make_case(state, announced=action != "announce")
     if state == State.SIGNED_OFF:
         from handover import services
 

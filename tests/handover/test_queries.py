@@ -47,13 +47,14 @@ def test_case_list_queries_are_constant(client, people, make_case):
     client.force_login(people.hr)
     url = reverse("handover:case_list")
     # session, user, the two-factor device that verified the session (HR must have one), groups
-    # (is HR), per-state chart (which also counts the cases), page of cases, item counts of the
-    # page, departments for the filter
-    assert count_queries(client, url) == 8
+    # (is HR), the user's and their groups' permissions (may open a case, for the menu), per-state
+    # chart (which also counts the cases), page of cases, item counts of the page, departments for
+    # the filter
+    assert count_queries(client, url) == 10
     grow(make_case, people, 3)
-    assert count_queries(client, url) == 8
+    assert count_queries(client, url) == 10
     # Filtered by more than the state, the list counts its cases itself.
-    assert count_queries(client, f"{url}?q=HO") == 9
+    assert count_queries(client, f"{url}?q=HO") == 11
 
 
 @pytest.mark.parametrize("role", ["hr", "manager", "head"])
@@ -148,6 +149,7 @@ def test_case_page_queries_do_not_grow_with_rows(client, people, make_case, syst
     add_rows(departure, module, people, system, 3, 60)
     # HR takes no module over: nothing of theirs to open on the modules section, no lesson to note.
     expected = SECTION_QUERIES[section] - (section in ("case_modules", "case_module") and role == "hr")
-    # HR's session loads the two-factor device that verified it.
-    expected += role == "hr"
+    # HR's session loads the two-factor device that verified it, and the menu asks whether they may
+    # open a case (their own and their groups' permissions).
+    expected += 3 * (role == "hr")
     assert count_queries(client, url) == before == expected

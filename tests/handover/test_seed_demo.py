@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from handover import selectors
 from handover.models import (
+    Announcement,
     Demonstration,
     DemonstrationAttendee,
     Departure,
@@ -54,3 +55,13 @@ def test_the_demo_shows_each_situation_of_the_handover():
     manager = Departure.objects.get(state=State.EXECUTING).manager
     kinds = {group.kind: group.count for group in selectors.stuck(manager, timezone.now())}
     assert kinds["at_risk"] == 1 and kinds["sent_back"] == 1
+
+
+def test_the_demo_has_cases_announced_and_one_waiting_for_hr_to_announce():
+    call_command("seed_demo", stdout=StringIO())
+    waiting = Departure.objects.get(state=State.PREPARING)
+    assert not Announcement.objects.filter(departure=waiting).exists()
+    todos = [todo for card in selectors.my_work(waiting.hr_owner) for todo in card.todos]
+    assert [todo.case_id for todo in todos if todo.kind == "announce"] == [waiting.pk]
+    announced = Announcement.objects.get(departure__state=State.EXECUTING)
+    assert announced.audience == "department" and "最后工作日" in announced.text

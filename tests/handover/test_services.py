@@ -205,29 +205,6 @@ def test_aftercare_task_moves_cases_on_their_last_day(make_case, people):
     assert begin_due_aftercare() == 0
 
 
-def test_start_preparing_announces_the_departure_once(make_case, people, django_capture_on_commit_callbacks):
-    from django.core import mail
-
-    from handover.tasks import announce_departure
-
-    people.successor_a.language = "zh-hans"
-    people.successor_a.save()
-    departure = make_case()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.departure_start_preparing(actor=people.hr, departure=departure)
-    recipients = sorted(m.to[0] for m in mail.outbox)
-    expected = [people.manager, people.hr, people.successor_a, people.successor_b, people.head]
-    assert recipients == sorted(p.email for p in expected)
-    assert people.leaver.email not in recipients
-    to_successor_a = next(m for m in mail.outbox if m.to == [people.successor_a.email])
-    assert "离职" in to_successor_a.subject or "最后工作日" in to_successor_a.body
-    english = next(m for m in mail.outbox if m.to == [people.manager.email])
-    assert "Sam Successor" in english.body and departure.employee_name in english.subject
-    assert announce_departure(departure.pk) == 0
-    assert len(mail.outbox) == len(expected)
-    assert departure.events.filter(kind=EventKind.ANNOUNCED).count() == 1
-
-
 def test_a_meeting_recorded_before_its_scheduled_time_needs_a_confirmation(make_case, people):
     departure = make_case(State.PREPARING)
     services.meeting_schedule(

@@ -43,7 +43,7 @@ def test_hr_opens_a_case_in_the_browser(client, people):
     assert departure.modules.count() == 2
     page = client.get(response["Location"]).content.decode()
     assert departure.number in page
-    assert "Announce and start preparing" in page
+    assert "Start preparing" in page
 
 
 def test_open_form_refuses_a_last_day_before_notice_and_keeps_the_input(client, people):

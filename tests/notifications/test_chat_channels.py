@@ -67,19 +67,30 @@ def test_an_address_off_the_platforms_hosts_is_refused_and_nothing_is_kept(clien
     assert not ChatChannel.objects.exists()
 
 
-def test_the_announcement_reaches_the_departments_and_the_organisations_groups_only(
-    client, people, make_case, platforms
+def test_the_announcement_reaches_the_groups_hr_ticked_which_start_as_the_departments_and_the_organisations(
+    client, people, make_case, platforms, django_capture_on_commit_callbacks
 ):
     client.force_login(people.hr)
     other = Department.objects.create(name="Warehouse")
     connect(client, platforms, name="Team chat", department=people.leaver.department)
     connect(client, platforms, name="Company chat")
     connect(client, platforms, name="Warehouse chat", department=other)
-    departure = make_case(State.PREPARING)
+    departure = make_case(State.PREPARING, announced=False)
+    review = reverse("handover:case_announcement", args=[departure.pk])
+    form = client.get(review).context["form"]
+    ticked = form["chat_channels"].initial
+    assert sorted(ChatChannel.objects.filter(pk__in=ticked).values_list("name", flat=True)) == [
+        "Company chat",
+        "Team chat",
+    ]
+    data = {"text": "Leo Leaver leaves.", "audience": "case", "chat_channels": ticked}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(review, data)
     services.departure_announce(departure_id=departure.pk)  # already announced: nothing again
     posted = OutboxMessage.objects.filter(channel="chat", kind="announcements")
     assert sorted(posted.values_list("address", flat=True)) == ["Company chat", "Team chat"]
-    assert outbox.deliver_due() >= 2
+    outbox.deliver_due()  # whatever the send after the commit left
+    assert set(posted.values_list("state", flat=True)) == {OutboxState.SENT}
     texts = [seen.body["markdown"]["text"] for seen in platforms.seen]
     assert all(departure.employee_name in text for text in texts) and len(texts) == 2
     event = departure.events.get(kind="announced")

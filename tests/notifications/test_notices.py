@@ -67,20 +67,6 @@ def test_the_answer_tells_the_successor_and_trial_acts_tell_whoever_moves_next(p
     assert told == [people.successor_a.pk]
 
 
-def test_trial_tasks_done_and_sent_back_reach_the_leaver_then_the_successor(people, ready_to_sign):
-    departure = ready_to_sign(independent=False)
-    product = departure.modules.get(kind="product")
-    task = services.trial_task_create(
-        actor=people.manager, departure=departure, module=product, title="Refund"
-    )
-    services.trial_task_complete(actor=people.successor_a, departure=departure, task_id=task.pk, note="Done.")
-    services.trial_task_rework(actor=people.leaver, departure=departure, task_id=task.pk, feedback="Again.")
-    done = Notification.objects.filter(kind=NoticeKind.TRIAL_DONE, title__contains="Refund")
-    assert list(done.values_list("user", flat=True)) == [people.leaver.pk]
-    back = Notification.objects.get(kind=NoticeKind.TRIAL_REWORK)
-    assert back.user == people.successor_a and "Again." in back.body
-
-
 def test_the_same_key_tells_nobody_twice(people, make_case):
     departure = make_case(State.EXECUTING)
 
@@ -211,3 +197,20 @@ def test_mark_all_read(client, people, make_case):
     client.post(reverse("handover:notifications_read"))
     assert not Notification.objects.filter(user=people.leaver, read_at__isnull=True).exists()
     assert Notification.objects.filter(user=people.leaver, read_at__lte=timezone.now()).count() >= 2
+
+
+def test_two_runs_that_overlap_write_each_notice_and_mail_once(people):
+    """Two scans that both decided to tell the same person (neither had seen the other's rows)
+    leave one notice and one mail: the keys keep them once, without a lock."""
+    from handover.notifications.notices import DEFAULT, Batch
+
+    def compose(user):
+        return Notice(title="Due tomorrow", body="", link="/work/")
+
+    first, second = Batch(), Batch()
+    for batch in (first, second):
+        batch.add(NoticeKind.DUE, people.leaver, None, "due:overlap", compose, DEFAULT)
+    first.save()
+    second.save()
+    assert Notification.objects.filter(key=f"due:overlap:{people.leaver.pk}").count() == 1
+    assert OutboxMessage.objects.filter(key__startswith="due:overlap:").count() == 1

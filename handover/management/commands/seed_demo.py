@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,7 +15,7 @@ from accounts import two_factor
 from accounts.models import Department, Role, User
 from handover import services
 from handover.demo import Cast, drive_to, successor_of
-from handover.models import AccessSystem, Confidence, Departure, ItemState, State
+from handover.models import AccessSystem, Audience, Confidence, Departure, ItemState, State
 
 DEMO_PASSWORD = "handover-demo"
 # HR and IT must sign in with two-factor. The demo's hr and it share this published authenticator
@@ -225,10 +225,19 @@ class Command(BaseCommand):
             language=language,
             support_until=max(last_day, today - timedelta(days=1)) if target == State.CLOSED else None,
         )
-        cast = Cast(hr=people["hr"], manager=people["manager"], leaver=people[leaver], password=DEMO_PASSWORD)
+        cast = Cast(
+            hr=people["hr"],
+            manager=people["manager"],
+            leaver=people[leaver],
+            password=DEMO_PASSWORD,
+            announce=False,
+        )
         if target != State.INTENT_CONFIRMED:
             departure = drive_to(departure, State.PREPARING, cast)
             self._inventory(departure, people[leaver])
+            if target != State.PREPARING:
+                # The case in preparation leaves HR the announcement to review and send.
+                self._announce(departure, people["hr"])
         departure = drive_to(departure, target, cast)
         if target == State.EXECUTING:
             self._halfway(departure, people[leaver])
@@ -237,6 +246,18 @@ class Command(BaseCommand):
             self._trying(departure, cast)
         elif target in (State.SIGNED_OFF, State.AFTERCARE):
             self._upkeep(departure, cast, done=target == State.AFTERCARE)
+
+    def _announce(self, departure: Departure, hr: User) -> None:
+        """HR sends the announcement Handover drafted, in the case's language, to the department."""
+        with translation.override(departure.language):
+            draft = services.announcement_draft(departure)
+        services.announcement_send(
+            actor=hr,
+            departure=departure,
+            text=draft.text,
+            contact=draft.contact,
+            audience=Audience.DEPARTMENT if departure.department_id else Audience.CASE,
+        )
 
     def _inventory(self, departure: Departure, leaver: User) -> None:
         """The accounts and materials an operator in these modules typically holds."""

@@ -1,0 +1,14 @@
+"""The rule book's answers for templates: a page draws its links and buttons from the same policy
+functions its view and service enforce, never from a rule of its own."""
+
+from django import template
+
+from handover import policy
+from handover.notifications import outbox
+
+register = template.Library()
+register.filter("may_use_hr_pages", policy.may_use_hr_pages)
+register.filter("may_open_case", policy.may_open_case)
+register.filter("may_see_stuck", policy.may_see_stuck)
+register.filter("may_see_open_accesses", policy.may_see_open_accesses)
+register.filter("may_send_again", outbox.may_send_again)
