@@ -273,6 +273,8 @@ CELERY_BEAT_SCHEDULE = {
     "reminders": {"task": "handover.tasks.send_reminders", "schedule": 5 * 60},
     # Cases whose last working day has come move from signed off to aftercare.
     "aftercare-due": {"task": "handover.tasks.begin_due_aftercare", "schedule": 15 * 60},
+    # A departing employee's normal login ends with their last working day.
+    "logins-end": {"task": "handover.tasks.end_former_logins", "schedule": 15 * 60},
     # One digest per person per day, in working hours; the hourly retries catch a worker that
     # was down at 08:00, and the task itself refuses a second send on the same day.
     "daily-digest": {"task": "handover.tasks.send_daily_digests", "schedule": crontab(minute=0, hour="8-18")},

@@ -988,3 +988,51 @@ class AnnouncementForm(PrintableText, forms.Form):
         if data.get("audience") == Audience.DEPARTMENTS and not data.get("departments"):
             self.add_error("departments", _("Choose at least one department."))
         return data
+
+
+class _ItemChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.module.get_kind_display()} · {obj.title}"
+
+
+class _ModuleChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_kind_display())
+
+
+class AftercareQuestionForm(PrintableText, forms.Form):
+    """A question to the former employee, about a module and, if chosen, one of its items."""
+
+    module = _ModuleChoice(label=_("Module"), queryset=HandoverModule.objects.none())
+    item = _ItemChoice(label=_("Item (optional)"), queryset=ChecklistItem.objects.none(), required=False)
+    question = forms.CharField(
+        label=_("Your question"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, departure, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choices_from(self.fields["module"], departure.modules.order_by("position"))
+        items = ChecklistItem.objects.filter(module__departure=departure).select_related("module")
+        _choices_from(self.fields["item"], items.order_by("module__position", "position", "pk"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        item, module = data.get("item"), data.get("module")
+        if item is not None and module is not None and item.module_id != module.pk:
+            self.add_error("item", _("Choose an item of the chosen module, or none."))
+        return data
+
+
+class AftercareAnswerForm(PrintableText, forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, question_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.auto_id = f"question-{question_id}-%s"
+
+
+class SupportExtendForm(PrintableText, forms.Form):
+    until = forms.DateField(label=_("Support until"), widget=DateInput(), validators=[within_years])
+    reason = forms.CharField(label=_("Why"), max_length=250, widget=forms.Textarea(attrs={"rows": 2}))

@@ -17,7 +17,7 @@ ANCHOR_SECTIONS = {
 }
 ROW_SECTIONS = {"access": "accounts", "material": "materials"}
 # Pages of their own that to-dos point at.
-PAGES = {"announcement": "handover:case_announcement"}
+PAGES = {"announcement": "handover:case_announcement", "aftercare": "handover:case_aftercare"}
 
 
 def section_url(departure_id: int, section: str) -> str:

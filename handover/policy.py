@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
+from handover import formatting
 from handover.errors import HandoverError
 from handover.models import AccessState, ItemState, ModuleKind, SignerRole, State, TrialState
 from handover.models.departure import OPEN_STATES, Departure
@@ -833,6 +834,12 @@ CASE_RULES: dict[str, CaseRule] = {
         FOLLOW_UP_STATES,
         state_refusal=_("Follow-ups are left after the sign-off, until the case closes."),
     ),
+    # HR gives the former employee's support period more time, with a reason.
+    "extend_support": CaseRule(
+        Who.HR_OWNER,
+        (State.SIGNED_OFF, State.AFTERCARE),
+        state_refusal=_("The support period is extended after the sign-off, until the case closes."),
+    ),
     # After talking with a successor, the manager notes how a module goes and may change its plan.
     "check_in": CaseRule(
         Who.MANAGER,
@@ -919,6 +926,55 @@ NOTICE_NEXT: dict[str, RowRule] = {
 def notice_recipients(kind: str, facts: CaseFacts, module: ModuleFacts) -> list[Person]:
     """Who must act now that this happened in this module."""
     return NOTICE_NEXT[kind].who.people(facts, module)
+
+
+# ---------------------------------------------------------------------------------------------
+# Aftercare: during the support period the successors and the manager ask the former employee, who
+# answers through a personal link (their normal login ended with their last working day).
+
+AFTERCARE_STATES = (State.AFTERCARE,)
+# An aftercare question nobody answered reaches the manager after this long.
+AFTERCARE_ESCALATION = timedelta(days=3)
+
+
+def in_support_period(facts: CaseFacts, today: date) -> bool:
+    return facts.state in AFTERCARE_STATES and today <= facts.support_until
+
+
+def login_ended(last_working_day: date, today: date) -> bool:
+    """A departing employee's normal login ends with their last working day."""
+    return today > last_working_day
+
+
+def may_use_personal_link(facts: CaseFacts, user_id: int, today: date) -> bool:
+    """The former employee's personal link opens their questions during the support period only."""
+    return user_id == facts.employee_id and in_support_period(facts, today)
+
+
+def aftercare_decision(
+    facts: CaseFacts, access: CaseAccess, act: str, today: date, question: Any = None
+) -> Decision:
+    """A successor or the manager asks the former employee ("ask"); the former employee answers a
+    question not yet solved ("answer"); whoever asked marks the answer as solving it ("solve").
+    All during the support period of a case in aftercare."""
+    if act == "ask":
+        if not (access.is_successor or access.is_manager):
+            return FORBID
+    elif act == "answer":
+        if not access.is_leaver or question is None:
+            return FORBID
+    elif question is None or question.asker_id != access.user_id:
+        return FORBID
+    if not in_support_period(facts, today):
+        return _block(
+            _("Questions reach the former employee during the support period, until %(day)s.")
+            % {"day": formatting.day(facts.support_until)}
+        )
+    if act != "ask" and question.solved_at is not None:
+        return _block(_("This question is already solved."))
+    if act == "solve" and question.answered_at is None:
+        return _block(_("Mark it solved once the former employee has answered."))
+    return ALLOW
 
 
 # ---------------------------------------------------------------------------------------------

@@ -317,10 +317,20 @@ class Upcoming:
 
 
 @dataclass(frozen=True)
+class QuestionDates:
+    """An aftercare question the former employee has not answered."""
+
+    id: int
+    text: str
+    asked_at: datetime
+
+
+@dataclass(frozen=True)
 class CaseDates:
     items: list[ItemDates] = field(default_factory=list)
     tasks: list[TaskDates] = field(default_factory=list)
     upcoming: list[Upcoming] = field(default_factory=list)
+    questions: list[QuestionDates] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -359,6 +369,8 @@ REMINDER_TITLES = {
         "n",
     ),
     "sign": gettext_lazy("%(number)s waits for your signature"),
+    "aftercare": gettext_lazy("A question from your former colleagues waits since %(day)s: “%(what)s”"),
+    "aftercare_late": gettext_lazy("%(number)s: %(name)s has not answered a question since %(day)s"),
 }
 
 
@@ -552,7 +564,46 @@ def reminders_for_case(
                 anchor="signatures",
             )
         )
+    found.extend(_aftercare_reminders(facts, dates, now, today))
     return found
+
+
+def _aftercare_reminders(
+    facts: CaseFacts, dates: CaseDates, now: datetime, today: date
+) -> Iterator[Reminder]:
+    """An unanswered aftercare question reminds the former employee once a day (with their personal
+    link) and reaches the manager once it waits longer than the policy allows; only during the
+    support period."""
+    if not policy.in_support_period(facts, today):
+        return
+    for question in dates.questions:
+        params: dict[str, Any] = {
+            "number": facts.number,
+            "name": facts.employee_name,
+            "what": question.text[:80],
+            "day": question.asked_at,
+        }
+        waited = now - question.asked_at
+        if waited >= WAITING_REMINDED_AFTER:
+            yield Reminder(
+                key=f"aftercare:{question.id}:{waited.days}",
+                kind=NoticeKind.AFTERCARE,
+                case_id=facts.id,
+                user_ids=(facts.employee_id,),
+                title=REMINDER_TITLES["aftercare"],
+                params=params,
+                anchor="aftercare",
+            )
+        if waited >= policy.AFTERCARE_ESCALATION:
+            yield Reminder(
+                key=f"aftercare:{question.id}:manager",
+                kind=NoticeKind.ESCALATION,
+                case_id=facts.id,
+                user_ids=(facts.manager_id,),
+                title=REMINDER_TITLES["aftercare_late"],
+                params=params,
+                anchor="aftercare",
+            )
 
 
 def plan_of(template: Any) -> ReminderPlan:

@@ -18,6 +18,7 @@ from handover import formatting, places, policy, reminders
 from handover.models import (
     Access,
     AccessState,
+    AftercareQuestion,
     Announcement,
     CheckIn,
     ChecklistItem,
@@ -966,7 +967,7 @@ REMINDER_HORIZON_DAYS = 400
 def case_dates(case_ids: list[int], now: datetime) -> dict[int, reminders.CaseDates]:
     """What the reminders of these cases look at: items not yet handed over or waiting for an
     answer, trial tasks waiting for someone, the meeting and demonstrations still to come and who
-    is invited. Five queries, however many cases."""
+    is invited, aftercare questions unanswered. Six queries, however many cases."""
     horizon = now + timedelta(days=REMINDER_HORIZON_DAYS)
     items: dict[int, list[reminders.ItemDates]] = defaultdict(list)
     for case_id, item_id, module_id, title, state, due_date, returned_at in (
@@ -1033,7 +1034,12 @@ def case_dates(case_ids: list[int], now: datetime) -> dict[int, reminders.CaseDa
                 tuple(dict.fromkeys(people)),
             )
         )
+    questions: dict[int, list[reminders.QuestionDates]] = defaultdict(list)
+    for case_id, question_id, text, asked_at in AftercareQuestion.objects.filter(
+        departure_id__in=case_ids, answered_at=None, solved_at=None
+    ).values_list("departure_id", "id", "question", "asked_at"):
+        questions[case_id].append(reminders.QuestionDates(question_id, text, asked_at))
     return {
-        case_id: reminders.CaseDates(items[case_id], tasks[case_id], upcoming[case_id])
+        case_id: reminders.CaseDates(items[case_id], tasks[case_id], upcoming[case_id], questions[case_id])
         for case_id in case_ids
     }

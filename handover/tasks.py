@@ -83,6 +83,13 @@ def begin_due_aftercare() -> int:
 
 @shared_task
 @one_at_a_time
+def end_former_logins() -> int:
+    """Departing employees whose last working day is over no longer sign in normally."""
+    return services.former_logins_end()
+
+
+@shared_task
+@one_at_a_time
 def send_daily_digests() -> int:
     """Everyone with open work gets one digest per day; a second run sends nothing new."""
     day = timezone.localdate()

@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 
 from handover.views import (
     accounts,
+    aftercare,
     announcements,
     case_page,
     cases,
@@ -50,6 +51,13 @@ urlpatterns = [
     path("cases/<int:pk>/signatures/", case_page.case_signatures, name="case_signatures"),
     path("cases/<int:pk>/timeline/", case_page.case_timeline, name="case_timeline"),
     path("cases/<int:pk>/move/<slug:name>/", cases.case_transition, name="case_transition"),
+    path("cases/<int:pk>/aftercare/", aftercare.case_aftercare, name="case_aftercare"),
+    path(
+        "cases/<int:pk>/aftercare/<int:question_id>/solved/",
+        aftercare.question_solved,
+        name="question_solved",
+    ),
+    path("aftercare/<str:token>/", aftercare.aftercare_answer, name="aftercare_answer"),
     path("cases/<int:pk>/announcement/", announcements.case_announcement, name="case_announcement"),
     path("cases/<int:pk>/withdraw/", cases.case_withdraw, name="case_withdraw"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),

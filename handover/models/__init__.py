@@ -1,3 +1,4 @@
+from .aftercare import AftercareQuestion, QuestionState
 from .checkins import CheckIn, Confidence
 from .checklist import ChecklistItem, ChecklistTemplate, HandoverModule, ItemState, ModuleKind, TemplateItem
 from .departure import (
@@ -43,6 +44,7 @@ __all__ = [
     "AccessKind",
     "AccessState",
     "AccessSystem",
+    "AftercareQuestion",
     "Announcement",
     "Audience",
     "Channel",
@@ -76,6 +78,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "OutboxState",
+    "QuestionState",
     "ReasonCategory",
     "Signature",
     "SignatureMark",

@@ -65,6 +65,11 @@ class EventKind(models.TextChoices):
     MATERIAL_DOWNLOADED = "material_downloaded", _("downloaded a material's file")
     INVENTORY_IMPORTED = "inventory_imported", _("imported an inventory")
     INVENTORY_EXPORTED = "inventory_exported", _("exported the inventory")
+    QUESTION_ASKED = "question_asked", _("asked the former employee")
+    QUESTION_ANSWERED = "question_answered", _("answered an aftercare question")
+    QUESTION_SOLVED = "question_solved", _("marked an answer as solving it")
+    SUPPORT_EXTENDED = "support_extended", _("extended the support period")
+    LOGIN_ENDED = "login_ended", _("ended the former employee's login")
 
 
 # Events that change what a signer affirms. The services that write them do so through
@@ -174,6 +179,11 @@ EVENT_SENTENCES = {
     EventKind.MATERIAL_DOWNLOADED: _("%(actor)s downloaded the file of “%(subject)s”"),
     EventKind.INVENTORY_IMPORTED: _("%(actor)s imported %(subject)s"),
     EventKind.INVENTORY_EXPORTED: _("%(actor)s exported the inventory (%(subject)s)"),
+    EventKind.QUESTION_ASKED: _("%(actor)s asked the former employee: %(subject)s"),
+    EventKind.QUESTION_ANSWERED: _("%(actor)s answered the question “%(subject)s”"),
+    EventKind.QUESTION_SOLVED: _("%(actor)s marked the answer to “%(subject)s” as solving it"),
+    EventKind.SUPPORT_EXTENDED: _("%(actor)s extended the support period: %(subject)s"),
+    EventKind.LOGIN_ENDED: _("The normal login of %(subject)s ended with their last working day"),
 }
 
 

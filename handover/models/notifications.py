@@ -24,6 +24,7 @@ class NoticeKind(models.TextChoices):
     UPCOMING = "upcoming", _("Reminders of the meeting and demonstrations coming up")
     WAITING = "waiting", _("Reminders of work waiting for you: questions, trial tasks, signatures")
     ESCALATION = "escalation", _("Late work on the cases you supervise")
+    AFTERCARE = "aftercare", _("Questions from your successors after you left")
 
 
 class Timing(models.TextChoices):

@@ -17,6 +17,7 @@ from accounts.models import User
 from handover.models import (
     Channel,
     ChatChannel,
+    NoticeKind,
     NoticePreference,
     Notification,
     OutboxMessage,
@@ -60,6 +61,12 @@ def _at(day, clock: time, zone) -> datetime:
     return datetime.combine(day, clock, tzinfo=zone)
 
 
+def reachable(user: User, kind: str) -> bool:
+    """Whether this person is told at all: the active, and a former employee (whose login ended)
+    about the questions their successors ask in aftercare."""
+    return user.is_active or kind == NoticeKind.AFTERCARE
+
+
 @dataclass(frozen=True)
 class Choice:
     """How one person wants one kind of message: mailed at once, in the daily digest or not at
@@ -101,7 +108,7 @@ def notify(
     ``compose(user)`` runs in the person's language; ``calendar(user)`` gives an invitation to
     attach. Returns how many people were told now; a notice already given under this key is not
     given again."""
-    people = {user.pk: user for user in users if user is not None and user.is_active}
+    people = {user.pk: user for user in users if user is not None and reachable(user, kind)}
     if not people:
         return 0
     taken = set(

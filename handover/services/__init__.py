@@ -12,6 +12,7 @@ from .accounts import (
     access_update,
     accesses_revoke,
 )
+from .aftercare import former_logins_end, question_answer, question_ask, question_solve, support_extend
 from .announcements import (
     announcement_draft,
     announcement_reach,
@@ -126,6 +127,7 @@ __all__ = [
     "digest_send",
     "follow_up_add",
     "follow_up_complete",
+    "former_logins_end",
     "import_preview_save",
     "inventory_exported",
     "inventory_import",
@@ -160,7 +162,11 @@ __all__ = [
     "own_chat_connect",
     "own_chat_disconnect",
     "own_chat_test",
+    "question_answer",
+    "question_ask",
+    "question_solve",
     "reminders_send",
+    "support_extend",
     "trial_task_complete",
     "trial_task_create",
     "trial_task_rework",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from handover import formatting, places, reminders, selectors
+from handover.aftercare_links import personal_link
 from handover.models import (
     ChatChannel,
     ChecklistTemplate,
@@ -18,10 +19,11 @@ from handover.models import (
     Notification,
     State,
 )
-from handover.notifications.notices import DEFAULT, Batch, Notice, choices, post_to_chats
+from handover.notifications.notices import DEFAULT, Batch, Notice, choices, post_to_chats, reachable
 
-# Cases whose dates still matter: from the preparation to the sign-off (the trial run included).
-REMINDED_STATES = (State.PREPARING, State.EXECUTING, State.TRIAL_RUN)
+# Cases whose dates still matter: from the preparation to the sign-off (the trial run included),
+# and aftercare, whose questions wait for the former employee.
+REMINDED_STATES = (State.PREPARING, State.EXECUTING, State.TRIAL_RUN, State.AFTERCARE)
 CHUNK = 500
 
 
@@ -41,7 +43,9 @@ def _compose(reminder: reminders.Reminder):
         return Notice(
             title=str(reminder.title % params),
             body="\n".join(f"- {todo.text}" for todo in todos),
-            link=places.case_url(reminder.case_id, reminder.anchor),
+            link=personal_link(reminder.case_id, user.pk)
+            if user is not None and reminder.kind == NoticeKind.AFTERCARE
+            else places.case_url(reminder.case_id, reminder.anchor),
         )
 
     return notice
@@ -88,7 +92,11 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
                 compose = _compose(reminder)
                 for user_id in reminder.user_ids:
                     user = people.get(user_id)
-                    if user is None or not user.is_active or f"{reminder.key}:{user_id}" in given:
+                    if (
+                        user is None
+                        or not reachable(user, reminder.kind)
+                        or f"{reminder.key}:{user_id}" in given
+                    ):
                         continue
                     choice = chosen.get((user_id, reminder.kind), DEFAULT)
                     batch.add(reminder.kind, user, reminder.case_id, reminder.key, compose, choice)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from handover import services, vault
+from handover.aftercare_links import personal_link
 from handover.documents.storage import document_storage
 from handover.models import (
     AccessSystem,
@@ -172,7 +173,7 @@ def note_check_in_and_lesson(departure: Departure, people) -> None:
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width):
+def test_main_pages_pass_axe(log_in, open_page, people, make_case, default_templates, width):
     people.leaver.language = "zh-hans"
     people.leaver.save()
     departure = make_case(State.EXECUTING)
@@ -185,6 +186,15 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
     sections = section_paths(departure)
     module_path = reverse("handover:case_module", args=[departure.pk, module.pk])
     unannounced = make_case(State.PREPARING, announced=False, employee=UserFactory(username="mo"))
+    former = UserFactory(username="fo", language="zh-hans")
+    after = make_case(State.AFTERCARE, employee=former)
+    services.question_ask(
+        actor=people.successor_a,
+        departure=after,
+        module_id=after.modules.first().pk,
+        question="Where is the price list?",
+    )
+    aftercare_path = reverse("handover:case_aftercare", args=[after.pk])
     pages = [
         (people.hr, reverse("handover:case_list"), "en", None),
         (people.hr, reverse("handover:case_open"), "en", None),
@@ -220,10 +230,16 @@ def test_main_pages_pass_axe(log_in, people, make_case, default_templates, width
         (people.head, reverse("handover:case_announcement", args=[departure.pk]), "en", None),
         (people.hr, reverse("handover:case_announcement", args=[unannounced.pk]), "en", None),
         (people.hr, reverse("handover:case_announcement", args=[unannounced.pk]), "en", see_whom),
+        (people.successor_a, aftercare_path, "en", None),
+        (people.hr, aftercare_path, "en", None),
     ]
     failed_message(departure)
     own_chat(people.leaver)
     found = violations_logged_in(log_in, pages, width)
+    # The former employee's own page, opened by the link of their mail, without a login.
+    visitor = open_page(width=width, bypass_csp=True)
+    found += violations(visitor, personal_link(after.pk, former.pk), "en", None)
+    visitor.context.close()
     assert found == [], json.dumps(found, indent=1, ensure_ascii=False)
 
 

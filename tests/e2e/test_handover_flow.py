@@ -11,10 +11,13 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from accounts.models import Role
+from handover import services
 from handover.forms import person_label
 from handover.models import ChecklistItem, Departure, ItemState, ModuleKind, State
 from handover.permissions import ensure_roles
@@ -438,6 +441,54 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     phone.goto(case_path)
     expect(case_state(phone)).to_have_text("Signed off")
     phone.screenshot(path=SCREENSHOTS / "case-page-phone.png", full_page=True)
+
+    # 8. Aftercare. The last working day comes (the daily tasks start aftercare and, once the day is
+    # over, end the leaver's normal login); the successor asks the former employee, who answers
+    # through the personal link of the mail; the successor marks it solved. After the support
+    # period the link no longer works.
+    today = timezone.localdate()
+    Departure.objects.filter(pk=case_id).update(
+        notice_date=today - timedelta(days=30), last_working_day=today
+    )
+    services.departure_begin_aftercare(actor=None, departure=Departure.objects.get(pk=case_id))
+    services.former_logins_end(today + timedelta(days=1))
+    leaver.reload()
+    expect(leaver).to_have_url(re.compile(re.escape(reverse("login"))))
+    leaver.get_by_label("Username").fill(people.leaver.username)
+    leaver.get_by_label("Password").fill(PASSWORD)
+    leaver.get_by_role("button", name="Log in").click()
+    expect(leaver.get_by_role("alert")).to_contain_text(
+        "Your Handover login ended with your last working day"
+    )
+
+    successor.goto(case_path)
+    successor.get_by_role("link", name="Aftercare: questions to the former employee").click()
+    successor.get_by_label("Module").select_option(label=str(ModuleKind.PRODUCT.label))
+    successor.get_by_role("textbox", name="Your question").fill("Which supplier sends the summer prices?")
+    successor.get_by_role("button", name="Send the question").click()
+    expect(successor.get_by_role("status")).to_contain_text("Your question is sent to")
+    [asked] = [m for m in mail.outbox if "Which supplier sends the summer prices?" in m.body]
+    assert asked.to == [people.leaver.email]
+    link = re.search(r"http://[^\s]+(/aftercare/[^\s/]+/)", asked.body).group(1)
+
+    former = open_page()
+    former.goto(link)
+    expect(former.get_by_role("main")).to_contain_text("Which supplier sends the summer prices?")
+    former.get_by_role("textbox", name="Your answer").fill("Ningbo Home Goods, every May.")
+    former.get_by_role("button", name="Send my answer").click()
+    expect(former.get_by_role("status")).to_contain_text("Thank you: your answer is sent.")
+
+    successor.reload()
+    expect(successor.get_by_role("main")).to_contain_text("Ningbo Home Goods, every May.")
+    successor.get_by_role("button", name="This solves it").click()
+    expect(successor.get_by_role("status")).to_contain_text("Marked as solved.")
+    former.reload()
+    expect(former.get_by_role("main")).to_contain_text("No question waits for you.")
+
+    Departure.objects.filter(pk=case_id).update(support_until=today - timedelta(days=1))
+    former.reload()
+    expect(former.get_by_role("heading", level=1)).to_have_text("This link no longer works")
+    former.context.close()
 
     for page in (hr, leaver, successor, manager):
         page.context.close()

@@ -73,6 +73,31 @@ MATRIX = {
         None,
         only("hr"),
     ),
+    "aftercare page": (
+        State.AFTERCARE,
+        "get",
+        lambda d: reverse("handover:case_aftercare", args=[d.pk]),
+        None,
+        {**VIEWERS, **NOBODY},
+    ),
+    "ask the former employee": (
+        State.AFTERCARE,
+        "post",
+        lambda d: reverse("handover:case_aftercare", args=[d.pk]),
+        lambda d: {"module": d.modules.get(kind="product").pk, "question": "Where is the price list?"},
+        only("manager", "successor_a", "successor_b"),
+    ),
+    "extend the support period": (
+        State.AFTERCARE,
+        "post",
+        lambda d: reverse("handover:case_aftercare", args=[d.pk]),
+        lambda d: {
+            "act": "extend",
+            "until": (d.support_until + timedelta(days=7)).isoformat(),
+            "reason": "Peak",
+        },
+        only("hr"),
+    ),
     "announcement page": (
         State.PREPARING,
         "get",
@@ -320,6 +345,7 @@ def test_stranger_gets_404_on_every_case_url(client, people, make_case, document
         "lesson_id": 1,
         "demonstration_id": 1,
         "follow_up_id": 1,
+        "question_id": 1,
     }
     client.force_login(people.stranger)
     # Account and material URLs are walked by test_inventory_files.py, with rows to point at.

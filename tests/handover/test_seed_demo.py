@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from handover import selectors
 from handover.models import (
+    AftercareQuestion,
     Announcement,
     Demonstration,
     DemonstrationAttendee,
@@ -65,3 +66,12 @@ def test_the_demo_has_cases_announced_and_one_waiting_for_hr_to_announce():
     assert [todo.case_id for todo in todos if todo.kind == "announce"] == [waiting.pk]
     announced = Announcement.objects.get(departure__state=State.EXECUTING)
     assert announced.audience == "department" and "最后工作日" in announced.text
+
+
+def test_the_demo_shows_aftercare_with_a_question_answered_and_one_waiting():
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    former = Departure.objects.get(state=State.AFTERCARE)
+    assert sorted(q.state for q in AftercareQuestion.objects.filter(departure=former)) == ["answered", "open"]
+    assert not former.employee.is_active
+    assert "/aftercare/" in out.getvalue() and "their login ended" in out.getvalue()

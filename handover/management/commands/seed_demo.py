@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import two_factor
 from accounts.models import Department, Role, User
 from handover import services
+from handover.aftercare_links import personal_link
 from handover.demo import Cast, drive_to, successor_of
 from handover.models import AccessSystem, Audience, Confidence, Departure, ItemState, State
 
@@ -145,6 +146,13 @@ class Command(BaseCommand):
         )
         for username, name, title, role, _language in PEOPLE:
             self.stdout.write(f"  {username:<11} {name} · {title} ({role})")
+        former = Departure.objects.filter(state=State.AFTERCARE).first()
+        if former is not None:
+            link = settings.HANDOVER_BASE_URL.rstrip("/") + personal_link(former.pk, former.employee_id)
+            self.stdout.write(
+                f"{former.employee.username} has left: their login ended; they answer their former "
+                f"colleagues' questions here (the link their mails carry):\n  {link}"
+            )
         self._two_factor_instructions(people)
 
     def _people(self) -> dict[str, User]:
@@ -246,6 +254,33 @@ class Command(BaseCommand):
             self._trying(departure, cast)
         elif target in (State.SIGNED_OFF, State.AFTERCARE):
             self._upkeep(departure, cast, done=target == State.AFTERCARE)
+        if target == State.AFTERCARE:
+            self._aftercare(departure, cast)
+
+    def _aftercare(self, departure: Departure, cast: Cast) -> None:
+        """The former employee answered one question of their successor; another waits. Their
+        normal login has ended (the last working day is over)."""
+        module = departure.modules.select_related("successor").order_by("position").first()
+        assert module is not None  # every demo case is opened with modules
+        answered = services.question_ask(
+            actor=successor_of(module),
+            departure=departure,
+            module_id=module.pk,
+            question="Which supplier gives us the 11.11 promotion prices, and by when?",
+        )
+        services.question_answer(
+            actor=cast.leaver,
+            departure=departure,
+            question_id=answered.pk,
+            answer="Hangzhou Textiles; their price list arrives in mid-October, see the shared drive.",
+        )
+        services.question_ask(
+            actor=cast.manager,
+            departure=departure,
+            module_id=module.pk,
+            question="Where did you keep the log-in for the old photo studio account?",
+        )
+        services.former_logins_end()
 
     def _announce(self, departure: Departure, hr: User) -> None:
         """HR sends the announcement Handover drafted, in the case's language, to the department."""

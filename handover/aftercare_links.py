@@ -1,0 +1,30 @@
+"""The former employee's personal link: it names one case and one person, signed with the site's
+secret key, and opens only that person's aftercare questions on that case. Nothing is stored; the
+link stops working when it is older than ``MAX_AGE`` (every mail carries a fresh one), and the policy
+refuses it outside the support period (``policy.may_use_personal_link``)."""
+
+from django.core import signing
+from django.urls import reverse
+
+SALT = "handover.aftercare.link"
+# A link older than this no longer opens anything, even within the support period.
+MAX_AGE = 30 * 24 * 3600
+
+
+def personal_link(case_id: int, user_id: int) -> str:
+    token = signing.dumps({"c": case_id, "u": user_id}, salt=SALT)
+    return reverse("handover:aftercare_answer", args=[token])
+
+
+def link_holder(token: str) -> tuple[int, int, bool] | None:
+    """The case and the person a genuine link names, and whether it is still recent enough to open
+    anything; None for anything Handover did not sign."""
+    try:
+        data, fresh = signing.loads(token, salt=SALT, max_age=MAX_AGE), True
+    except signing.SignatureExpired:
+        data, fresh = signing.loads(token, salt=SALT), False
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("c"), int) or not isinstance(data.get("u"), int):
+        return None
+    return data["c"], data["u"], fresh

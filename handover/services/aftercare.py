@@ -1,0 +1,164 @@
+"""Aftercare: the successors and the manager ask the former employee during the support period,
+the former employee answers through their personal link, whoever asked marks it solved; HR extends
+the support period with a reason; a departing employee's normal login ends with their last day."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from handover import formatting, places, policy
+from handover.aftercare_links import personal_link
+from handover.errors import HandoverError, NotFound
+from handover.models import AftercareQuestion, ChecklistItem, Departure, EventKind, NoticeKind, State
+from handover.notifications.notices import Notice, notify
+
+from ._base import access_for, facts_of, lock_case, locked_row, record, today
+
+QUESTION_LIMIT = 4000
+
+
+def _text(value: str, empty: str) -> str:
+    value = value.strip()
+    if not value:
+        raise HandoverError(empty)
+    if len(value) > QUESTION_LIMIT:
+        raise HandoverError(_("At most %(n)d characters.") % {"n": QUESTION_LIMIT})
+    return value
+
+
+def question_ask(
+    *, actor: User, departure: Departure, module_id: int, question: str, item_id: int | None = None
+) -> AftercareQuestion:
+    """A successor or the manager asks the former employee about a module (or one of its items);
+    the former employee is told by mail, with their personal link."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        facts = facts_of(departure)
+        policy.aftercare_decision(facts, access, "ask", today()).enforce()
+        module = departure.modules.filter(pk=module_id).first()
+        if module is None:
+            raise NotFound
+        item = None
+        if item_id is not None:
+            item = ChecklistItem.objects.filter(pk=item_id, module=module).first()
+            if item is None:
+                raise HandoverError(_("Choose an item of the chosen module, or none."))
+        row = AftercareQuestion.objects.create(
+            departure=departure,
+            module=module,
+            item=item,
+            asker=actor,
+            asker_name=actor.name,
+            question=_text(question, _("Write your question.")),
+        )
+        record(departure, actor, EventKind.QUESTION_ASKED, subject=row.question)
+        notify(
+            kind=NoticeKind.AFTERCARE,
+            users=[departure.employee],
+            case_id=departure.pk,
+            key=f"aftercare-asked:{row.pk}",
+            compose=lambda user: Notice(
+                title=_("%(name)s asks you about %(module)s")
+                % {"name": actor.name, "module": module.get_kind_display()},
+                body=row.question,
+                link=personal_link(departure.pk, user.pk),
+            ),
+        )
+    return row
+
+
+def question_answer(*, actor: User, departure: Departure, question_id: int, answer: str) -> AftercareQuestion:
+    """The former employee answers (through their personal link: their login has ended, so what
+    they may do is read from the case's grants, not from a session); whoever asked is told."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        facts = facts_of(departure)
+        access = policy.access_as(facts, actor.pk)
+        row = locked_row(AftercareQuestion.objects.filter(departure=departure), pk=question_id)
+        policy.aftercare_decision(facts, access, "answer", today(), row).enforce()
+        row.answer = _text(answer, _("Write your answer."))
+        row.answered_at = timezone.now()
+        row.save(update_fields=["answer", "answered_at"])
+        record(departure, actor, EventKind.QUESTION_ANSWERED, subject=row.question)
+        if row.asker is not None:
+            notify(
+                kind=NoticeKind.ITEM_ANSWERED,
+                users=[row.asker],
+                case_id=departure.pk,
+                key=f"aftercare-answered:{row.pk}:{row.answered_at.isoformat()}",
+                compose=lambda user: Notice(
+                    title=_("%(name)s answered: “%(question)s”")
+                    % {"name": departure.employee_name, "question": row.question[:80]},
+                    body=row.answer,
+                    link=places.case_url(departure.pk, "aftercare"),
+                ),
+            )
+    return row
+
+
+def question_solve(*, actor: User, departure: Departure, question_id: int) -> AftercareQuestion:
+    """Whoever asked marks the answer as solving it."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        row = locked_row(AftercareQuestion.objects.filter(departure=departure), pk=question_id)
+        policy.aftercare_decision(facts_of(departure), access, "solve", today(), row).enforce()
+        row.solved_at = timezone.now()
+        row.save(update_fields=["solved_at"])
+        record(departure, actor, EventKind.QUESTION_SOLVED, subject=row.question)
+    return row
+
+
+def support_extend(*, actor: User, departure: Departure, until: date, reason: str) -> Departure:
+    """HR gives the support period more time, with a reason kept on the timeline."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        policy.case_decision(facts_of(departure), access, "extend_support").enforce()
+        if until <= departure.support_until:
+            raise HandoverError(
+                _("Choose a day after the current end of the support period (%(day)s).")
+                % {"day": formatting.day(departure.support_until)}
+            )
+        if not policy.date_in_range(until):
+            raise HandoverError(policy.date_range_message())
+        if not reason.strip():
+            raise HandoverError(
+                _("Say why the support period is extended; the reason stays on the timeline.")
+            )
+        departure.support_until = until
+        departure.save(update_fields=["support_until"])
+        record(
+            departure,
+            actor,
+            EventKind.SUPPORT_EXTENDED,
+            subject=f"{formatting.day(until)}: {reason.strip()}",
+        )
+    return departure
+
+
+def former_logins_end(day: date | None = None) -> int:
+    """Each departing employee whose last working day is over can no longer sign in (their sessions
+    end with it); once per case, so someone rehired later keeps the login HR gave back."""
+    day = day or today()
+    due = (
+        Departure.objects.exclude(state=State.WITHDRAWN)
+        .filter(last_working_day__lt=day, employee__is_active=True)
+        .exclude(events__kind=EventKind.LOGIN_ENDED)
+        .select_related("employee")
+    )
+    ended = 0
+    for departure in due:
+        if not policy.login_ended(departure.last_working_day, day):
+            continue
+        with transaction.atomic():
+            employee = User.objects.select_for_update().get(pk=departure.employee_id)
+            employee.is_active = False
+            employee.save(update_fields=["is_active"])
+            record(departure, None, EventKind.LOGIN_ENDED, subject=employee.name)
+        ended += 1
+    return ended

@@ -1,0 +1,115 @@
+"""Aftercare pages: the case's questions to the former employee (asked, answered, solved; the
+support period extended by HR), and the former employee's own page, opened by their personal link
+because their login ended with their last working day."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from handover import policy, selectors, services
+from handover.aftercare_links import link_holder
+from handover.forms import AftercareAnswerForm, AftercareQuestionForm, SupportExtendForm
+from handover.http import AuthenticatedHttpRequest
+from handover.models import AftercareQuestion, Departure
+
+from .common import case_action, load_case, submitted, theirs
+
+
+@login_required
+def case_aftercare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    departure, access = load_case(request, pk)
+    facts = selectors.case_progress(departure)
+    today = timezone.localdate()
+    ask = policy.aftercare_decision(facts, access, "ask", today)
+    extend = policy.case_decision(facts, access, "extend_support")
+    extending = request.POST.get("act") == "extend"
+    if request.method == "POST":
+        theirs(extend if extending else ask)
+    form = AftercareQuestionForm(None if extending else request.POST or None, departure=departure)
+    extend_form = SupportExtendForm(request.POST if extending else None)
+
+    def ask_it(data: dict[str, Any]) -> Any:
+        return services.question_ask(
+            actor=request.user,
+            departure=departure,
+            module_id=data["module"].pk,
+            item_id=data["item"].pk if data["item"] else None,
+            question=data["question"],
+        )
+
+    def extend_it(data: dict[str, Any]) -> Any:
+        return services.support_extend(actor=request.user, departure=departure, **data)
+
+    if extending and submitted(request, extend_form, extend_it):
+        messages.success(request, _("The support period is extended."))
+        return redirect("handover:case_aftercare", pk=departure.pk)
+    if not extending and submitted(request, form, ask_it):
+        messages.success(request, _("Your question is sent to %(name)s.") % {"name": departure.employee_name})
+        return redirect("handover:case_aftercare", pk=departure.pk)
+    questions = AftercareQuestion.objects.filter(departure=departure).select_related("module", "item")
+    rows = [(q, policy.aftercare_decision(facts, access, "solve", today, q)) for q in questions]
+    return render(
+        request,
+        "handover/aftercare.html",
+        {
+            "departure": departure,
+            "rows": rows,
+            "form": form if ask else None,
+            "blocked": "" if ask.forbidden else ask.message,
+            "extend_form": extend_form if extend else None,
+        },
+    )
+
+
+@case_action(anchor="aftercare")
+def question_solved(request: AuthenticatedHttpRequest, departure, access, question_id: int):
+    services.question_solve(actor=request.user, departure=departure, question_id=question_id)
+    messages.success(request, _("Marked as solved. Thank you for closing the loop."))
+
+
+@never_cache
+def aftercare_answer(request, token: str) -> HttpResponse:
+    """The former employee's page: their open questions on one case, each with an answer form.
+    No login: the signed link names the case and the person; the policy says whether it still
+    opens anything (the support period)."""
+    holder = link_holder(token)
+    if holder is None:
+        raise Http404
+    case_id, user_id, fresh = holder
+    departure = Departure.objects.select_related("employee").filter(pk=case_id, employee_id=user_id).first()
+    if departure is None:
+        raise Http404
+    facts = selectors.case_progress(departure)
+    if not fresh or not policy.may_use_personal_link(facts, user_id, timezone.localdate()):
+        return render(request, "handover/aftercare_closed.html", {"departure": departure}, status=410)
+    open_questions = AftercareQuestion.objects.filter(departure=departure, solved_at=None)
+    posted = request.POST.get("question", "") if request.method == "POST" else ""
+    forms = {
+        question: AftercareAnswerForm(
+            request.POST if posted == str(question.pk) else None,
+            question_id=question.pk,
+            initial={"answer": question.answer},
+        )
+        for question in open_questions.select_related("module", "item")
+    }
+    for question, form in forms.items():
+        if form.is_bound and submitted(request, form, _answering(departure, question.pk)):
+            messages.success(request, _("Thank you: your answer is sent."))
+            return redirect(request.path)
+    return render(request, "handover/aftercare_answer.html", {"departure": departure, "forms": forms})
+
+
+def _answering(departure: Departure, question_id: int) -> Callable[[dict[str, Any]], Any]:
+    def answer(data: dict[str, Any]) -> Any:
+        return services.question_answer(
+            actor=departure.employee, departure=departure, question_id=question_id, answer=data["answer"]
+        )
+
+    return answer

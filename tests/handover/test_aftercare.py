@@ -1,0 +1,209 @@
+"""Aftercare: the successors and the manager ask the former employee, who answers through a personal
+link once their normal login has ended; the asker marks it solved; reminders and escalation; HR
+extends the support period; the link stops working when the period ends or the case closes."""
+
+import datetime as dt
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from handover import services
+from handover.aftercare_links import personal_link
+from handover.errors import HandoverError
+from handover.models import AftercareQuestion, Departure, EventKind, NoticeKind, Notification, State
+from handover.notifications import outbox
+from handover.services.reminding import reminders_send
+from tests.conftest import advance
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def aftercare_page(departure):
+    return reverse("handover:case_aftercare", args=[departure.pk])
+
+
+def ask(client, departure, **data):
+    product = departure.modules.get(kind="product")
+    form = {"module": product.pk, "question": "Where is the supplier price list?", **data}
+    return client.post(aftercare_page(departure), form)
+
+
+def link_in(message) -> str:
+    return re.search(r"http://[^\s]+/aftercare/[^\s/]+/", message.body).group(0)
+
+
+def test_a_successor_asks_the_former_employee_answers_through_the_link_and_the_asker_marks_it_solved(
+    client, people, make_case
+):
+    departure = make_case(State.AFTERCARE)
+    client.force_login(people.successor_a)
+    assert ask(client, departure).status_code == 302
+    question = AftercareQuestion.objects.get()
+    assert question.asker == people.successor_a and question.module.kind == "product"
+    assert departure.events.filter(kind=EventKind.QUESTION_ASKED, actor=people.successor_a).exists()
+    outbox.deliver_due()
+    [asked] = [m for m in mail.outbox if "Where is the supplier price list?" in m.body]
+    assert asked.to == [people.leaver.email]
+    assert "Where is the supplier price list?" in asked.body
+    link = link_in(asked).removeprefix("http://127.0.0.1:8000")
+
+    # The former employee needs no login: the link opens their questions, and only theirs.
+    client.logout()
+    page = client.get(link).content.decode()
+    assert "Where is the supplier price list?" in page and departure.number in page
+    response = client.post(link, {"question": question.pk, "answer": "Shared drive, /suppliers/2026."})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.answer == "Shared drive, /suppliers/2026." and question.answered_at is not None
+    answered = departure.events.get(kind=EventKind.QUESTION_ANSWERED)
+    assert answered.actor == people.leaver
+    told = Notification.objects.get(user=people.successor_a, kind=NoticeKind.ITEM_ANSWERED)
+    assert "Shared drive" in told.body and told.link == aftercare_page(departure)
+
+    # Only the asker marks it solved; then it leaves the former employee's page.
+    client.force_login(people.successor_b)
+    solve = reverse("handover:question_solved", args=[departure.pk, question.pk])
+    assert client.post(solve).status_code == 403
+    client.force_login(people.successor_a)
+    client.post(solve)
+    question.refresh_from_db()
+    assert question.solved_at is not None
+    client.logout()
+    assert "No question waits for you" in client.get(link).content.decode()
+
+
+def test_a_refused_question_keeps_what_was_typed_and_nothing_is_asked(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    client.force_login(people.manager)
+    orders_item = departure.modules.get(kind="orders").items.first()
+    page = ask(client, departure, item=orders_item.pk, question="Kept as typed").content.decode()
+    assert "Choose an item of the chosen module, or none." in page and "Kept as typed" in page
+    assert not AftercareQuestion.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["hr", "leaver", "head"])
+def test_only_successors_and_the_manager_ask(client, people, make_case, role):
+    departure = make_case(State.AFTERCARE)
+    client.force_login(getattr(people, role))
+    assert client.get(aftercare_page(departure)).status_code == 200
+    assert ask(client, departure).status_code == 403
+    assert not AftercareQuestion.objects.exists()
+
+
+def test_before_aftercare_nobody_asks_yet(client, people, make_case):
+    departure = make_case(State.SIGNED_OFF)
+    client.force_login(people.successor_a)
+    page = client.get(aftercare_page(departure)).content.decode()
+    assert "during the support period" in page and 'name="question"' not in page
+    with pytest.raises(HandoverError, match="during the support period"):
+        services.question_ask(
+            actor=people.successor_a,
+            departure=departure,
+            module_id=departure.modules.first().pk,
+            question="Early?",
+        )
+
+
+def test_the_normal_login_ends_after_the_last_day_and_the_login_page_says_so(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    client.force_login(people.leaver)
+    assert Session.objects.exists()
+    the_day_after = departure.last_working_day + timedelta(days=1)
+    assert services.former_logins_end(departure.last_working_day) == 0
+    assert services.former_logins_end(the_day_after) == 1
+    people.leaver.refresh_from_db()
+    assert not people.leaver.is_active
+    assert not Session.objects.exists()
+    assert departure.events.filter(kind=EventKind.LOGIN_ENDED, actor=None).count() == 1
+    assert services.former_logins_end(the_day_after) == 0
+
+    client.logout()
+    login = reverse("login")
+    page = client.post(login, {"username": "leaver", "password": PASSWORD}).content.decode()
+    assert "Your Handover login ended with your last working day" in page
+    page = client.post(login, {"username": "leaver", "password": "not-the-password"}).content.decode()
+    assert "Your Handover login ended" not in page and "enter a correct username and password" in page
+
+    # A withdrawn case ends no login.
+    other = make_case(State.PREPARING, employee=people.stranger)
+    services.departure_withdraw(actor=people.hr, departure=other, reason="Stays.")
+    services.former_logins_end(other.last_working_day + timedelta(days=1))
+    people.stranger.refresh_from_db()
+    assert people.stranger.is_active
+
+
+def test_the_former_employee_answers_after_their_login_ended_and_is_reminded_then_the_manager(
+    people, make_case, settings
+):
+    departure = make_case(State.AFTERCARE)
+    services.former_logins_end(departure.last_working_day + timedelta(days=1))
+    question = services.question_ask(
+        actor=people.successor_a,
+        departure=departure,
+        module_id=departure.modules.get(kind="product").pk,
+        question="Which courier for Hainan?",
+    )
+    asked = question.asked_at
+    # The inactive former employee is still told (by mail, with the link), and nobody else.
+    assert Notification.objects.filter(kind=NoticeKind.AFTERCARE, user=people.leaver).count() == 1
+    with time_machine.travel(asked + timedelta(days=1, minutes=1), tick=False):
+        assert reminders_send() == 1
+        assert reminders_send() == 0
+    with time_machine.travel(asked + timedelta(days=2, minutes=1), tick=False):
+        assert reminders_send() == 1
+    with time_machine.travel(asked + timedelta(days=3, minutes=1), tick=False):
+        reminders_send()
+    reminded = Notification.objects.filter(kind=NoticeKind.AFTERCARE, user=people.leaver)
+    assert reminded.count() == 4
+    assert all("/aftercare/" in notice.link for notice in reminded)
+    [escalated] = Notification.objects.filter(kind=NoticeKind.ESCALATION, user=people.manager)
+    assert "has not answered a question" in escalated.title
+
+    services.question_answer(
+        actor=people.leaver, departure=departure, question_id=question.pk, answer="SF Express."
+    )
+    with time_machine.travel(asked + timedelta(days=5), tick=False):
+        assert reminders_send() == 0
+
+
+def test_the_link_stops_working_after_the_support_period_and_once_the_case_closes(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    link = personal_link(departure.pk, people.leaver.pk)
+    assert client.get(link).status_code == 200
+    # Another person's id in a link, or a link someone altered, opens nothing.
+    assert client.get(personal_link(departure.pk, people.successor_a.pk)).status_code == 404
+    assert client.get(link[:-3] + "xx/").status_code == 404
+    with time_machine.travel(
+        dt.datetime.combine(
+            departure.support_until + timedelta(days=1), dt.time(10), tzinfo=timezone.get_current_timezone()
+        )
+    ):
+        response = client.get(link)
+        assert response.status_code == 410 and "This link no longer works" in response.content.decode()
+    departure = advance(departure, people, State.CLOSED)
+    response = client.get(link)
+    assert response.status_code == 410, response.content.decode()[:3000]
+
+
+def test_hr_extends_the_support_period_with_a_reason(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    until = departure.support_until + timedelta(days=14)
+    client.force_login(people.manager)
+    data = {"act": "extend", "until": until.isoformat(), "reason": "Peak season"}
+    assert client.post(aftercare_page(departure), data).status_code == 403
+    client.force_login(people.hr)
+    page = client.post(aftercare_page(departure), {**data, "until": departure.support_until.isoformat()})
+    assert "Choose a day after the current end of the support period" in page.content.decode()
+    assert "Peak season" in page.content.decode()
+    assert client.post(aftercare_page(departure), data).status_code == 302
+    departure = Departure.objects.get(pk=departure.pk)
+    assert departure.support_until == until
+    event = departure.events.get(kind=EventKind.SUPPORT_EXTENDED)
+    assert event.actor == people.hr and "Peak season" in event.subject
