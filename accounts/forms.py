@@ -134,35 +134,3 @@ class PasswordAgainForm(forms.Form):
         if again is None or again.pk != user.pk:
             raise ValidationError(_("That is not your password."))
         return password
-
-
-class SignInForm(auth_forms.AuthenticationForm):
-    """Django's sign-in; a former employee who gives their right password reads that their login
-    ended with their last working day, and how their successors' questions reach them now. Never
-    while the address is locked out: the lockout must not become a way to test passwords."""
-
-    def clean(self):
-        try:
-            return super().clean()
-        except ValidationError:
-            ended = None if getattr(self.request, "axes_locked_out", False) else self._login_ended_on()
-            if ended is None:
-                raise
-            raise ValidationError(
-                _(
-                    "Your Handover login ended with your last working day, %(day)s. Questions from your "
-                    "successors reach you by mail, each with a personal link to answer them."
-                )
-                % {"day": date_format(ended, "DATE_FORMAT")},
-                code="login_ended",
-            ) from None
-
-    def _login_ended_on(self):
-        from handover.models import Departure, EventKind
-
-        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-        user = User.objects.filter(username=username, is_active=False).first()
-        if user is None or not password or not user.check_password(password):
-            return None
-        ended = Departure.objects.filter(employee=user, events__kind=EventKind.LOGIN_ENDED)
-        return ended.order_by("-last_working_day").values_list("last_working_day", flat=True).first()

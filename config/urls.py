@@ -5,12 +5,12 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from accounts.forms import PasswordResetForm, SetPasswordForm, SignInForm
+from accounts.forms import PasswordResetForm, SetPasswordForm
 from accounts.views import set_language
 
 urlpatterns = [
     path("", include("handover.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/reset/",

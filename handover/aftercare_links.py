@@ -1,7 +1,8 @@
 """The former employee's personal link: it names one case and one person, signed with the site's
-secret key, and opens only that person's aftercare questions on that case. Nothing is stored; the
-link stops working when it is older than ``MAX_AGE`` (every mail carries a fresh one), and the policy
-refuses it outside the support period (``policy.may_use_personal_link``)."""
+secret key, and opens only that person's aftercare questions on that case. No table holds it (the
+mails that carry it do); it stops working when it is older than ``MAX_AGE`` (every mail carries a
+fresh one), and the policy refuses it outside the support period (``policy.may_use_personal_link``).
+Opened, it moves into the session, so that addresses in logs never carry it."""
 
 from django.core import signing
 from django.urls import reverse
@@ -13,7 +14,7 @@ MAX_AGE = 30 * 24 * 3600
 
 def personal_link(case_id: int, user_id: int) -> str:
     token = signing.dumps({"c": case_id, "u": user_id}, salt=SALT)
-    return reverse("handover:aftercare_answer", args=[token])
+    return reverse("handover:aftercare_link", args=[token])
 
 
 def link_holder(token: str) -> tuple[int, int, bool] | None:

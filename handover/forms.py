@@ -860,6 +860,11 @@ def _zones() -> list[tuple[str, Any]]:
     return [("", _("The company's time zone")), *((zone, zone) for zone in sorted(available_timezones()))]
 
 
+def choosable_kinds() -> list[tuple[str, Any]]:
+    """The kinds a person chooses about: not those that reach them after they left (always mailed)."""
+    return [(kind, label) for kind, label in NoticeKind.choices if not policy.reaches_former_employees(kind)]
+
+
 class NotificationSettingsForm(PrintableText, forms.Form):
     """Per kind of message, mail at once, in the daily digest or not at all, and whether the
     person's own chat hears it; quiet hours in their own time zone. Notices always reach the
@@ -882,11 +887,11 @@ class NotificationSettingsForm(PrintableText, forms.Form):
         self.fields["time_zone"].initial = user.time_zone
         self.fields["quiet_from"].initial = user.quiet_from
         self.fields["quiet_until"].initial = user.quiet_until
-        for kind, label in NoticeKind.choices:
+        for kind, label in choosable_kinds():
             self.fields[f"kind_{kind}"] = forms.ChoiceField(
                 label=label, choices=Timing.choices, initial=chosen.get(kind, DEFAULT).timing
             )
-        for kind, label in NoticeKind.choices:
+        for kind, label in choosable_kinds():
             self.fields[f"chat_{kind}"] = forms.BooleanField(
                 label=label, required=False, initial=chosen.get(kind, DEFAULT).chat is not None
             )
@@ -895,8 +900,9 @@ class NotificationSettingsForm(PrintableText, forms.Form):
         data = super().clean() or {}
         if (data.get("quiet_from") is None) != (data.get("quiet_until") is None):
             raise forms.ValidationError(_("Give both ends of your quiet hours, or neither."))
-        data["timings"] = {kind: data.pop(f"kind_{kind}", Timing.NOW) for kind in NoticeKind.values}
-        data["chats"] = {kind: bool(data.pop(f"chat_{kind}", False)) for kind in NoticeKind.values}
+        kinds = [kind for kind, _label in choosable_kinds()]
+        data["timings"] = {kind: data.pop(f"kind_{kind}", Timing.NOW) for kind in kinds}
+        data["chats"] = {kind: bool(data.pop(f"chat_{kind}", False)) for kind in kinds}
         return data
 
 

@@ -933,6 +933,14 @@ def notice_recipients(kind: str, facts: CaseFacts, module: ModuleFacts) -> list[
 # answers through a personal link (their normal login ended with their last working day).
 
 AFTERCARE_STATES = (State.AFTERCARE,)
+# The case's aftercare questions are shown from the sign-off on (asked only in aftercare).
+AFTERCARE_PAGE_STATES = (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED)
+
+
+def has_aftercare_page(state: str) -> bool:
+    return state in AFTERCARE_PAGE_STATES
+
+
 # An aftercare question nobody answered reaches the manager after this long.
 AFTERCARE_ESCALATION = timedelta(days=3)
 
@@ -941,9 +949,20 @@ def in_support_period(facts: CaseFacts, today: date) -> bool:
     return facts.state in AFTERCARE_STATES and today <= facts.support_until
 
 
-def login_ended(last_working_day: date, today: date) -> bool:
-    """A departing employee's normal login ends with their last working day."""
-    return today > last_working_day
+# A departing employee's normal login ends once their last working day is over and the handover is
+# signed off (a case still being handed over keeps the leaver able to act and sign).
+LOGIN_ENDING_STATES = (State.SIGNED_OFF, State.AFTERCARE)
+# Messages a former employee still receives once their login has ended: mailed at once whatever
+# they chose while employed, and never posted to a chat.
+FORMER_EMPLOYEE_KINDS = frozenset({"aftercare"})
+
+
+def login_should_end(state: str, last_working_day: date, today: date) -> bool:
+    return state in LOGIN_ENDING_STATES and today > last_working_day
+
+
+def reaches_former_employees(kind: str) -> bool:
+    return kind in FORMER_EMPLOYEE_KINDS
 
 
 def may_use_personal_link(facts: CaseFacts, user_id: int, today: date) -> bool:

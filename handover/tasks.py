@@ -58,7 +58,9 @@ def send_reminders() -> int:
     return services.reminders_send()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# Any failure is retried: the fan-out tells each person once by key, so a run after a crash
+# tells only whom the crashed run had not told yet.
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
 def announce_departure(departure_id: int) -> int:
     return services.departure_announce(departure_id=departure_id)
 

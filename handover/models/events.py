@@ -180,7 +180,7 @@ EVENT_SENTENCES = {
     EventKind.INVENTORY_IMPORTED: _("%(actor)s imported %(subject)s"),
     EventKind.INVENTORY_EXPORTED: _("%(actor)s exported the inventory (%(subject)s)"),
     EventKind.QUESTION_ASKED: _("%(actor)s asked the former employee: %(subject)s"),
-    EventKind.QUESTION_ANSWERED: _("%(actor)s answered the question “%(subject)s”"),
+    EventKind.QUESTION_ANSWERED: _("%(actor)s answered an aftercare question: %(subject)s"),
     EventKind.QUESTION_SOLVED: _("%(actor)s marked the answer to “%(subject)s” as solving it"),
     EventKind.SUPPORT_EXTENDED: _("%(actor)s extended the support period: %(subject)s"),
     EventKind.LOGIN_ENDED: _("The normal login of %(subject)s ended with their last working day"),

@@ -14,10 +14,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from accounts.models import User
+from handover import policy
 from handover.models import (
     Channel,
     ChatChannel,
-    NoticeKind,
     NoticePreference,
     Notification,
     OutboxMessage,
@@ -62,9 +62,9 @@ def _at(day, clock: time, zone) -> datetime:
 
 
 def reachable(user: User, kind: str) -> bool:
-    """Whether this person is told at all: the active, and a former employee (whose login ended)
-    about the questions their successors ask in aftercare."""
-    return user.is_active or kind == NoticeKind.AFTERCARE
+    """Whether this person is told at all: the active, and a former employee (whose login ended) of
+    what the policy says still reaches former employees."""
+    return user.is_active or policy.reaches_former_employees(kind)
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,8 @@ def choices(user_ids: Iterable[int], kinds: Iterable[str]) -> dict[tuple[int, st
             "user_id", "kind", "timing", "chat"
         )
     )
+    # What reaches former employees is mailed at once and never posted to a chat: the default.
+    rows = [row for row in rows if not policy.reaches_former_employees(row[1])]
     chatting = {user_id for user_id, _kind, _timing, chat in rows if chat}
     own = {c.owner_id: c for c in ChatChannel.objects.filter(owner_id__in=chatting)} if chatting else {}
     return {
@@ -194,7 +196,7 @@ class Batch:
     def save(self) -> int:
         """Write them; the outbox sends the mails after the commit. A key another run wrote in the
         meantime (two scans at once) is skipped, not doubled: the unique keys, not a lock, keep each
-        message once. How many notices were made here."""
+        message once. How many notices were made here (those another run wrote first included)."""
         Notification.objects.bulk_create(self.notices, batch_size=500, ignore_conflicts=True)
         OutboxMessage.objects.bulk_create(self.outgoing, batch_size=500, ignore_conflicts=True)
         if self.notices:

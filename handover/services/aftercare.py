@@ -12,7 +12,7 @@ from accounts.models import User
 from handover import formatting, places, policy
 from handover.aftercare_links import personal_link
 from handover.errors import HandoverError, NotFound
-from handover.models import AftercareQuestion, ChecklistItem, Departure, EventKind, NoticeKind, State
+from handover.models import AftercareQuestion, ChecklistItem, Departure, EventKind, NoticeKind
 from handover.notifications.notices import Notice, notify
 
 from ._base import access_for, facts_of, lock_case, locked_row, record, today
@@ -83,7 +83,8 @@ def question_answer(*, actor: User, departure: Departure, question_id: int, answ
         row.answer = _text(answer, _("Write your answer."))
         row.answered_at = timezone.now()
         row.save(update_fields=["answer", "answered_at"])
-        record(departure, actor, EventKind.QUESTION_ANSWERED, subject=row.question)
+        # The answer itself on the timeline: a changed answer leaves the earlier one there.
+        record(departure, actor, EventKind.QUESTION_ANSWERED, subject=row.answer)
         if row.asker is not None:
             notify(
                 kind=NoticeKind.ITEM_ANSWERED,
@@ -142,20 +143,23 @@ def support_extend(*, actor: User, departure: Departure, until: date, reason: st
 
 
 def former_logins_end(day: date | None = None) -> int:
-    """Each departing employee whose last working day is over can no longer sign in (their sessions
-    end with it); once per case, so someone rehired later keeps the login HR gave back."""
+    """Each departing employee whose last working day is over, on a signed-off case, can no longer
+    sign in (their sessions end with it); once per case. The query only narrows the candidates: the
+    policy decides for each, under the case's lock."""
     day = day or today()
-    due = (
-        Departure.objects.exclude(state=State.WITHDRAWN)
-        .filter(last_working_day__lt=day, employee__is_active=True)
+    candidates = list(
+        Departure.objects.filter(
+            state__in=policy.LOGIN_ENDING_STATES, last_working_day__lt=day, employee__is_active=True
+        )
         .exclude(events__kind=EventKind.LOGIN_ENDED)
-        .select_related("employee")
+        .values_list("pk", flat=True)
     )
     ended = 0
-    for departure in due:
-        if not policy.login_ended(departure.last_working_day, day):
-            continue
+    for case_id in candidates:
         with transaction.atomic():
+            departure = lock_case(case_id)
+            if not policy.login_should_end(departure.state, departure.last_working_day, day):
+                continue
             employee = User.objects.select_for_update().get(pk=departure.employee_id)
             employee.is_active = False
             employee.save(update_fields=["is_active"])

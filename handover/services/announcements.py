@@ -107,7 +107,9 @@ def announcement_send(
             raise HandoverError(_("One of the chosen departments no longer exists."))
         if audience == Audience.DEPARTMENTS and not departments:
             raise HandoverError(_("Choose at least one department."))
-        groups = list(ChatChannel.objects.filter(pk__in=chat_channel_ids, announcements=True))
+        groups = list(
+            ChatChannel.objects.filter(pk__in=chat_channel_ids, announcements=True, owner__isnull=True)
+        )
         if len(groups) != len(chat_channel_ids):
             raise HandoverError(_("One of the chosen chat groups no longer takes announcements."))
         people = announcement_reach(departure, audience, department_ids)

@@ -109,6 +109,8 @@ def own_chat_connect(*, actor: User, platform: str, url: str, secret: str = "") 
     kind of message, what it hears."""
     fields = _bot(platform, url, secret)
     with transaction.atomic():
+        # One at a time per person: a second submit waits, then replaces the first.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
         ChatChannel.objects.filter(owner=actor).delete()
         channel = ChatChannel.objects.create(
             name=f"{actor.name} ({Platform(platform).label})",

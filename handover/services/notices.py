@@ -1,7 +1,6 @@
 """Immediate notices of the acts that need an answer, each told to whoever the policy says must act
 next (in their language, once per event). Called inside the act's transaction."""
 
-import logging
 from collections.abc import Callable, Iterable
 from datetime import time
 from typing import Any
@@ -31,8 +30,6 @@ from handover.notifications import outbox
 from handover.notifications.notices import Notice, notify, send_soon
 
 from ._base import facts_of
-
-log = logging.getLogger(__name__)
 
 
 def _next_movers(kind: str, departure: Departure, module_id: int, actor: User) -> list[User]:

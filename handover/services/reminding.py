@@ -61,7 +61,11 @@ def reminders_send(now: datetime | None = None, chunk: int = CHUNK) -> int:
     )
     told = 0
     # The departments with a chat group that hears of late work (most have none).
-    chatting = set(ChatChannel.objects.filter(escalations=True).values_list("department_id", flat=True))
+    chatting = set(
+        ChatChannel.objects.filter(escalations=True, department__isnull=False).values_list(
+            "department_id", flat=True
+        )
+    )
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
         cases = Departure.objects.filter(pk__in=part)

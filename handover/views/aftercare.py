@@ -74,12 +74,27 @@ def question_solved(request: AuthenticatedHttpRequest, departure, access, questi
     messages.success(request, _("Marked as solved. Thank you for closing the loop."))
 
 
+# The personal link's token, kept in the session once opened, so that the address the pages, logs
+# and error reports see never carries it.
+LINK_SESSION_KEY = "handover_aftercare_link"
+
+
 @never_cache
-def aftercare_answer(request, token: str) -> HttpResponse:
+def aftercare_link(request, token: str) -> HttpResponse:
+    """The link of the mail: a token Handover signed goes into the session, and the page follows at
+    an address without it."""
+    if link_holder(token) is None:
+        raise Http404
+    request.session[LINK_SESSION_KEY] = token
+    return redirect("handover:aftercare_answer")
+
+
+@never_cache
+def aftercare_answer(request) -> HttpResponse:
     """The former employee's page: their open questions on one case, each with an answer form.
     No login: the signed link names the case and the person; the policy says whether it still
     opens anything (the support period)."""
-    holder = link_holder(token)
+    holder = link_holder(request.session.get(LINK_SESSION_KEY, ""))
     if holder is None:
         raise Http404
     case_id, user_id, fresh = holder

@@ -454,12 +454,12 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     services.former_logins_end(today + timedelta(days=1))
     leaver.reload()
     expect(leaver).to_have_url(re.compile(re.escape(reverse("login"))))
+    ended = "Your Handover login ended with your last working day"
+    expect(leaver.get_by_role("main")).to_contain_text(ended)
     leaver.get_by_label("Username").fill(people.leaver.username)
     leaver.get_by_label("Password").fill(PASSWORD)
     leaver.get_by_role("button", name="Log in").click()
-    expect(leaver.get_by_role("alert")).to_contain_text(
-        "Your Handover login ended with your last working day"
-    )
+    expect(leaver.get_by_role("alert")).to_contain_text("enter a correct username and password")
 
     successor.goto(case_path)
     successor.get_by_role("link", name="Aftercare: questions to the former employee").click()

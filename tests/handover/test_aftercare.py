@@ -56,9 +56,13 @@ def test_a_successor_asks_the_former_employee_answers_through_the_link_and_the_a
 
     # The former employee needs no login: the link opens their questions, and only theirs.
     client.logout()
-    page = client.get(link).content.decode()
+    # The link's token moves into the session: the page's own address never carries it.
+    opened = client.get(link)
+    answer_page = reverse("handover:aftercare_answer")
+    assert opened.status_code == 302 and opened["Location"] == answer_page
+    page = client.get(answer_page).content.decode()
     assert "Where is the supplier price list?" in page and departure.number in page
-    response = client.post(link, {"question": question.pk, "answer": "Shared drive, /suppliers/2026."})
+    response = client.post(answer_page, {"question": question.pk, "answer": "Shared drive, /suppliers/2026."})
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.answer == "Shared drive, /suppliers/2026." and question.answered_at is not None
@@ -76,7 +80,7 @@ def test_a_successor_asks_the_former_employee_answers_through_the_link_and_the_a
     question.refresh_from_db()
     assert question.solved_at is not None
     client.logout()
-    assert "No question waits for you" in client.get(link).content.decode()
+    assert "No question waits for you" in client.get(link, follow=True).content.decode()
 
 
 def test_a_refused_question_keeps_what_was_typed_and_nothing_is_asked(client, people, make_case):
@@ -126,15 +130,19 @@ def test_the_normal_login_ends_after_the_last_day_and_the_login_page_says_so(cli
 
     client.logout()
     login = reverse("login")
-    page = client.post(login, {"username": "leaver", "password": PASSWORD}).content.decode()
-    assert "Your Handover login ended with your last working day" in page
-    page = client.post(login, {"username": "leaver", "password": "not-the-password"}).content.decode()
-    assert "Your Handover login ended" not in page and "enter a correct username and password" in page
+    # The login page says so to everyone: it never tells whether a password was right.
+    assert "Your Handover login ended with your last working day" in client.get(login).content.decode()
+    right = client.post(login, {"username": "leaver", "password": PASSWORD}).content.decode()
+    wrong = client.post(login, {"username": "leaver", "password": "not-the-password"}).content.decode()
+    assert (
+        "enter a correct username and password" in right and "enter a correct username and password" in wrong
+    )
+    assert "_auth_user_id" not in client.session
 
-    # A withdrawn case ends no login.
-    other = make_case(State.PREPARING, employee=people.stranger)
-    services.departure_withdraw(actor=people.hr, departure=other, reason="Stays.")
-    services.former_logins_end(other.last_working_day + timedelta(days=1))
+    # A case still being handed over after its last day keeps the leaver's login (they still act
+    # and sign); the login ends once it is signed off.
+    late = make_case(State.TRIAL_RUN, employee=people.stranger)
+    assert services.former_logins_end(late.last_working_day + timedelta(days=1)) == 0
     people.stranger.refresh_from_db()
     assert people.stranger.is_active
 
@@ -176,20 +184,22 @@ def test_the_former_employee_answers_after_their_login_ended_and_is_reminded_the
 def test_the_link_stops_working_after_the_support_period_and_once_the_case_closes(client, people, make_case):
     departure = make_case(State.AFTERCARE)
     link = personal_link(departure.pk, people.leaver.pk)
-    assert client.get(link).status_code == 200
+    assert client.get(link, follow=True).status_code == 200
     # Another person's id in a link, or a link someone altered, opens nothing.
-    assert client.get(personal_link(departure.pk, people.successor_a.pk)).status_code == 404
+    assert client.get(personal_link(departure.pk, people.successor_a.pk), follow=True).status_code == 404
     assert client.get(link[:-3] + "xx/").status_code == 404
+    # Without a link opened first, the page is not found.
+    client.session.flush()
+    assert client.get(reverse("handover:aftercare_answer")).status_code == 404
     with time_machine.travel(
         dt.datetime.combine(
             departure.support_until + timedelta(days=1), dt.time(10), tzinfo=timezone.get_current_timezone()
         )
     ):
-        response = client.get(link)
+        response = client.get(link, follow=True)
         assert response.status_code == 410 and "This link no longer works" in response.content.decode()
     departure = advance(departure, people, State.CLOSED)
-    response = client.get(link)
-    assert response.status_code == 410, response.content.decode()[:3000]
+    assert client.get(link, follow=True).status_code == 410
 
 
 def test_hr_extends_the_support_period_with_a_reason(client, people, make_case):

@@ -123,3 +123,18 @@ def test_late_work_reaches_the_departments_group_that_hears_escalations(client, 
     assert posted.exists() and all(item.title in message.subject for message in posted)
     services.reminders_send()
     assert OutboxMessage.objects.filter(channel="chat", kind="escalations").count() == posted.count()
+
+
+def test_late_work_of_a_case_without_a_department_reaches_no_group(client, people, make_case, platforms):
+    """The organisation's group hears announcements HR chooses, never the late work of a case
+    that has no department."""
+    client.force_login(people.hr)
+    connect(client, platforms, name="Company chat")
+    people.leaver.department = None
+    people.leaver.save()
+    departure = make_case(State.EXECUTING)
+    assert departure.department_id is None
+    item = departure.modules.get(kind="product").items.order_by("position").first()
+    type(item).objects.filter(pk=item.pk).update(due_date=timezone.localdate() - dt.timedelta(days=10))
+    assert services.reminders_send() > 0
+    assert not OutboxMessage.objects.filter(channel="chat").exists()
