@@ -21,6 +21,7 @@ from accounts.models import Department, Role
 from handover import policy
 from handover.errors import HandoverError
 from handover.models import (
+    FEEDBACK_QUESTIONS,
     AccessKind,
     AccessSystem,
     Audience,
@@ -34,6 +35,7 @@ from handover.models import (
     MaterialMedium,
     ModuleKind,
     NoticeKind,
+    Rating,
     ReasonCategory,
     SignatureMark,
     State,
@@ -1042,3 +1044,35 @@ class AftercareAnswerForm(PrintableText, forms.Form):
 class SupportExtendForm(PrintableText, forms.Form):
     until = forms.DateField(label=_("Support until"), widget=DateInput(), validators=[within_years])
     reason = forms.CharField(label=_("Why"), max_length=250, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SurveyForm(PrintableText, forms.Form):
+    """The survey on the handover: four ratings and a comment; the leaver may answer anonymously."""
+
+    comment = forms.CharField(
+        label=_("Anything else: what helped, what was missing"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    anonymous = forms.BooleanField(
+        label=_("Answer anonymously towards the manager"),
+        required=False,
+        help_text=_("Your answer then counts only in HR's figures, never with your name."),
+    )
+    field_order = [*FEEDBACK_QUESTIONS, "comment", "anonymous"]
+
+    def __init__(self, *args, anonymous_allowed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, question in FEEDBACK_QUESTIONS.items():
+            self.fields[name] = forms.TypedChoiceField(
+                label=question, choices=Rating.choices, coerce=int, widget=forms.RadioSelect
+            )
+        self.order_fields(self.field_order)
+        if not anonymous_allowed:
+            del self.fields["anonymous"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["ratings"] = {name: data.pop(name) for name in FEEDBACK_QUESTIONS if name in data}
+        return data

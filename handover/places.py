@@ -17,7 +17,11 @@ ANCHOR_SECTIONS = {
 }
 ROW_SECTIONS = {"access": "accounts", "material": "materials"}
 # Pages of their own that to-dos point at.
-PAGES = {"announcement": "handover:case_announcement", "aftercare": "handover:case_aftercare"}
+PAGES = {
+    "announcement": "handover:case_announcement",
+    "aftercare": "handover:case_aftercare",
+    "feedback": "handover:case_feedback",
+}
 
 
 def section_url(departure_id: int, section: str) -> str:

@@ -997,6 +997,49 @@ def aftercare_decision(
 
 
 # ---------------------------------------------------------------------------------------------
+# Exit feedback: from the sign-off until the case closes, the leaver, each successor and the manager
+# answer a short survey on the handover, once; the leaver may answer anonymously towards the manager.
+
+FEEDBACK_STATES = (State.SIGNED_OFF, State.AFTERCARE)
+
+
+def feedback_role(access: CaseAccess) -> str | None:
+    """As whom this person answers the survey (the leaver first), or None if it is not theirs."""
+    if access.is_leaver:
+        return "leaver"
+    if access.is_manager:
+        return "manager"
+    if access.is_successor:
+        return "successor"
+    return None
+
+
+def feedback_decision(state: str, access: CaseAccess, *, answered: bool) -> Decision:
+    if feedback_role(access) is None:
+        return FORBID
+    if state not in FEEDBACK_STATES:
+        return _block(_("The survey opens at the sign-off and closes with the case."))
+    if answered:
+        return _block(_("You have already answered the survey. Thank you."))
+    return ALLOW
+
+
+def may_answer_anonymously(access: CaseAccess) -> bool:
+    """The leaver may hide their answer from the manager (it only counts in HR's figures)."""
+    return access.is_leaver
+
+
+def may_read_case_feedback(access: CaseAccess) -> bool:
+    """On the case, the HR owner and the manager read the answers given with a name."""
+    return access.is_owner or access.is_manager
+
+
+def may_see_feedback_figures(user: Any) -> bool:
+    """The figures of every case's survey, per template and department, are HR's."""
+    return may_use_hr_pages(user)
+
+
+# ---------------------------------------------------------------------------------------------
 # Live demonstrations, while the work is handed over and tried.
 
 DEMONSTRATION_STATES = RECEIVING_STATES

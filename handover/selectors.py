@@ -7,7 +7,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Value, When, Window
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from handover import formatting, places, policy, reminders
 from handover.models import (
+    FEEDBACK_QUESTIONS,
     Access,
     AccessState,
     AftercareQuestion,
@@ -28,6 +43,7 @@ from handover.models import (
     Departure,
     Event,
     EventKind,
+    ExitFeedback,
     FollowUp,
     HandoverMeeting,
     HandoverModule,
@@ -37,6 +53,7 @@ from handover.models import (
     Material,
     MeetingParticipant,
     Notification,
+    RespondentRole,
     Signature,
     State,
     TrialState,
@@ -1043,3 +1060,42 @@ def case_dates(case_ids: list[int], now: datetime) -> dict[int, reminders.CaseDa
         case_id: reminders.CaseDates(items[case_id], tasks[case_id], upcoming[case_id], questions[case_id])
         for case_id in case_ids
     }
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """The survey's answers of one template or department: how many, and each question's average
+    (1 to 5) with its width on a bar of 100."""
+
+    label: str
+    answers: int
+    averages: list[tuple[str, float, int]]
+
+
+def feedback_figures(by: str) -> list[FeedbackRow]:
+    """Every case's survey answers per checklist template (``by="template"``) or per department;
+    anonymous answers count like the others. One query."""
+    field = {"template": "departure__template__name", "department": "departure__department__name"}[by]
+    rows = (
+        ExitFeedback.objects.values(field)
+        .annotate(n=Count("id"), **{name: Avg(name) for name in FEEDBACK_QUESTIONS})
+        .order_by(field)
+    )
+    return [
+        FeedbackRow(
+            label=row[field] or "—",
+            answers=row["n"],
+            averages=[
+                (str(question), round(row[name], 1), round(100 * row[name] / 5))
+                for name, question in FEEDBACK_QUESTIONS.items()
+            ],
+        )
+        for row in rows
+    ]
+
+
+def feedback_comments(limit: int = 50) -> list[dict[str, Any]]:
+    """The latest comments for HR, never with a name: the role, department and template only."""
+    fields = ("comment", "role", "submitted_at", "departure__department__name", "departure__template__name")
+    latest = ExitFeedback.objects.exclude(comment="").order_by("-submitted_at", "-id")
+    return [{**row, "role": RespondentRole(row["role"]).label} for row in latest.values(*fields)[:limit]]

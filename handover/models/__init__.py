@@ -9,6 +9,7 @@ from .departure import (
     State,
 )
 from .events import Event, EventKind
+from .feedback import FEEDBACK_QUESTIONS, ExitFeedback, Rating, RespondentRole
 from .inventory import (
     Access,
     AccessKind,
@@ -40,6 +41,7 @@ from .signoff import ConfirmationDocument, Signature, SignatureMark, SignerRole
 from .trial import FollowUp, TrialState, TrialTask
 
 __all__ = [
+    "FEEDBACK_QUESTIONS",
     "Access",
     "AccessKind",
     "AccessState",
@@ -61,6 +63,7 @@ __all__ = [
     "DepartureUserObjectPermission",
     "Event",
     "EventKind",
+    "ExitFeedback",
     "FollowUp",
     "HandoverMeeting",
     "HandoverModule",
@@ -79,7 +82,9 @@ __all__ = [
     "OutboxMessage",
     "OutboxState",
     "QuestionState",
+    "Rating",
     "ReasonCategory",
+    "RespondentRole",
     "Signature",
     "SignatureMark",
     "SignerRole",

@@ -70,6 +70,7 @@ class EventKind(models.TextChoices):
     QUESTION_SOLVED = "question_solved", _("marked an answer as solving it")
     SUPPORT_EXTENDED = "support_extended", _("extended the support period")
     LOGIN_ENDED = "login_ended", _("ended the former employee's login")
+    FEEDBACK_GIVEN = "feedback_given", _("answered the survey on the handover")
 
 
 # Events that change what a signer affirms. The services that write them do so through
@@ -184,6 +185,7 @@ EVENT_SENTENCES = {
     EventKind.QUESTION_SOLVED: _("%(actor)s marked the answer to “%(subject)s” as solving it"),
     EventKind.SUPPORT_EXTENDED: _("%(actor)s extended the support period: %(subject)s"),
     EventKind.LOGIN_ENDED: _("The normal login of %(subject)s ended with their last working day"),
+    EventKind.FEEDBACK_GIVEN: _("%(actor)s answered the survey on how the handover went"),
 }
 
 

@@ -25,6 +25,7 @@ class NoticeKind(models.TextChoices):
     WAITING = "waiting", _("Reminders of work waiting for you: questions, trial tasks, signatures")
     ESCALATION = "escalation", _("Late work on the cases you supervise")
     AFTERCARE = "aftercare", _("Questions from your successors after you left")
+    FEEDBACK = "feedback", _("The survey on how the handover went")
 
 
 class Timing(models.TextChoices):

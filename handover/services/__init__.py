@@ -47,6 +47,7 @@ from .departures import (
     module_set_successor,
 )
 from .digest import digest_send, overdue_notice_send
+from .feedback import feedback_give
 from .imports import import_preview_save, inventory_exported, inventory_import
 from .items import (
     item_accept,
@@ -125,6 +126,7 @@ __all__ = [
     "departure_update",
     "departure_withdraw",
     "digest_send",
+    "feedback_give",
     "follow_up_add",
     "follow_up_complete",
     "former_logins_end",

@@ -168,9 +168,14 @@ def departure_sign(
                 from handover.tasks import produce_confirmation
 
                 from .departures import run_transition
+                from .feedback import feedback_ask
 
                 run_transition(
-                    actor=actor, departure=departure, name="sign_off", after=produce_confirmation.delay
+                    actor=actor,
+                    departure=departure,
+                    name="sign_off",
+                    within=feedback_ask,
+                    after=produce_confirmation.delay,
                 )
     # Refused only now, so that the wrong password stays on the timeline.
     if signature is None:

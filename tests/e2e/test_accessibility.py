@@ -195,6 +195,12 @@ def test_main_pages_pass_axe(log_in, open_page, people, make_case, default_templ
         question="Where is the price list?",
     )
     aftercare_path = reverse("handover:case_aftercare", args=[after.pk])
+    services.feedback_give(
+        actor=people.manager,
+        departure=after,
+        ratings={"time_enough": 3, "materials_complete": 4, "demonstrations_useful": 5, "trial_useful": 2},
+        comment="Plan the trial run earlier.",
+    )
     pages = [
         (people.hr, reverse("handover:case_list"), "en", None),
         (people.hr, reverse("handover:case_open"), "en", None),
@@ -232,6 +238,9 @@ def test_main_pages_pass_axe(log_in, open_page, people, make_case, default_templ
         (people.hr, reverse("handover:case_announcement", args=[unannounced.pk]), "en", see_whom),
         (people.successor_a, aftercare_path, "en", None),
         (people.hr, aftercare_path, "en", None),
+        (people.successor_a, reverse("handover:case_feedback", args=[after.pk]), "en", None),
+        (people.manager, reverse("handover:case_feedback", args=[after.pk]), "en", None),
+        (people.hr, reverse("handover:feedback_figures"), "en", None),
     ]
     failed_message(departure)
     own_chat(people.leaver)

@@ -62,6 +62,24 @@ def item_row(page: Page, title: str):
     return page.locator("li.item").filter(has=page.get_by_text(title, exact=True))
 
 
+def answer_survey(page: Page, case_path: str, comment: str, *, anonymous: bool = False) -> None:
+    """From the case's overview: the survey's four questions (one answer each), a comment."""
+    page.goto(case_path)
+    page.get_by_role("link", name="How did the handover go? The survey").click()
+    for question, answer in (
+        ("Was there enough time for the handover?", "Partly"),
+        ("Were the materials complete?", "Mostly"),
+        ("How useful were the demonstrations?", "Fully"),
+        ("How useful was the trial run?", "Mostly"),
+    ):
+        page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+    page.get_by_label("Anything else: what helped, what was missing").fill(comment)
+    if anonymous:
+        page.get_by_label("Answer anonymously towards the manager").check()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("status")).to_contain_text("Thank you: your answers help the next handover.")
+
+
 def pick_person(page: Page, label: str, person) -> None:
     """Type part of the name, see the person among the suggestions, take them."""
     box = page.get_by_role("combobox", name=label, exact=True)
@@ -408,6 +426,20 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     follow_up.get_by_role("button", name="Mark done").click()
     expect(successor.get_by_role("status")).to_contain_text("Follow-up done.")
     expect(successor.locator(".follow-ups li").first.locator(".badge")).to_have_text("Done")
+
+    # The survey of the sign-off: the leaver answers anonymously, the successor and the manager
+    # with their names; HR reads the figures and the leaver's comment without a name.
+    answer_survey(leaver, case_path, "Two weeks were short for the supplier contacts.", anonymous=True)
+    answer_survey(successor, case_path, "The live demonstration helped most.")
+    answer_survey(manager, case_path, "")
+    expect(manager.get_by_role("main")).to_contain_text("The live demonstration helped most.")
+    expect(manager.get_by_role("main")).not_to_contain_text("Two weeks were short")
+    expect(manager.get_by_role("main")).to_contain_text("1 answer was given anonymously")
+    hr.get_by_role("link", name="Feedback", exact=True).click()
+    expect(hr.get_by_role("main")).to_contain_text("Two weeks were short for the supplier contacts.")
+    expect(hr.get_by_role("main")).not_to_contain_text(people.leaver.name)
+    expect(hr.get_by_role("main").get_by_text("3 answers").first).to_be_visible()
+    hr.goto(case_path)
 
     # HR downloads the confirmation PDF (produced on commit; Celery is eager here).
     hr.reload()

@@ -98,6 +98,20 @@ MATRIX = {
         },
         only("hr"),
     ),
+    "survey page": (
+        State.SIGNED_OFF,
+        "get",
+        lambda d: reverse("handover:case_feedback", args=[d.pk]),
+        None,
+        {**VIEWERS, **NOBODY},
+    ),
+    "answer the survey": (
+        State.SIGNED_OFF,
+        "post",
+        lambda d: reverse("handover:case_feedback", args=[d.pk]),
+        lambda d: {"time_enough": 3, "materials_complete": 3, "demonstrations_useful": 3, "trial_useful": 3},
+        only("leaver", "successor_a", "successor_b", "manager"),
+    ),
     "announcement page": (
         State.PREPARING,
         "get",

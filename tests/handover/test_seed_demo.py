@@ -11,6 +11,7 @@ from handover.models import (
     Demonstration,
     DemonstrationAttendee,
     Departure,
+    ExitFeedback,
     FollowUp,
     Lesson,
     State,
@@ -75,3 +76,14 @@ def test_the_demo_shows_aftercare_with_a_question_answered_and_one_waiting():
     assert sorted(q.state for q in AftercareQuestion.objects.filter(departure=former)) == ["answered", "open"]
     assert not former.employee.is_active
     assert "/aftercare/" in out.getvalue() and "their login ended" in out.getvalue()
+
+
+def test_the_demo_has_survey_answers_one_of_them_anonymous():
+    call_command("seed_demo", stdout=StringIO())
+    signed_off = Departure.objects.get(state=State.SIGNED_OFF)
+    answers = ExitFeedback.objects.filter(departure=signed_off)
+    assert sorted(answers.values_list("role", "anonymous")) == [
+        ("leaver", True),
+        ("manager", False),
+        ("successor", False),
+    ]

@@ -167,7 +167,10 @@ def test_manager_signature_signs_off_and_queues_the_document(
         services.departure_sign(actor=people.manager, departure=departure, password=PASSWORD)
     departure.refresh_from_db()
     assert departure.state == State.SIGNED_OFF
-    assert len(callbacks) == 1
+    # The confirmation to produce, and the survey's mails to send (asked at the sign-off).
+    from handover.notifications.notices import send_soon
+
+    assert len(callbacks) == 2 and callbacks.count(send_soon) == 1
 
 
 def test_meeting_cannot_be_recorded_in_the_future_or_before_scheduling(make_case, people):

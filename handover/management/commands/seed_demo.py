@@ -254,8 +254,34 @@ class Command(BaseCommand):
             self._trying(departure, cast)
         elif target in (State.SIGNED_OFF, State.AFTERCARE):
             self._upkeep(departure, cast, done=target == State.AFTERCARE)
+            self._feedback(departure, cast)
         if target == State.AFTERCARE:
             self._aftercare(departure, cast)
+
+    def _feedback(self, departure: Departure, cast: Cast) -> None:
+        """The survey of the sign-off: the leaver answered anonymously, a successor and the manager
+        with their names."""
+        module = departure.modules.select_related("successor").order_by("position").first()
+        assert module is not None  # every demo case is opened with modules
+        questions = ("time_enough", "materials_complete", "demonstrations_useful", "trial_useful")
+        answers = [
+            (cast.leaver, (2, 4, 4, 3), "Two weeks were too short for the supplier contacts.", True),
+            (
+                successor_of(module),
+                (3, 4, 5, 5),
+                "The live demonstration of the refund review helped most.",
+                False,
+            ),
+            (cast.manager, (3, 5, 4, 4), "", False),
+        ]
+        for person, ratings, comment, anonymous in answers:
+            services.feedback_give(
+                actor=person,
+                departure=departure,
+                ratings=dict(zip(questions, ratings, strict=True)),
+                comment=comment,
+                anonymous=anonymous,
+            )
 
     def _aftercare(self, departure: Departure, cast: Cast) -> None:
         """The former employee answered one question of their successor; another waits. Their
