@@ -37,6 +37,7 @@ from handover.models import (
     NoticeKind,
     Rating,
     ReasonCategory,
+    Rehire,
     SignatureMark,
     State,
     TemplateItem,
@@ -1076,3 +1077,24 @@ class SurveyForm(PrintableText, forms.Form):
         data = super().clean() or {}
         data["ratings"] = {name: data.pop(name) for name in FEEDBACK_QUESTIONS if name in data}
         return data
+
+
+class AlumniForm(PrintableText, forms.Form):
+    contact = forms.CharField(
+        label=_("A contact of your choice"),
+        max_length=254,
+        help_text=_("A private mail address or phone number; deleted when you withdraw."),
+    )
+    news = forms.BooleanField(label=_("Company news"), required=False)
+    openings = forms.BooleanField(label=_("Job openings"), required=False)
+    events = forms.BooleanField(label=_("Alumni events"), required=False)
+
+
+class RehireNoteForm(PrintableText, forms.Form):
+    rehire = forms.ChoiceField(label=_("Rehire"), choices=Rehire.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note (only HR reads it)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1040,6 +1040,34 @@ def may_see_feedback_figures(user: Any) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# Alumni: from the sign-off on, the leaver may consent to stay in touch (and withdraw at any time);
+# HR keeps a rehire note that only HR reads, and the list of alumni.
+
+ALUMNI_STATES = (State.SIGNED_OFF, State.AFTERCARE, State.CLOSED)
+
+
+def alumni_decision(state: str, access: CaseAccess) -> Decision:
+    if not access.is_leaver:
+        return FORBID
+    if state not in ALUMNI_STATES:
+        return _block(_("You can choose to stay in touch from the sign-off on."))
+    return ALLOW
+
+
+def may_keep_rehire_note(user: Any, state: str) -> bool:
+    return may_use_hr_pages(user) and state in ALUMNI_STATES
+
+
+def may_see_alumni(user: Any) -> bool:
+    return may_use_hr_pages(user)
+
+
+def may_open_alumni_page(user: Any, access: CaseAccess, state: str) -> bool:
+    """A case's page on staying in touch: the leaver's own choice, and HR's rehire note."""
+    return bool(alumni_decision(state, access)) or may_keep_rehire_note(user, state)
+
+
+# ---------------------------------------------------------------------------------------------
 # Live demonstrations, while the work is handed over and tried.
 
 DEMONSTRATION_STATES = RECEIVING_STATES

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from handover.views import (
     accounts,
     aftercare,
+    alumni,
     announcements,
     case_page,
     cases,
@@ -62,6 +63,9 @@ urlpatterns = [
     path("aftercare/<str:token>/", aftercare.aftercare_link, name="aftercare_link"),
     path("cases/<int:pk>/feedback/", feedback.case_feedback, name="case_feedback"),
     path("feedback/", feedback.feedback_figures, name="feedback_figures"),
+    path("cases/<int:pk>/alumni/", alumni.case_alumni, name="case_alumni"),
+    path("alumni/", alumni.alumni_list, name="alumni_list"),
+    path("alumni/leave/<str:token>/", alumni.alumni_leave, name="alumni_leave"),
     path("cases/<int:pk>/announcement/", announcements.case_announcement, name="case_announcement"),
     path("cases/<int:pk>/withdraw/", cases.case_withdraw, name="case_withdraw"),
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),

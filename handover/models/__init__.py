@@ -1,4 +1,5 @@
 from .aftercare import AftercareQuestion, QuestionState
+from .alumni import AlumniConsent, Rehire, RehireNote
 from .checkins import CheckIn, Confidence
 from .checklist import ChecklistItem, ChecklistTemplate, HandoverModule, ItemState, ModuleKind, TemplateItem
 from .departure import (
@@ -47,6 +48,7 @@ __all__ = [
     "AccessState",
     "AccessSystem",
     "AftercareQuestion",
+    "AlumniConsent",
     "Announcement",
     "Audience",
     "Channel",
@@ -84,6 +86,8 @@ __all__ = [
     "QuestionState",
     "Rating",
     "ReasonCategory",
+    "Rehire",
+    "RehireNote",
     "RespondentRole",
     "Signature",
     "SignatureMark",

@@ -71,6 +71,8 @@ class EventKind(models.TextChoices):
     SUPPORT_EXTENDED = "support_extended", _("extended the support period")
     LOGIN_ENDED = "login_ended", _("ended the former employee's login")
     FEEDBACK_GIVEN = "feedback_given", _("answered the survey on the handover")
+    ALUMNI_JOINED = "alumni_joined", _("agreed to stay in touch")
+    ALUMNI_LEFT = "alumni_left", _("withdrew the consent to stay in touch")
 
 
 # Events that change what a signer affirms. The services that write them do so through
@@ -186,6 +188,8 @@ EVENT_SENTENCES = {
     EventKind.SUPPORT_EXTENDED: _("%(actor)s extended the support period: %(subject)s"),
     EventKind.LOGIN_ENDED: _("The normal login of %(subject)s ended with their last working day"),
     EventKind.FEEDBACK_GIVEN: _("%(actor)s answered the survey on how the handover went"),
+    EventKind.ALUMNI_JOINED: _("%(actor)s agreed to stay in touch"),
+    EventKind.ALUMNI_LEFT: _("%(actor)s withdrew the consent to stay in touch; their contact is deleted"),
 }
 
 

@@ -13,6 +13,7 @@ from .accounts import (
     accesses_revoke,
 )
 from .aftercare import former_logins_end, question_answer, question_ask, question_solve, support_extend
+from .alumni import alumni_join, alumni_leave, rehire_note_save
 from .announcements import (
     announcement_draft,
     announcement_reach,
@@ -101,6 +102,8 @@ __all__ = [
     "access_transfer",
     "access_update",
     "accesses_revoke",
+    "alumni_join",
+    "alumni_leave",
     "announcement_draft",
     "announcement_reach",
     "announcement_send",
@@ -167,6 +170,7 @@ __all__ = [
     "question_answer",
     "question_ask",
     "question_solve",
+    "rehire_note_save",
     "reminders_send",
     "support_extend",
     "trial_task_complete",

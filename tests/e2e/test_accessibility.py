@@ -195,6 +195,7 @@ def test_main_pages_pass_axe(log_in, open_page, people, make_case, default_templ
         question="Where is the price list?",
     )
     aftercare_path = reverse("handover:case_aftercare", args=[after.pk])
+    services.alumni_join(actor=former, departure=after, contact="fo@example.org", news=True)
     services.feedback_give(
         actor=people.manager,
         departure=after,
@@ -241,6 +242,8 @@ def test_main_pages_pass_axe(log_in, open_page, people, make_case, default_templ
         (people.successor_a, reverse("handover:case_feedback", args=[after.pk]), "en", None),
         (people.manager, reverse("handover:case_feedback", args=[after.pk]), "en", None),
         (people.hr, reverse("handover:feedback_figures"), "en", None),
+        (people.hr, reverse("handover:case_alumni", args=[after.pk]), "en", None),
+        (people.hr, reverse("handover:alumni_list"), "en", None),
     ]
     failed_message(departure)
     own_chat(people.leaver)

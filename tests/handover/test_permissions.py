@@ -98,6 +98,20 @@ MATRIX = {
         },
         only("hr"),
     ),
+    "alumni page": (
+        State.SIGNED_OFF,
+        "get",
+        lambda d: reverse("handover:case_alumni", args=[d.pk]),
+        None,
+        only("hr", "leaver"),
+    ),
+    "stay in touch": (
+        State.SIGNED_OFF,
+        "post",
+        lambda d: reverse("handover:case_alumni", args=[d.pk]),
+        lambda d: {"act": "join", "contact": "leo@example.org", "news": "on"},
+        only("leaver"),
+    ),
     "survey page": (
         State.SIGNED_OFF,
         "get",

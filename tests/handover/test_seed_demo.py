@@ -7,6 +7,7 @@ from django.utils import timezone
 from handover import selectors
 from handover.models import (
     AftercareQuestion,
+    AlumniConsent,
     Announcement,
     Demonstration,
     DemonstrationAttendee,
@@ -14,6 +15,7 @@ from handover.models import (
     ExitFeedback,
     FollowUp,
     Lesson,
+    RehireNote,
     State,
     TrialState,
 )
@@ -87,3 +89,10 @@ def test_the_demo_has_survey_answers_one_of_them_anonymous():
         ("manager", False),
         ("successor", False),
     ]
+
+
+def test_the_demo_has_an_alumna_with_a_rehire_note():
+    call_command("seed_demo", stdout=StringIO())
+    former = Departure.objects.get(state=State.AFTERCARE)
+    assert AlumniConsent.objects.get(departure=former).events
+    assert RehireNote.objects.get(departure=former).rehire == "yes"

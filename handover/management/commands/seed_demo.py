@@ -256,6 +256,7 @@ class Command(BaseCommand):
             self._upkeep(departure, cast, done=target == State.AFTERCARE)
             self._feedback(departure, cast)
         if target == State.AFTERCARE:
+            self._alumni(departure, cast)
             self._aftercare(departure, cast)
 
     def _feedback(self, departure: Departure, cast: Cast) -> None:
@@ -282,6 +283,19 @@ class Command(BaseCommand):
                 comment=comment,
                 anonymous=anonymous,
             )
+
+    def _alumni(self, departure: Departure, cast: Cast) -> None:
+        """The leaver agreed to stay in touch; HR noted they would rehire them."""
+        services.alumni_join(
+            actor=cast.leaver,
+            departure=departure,
+            contact=f"{cast.leaver.username}.private@example.org",
+            news=True,
+            events=True,
+        )
+        services.rehire_note_save(
+            actor=cast.hr, departure=departure, rehire="yes", note="Strong on supplier negotiations."
+        )
 
     def _aftercare(self, departure: Departure, cast: Cast) -> None:
         """The former employee answered one question of their successor; another waits. Their
