@@ -1058,6 +1058,11 @@ def may_keep_rehire_note(user: Any, state: str) -> bool:
     return may_use_hr_pages(user) and state in ALUMNI_STATES
 
 
+def shows_quality(state: str) -> bool:
+    """A handover's quality score is shown once the case is closed (nothing can change it then)."""
+    return state == State.CLOSED
+
+
 def may_see_alumni(user: Any) -> bool:
     return may_use_hr_pages(user)
 

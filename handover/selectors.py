@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from handover import formatting, places, policy, reminders
+from handover import formatting, places, policy, quality, reminders
 from handover.models import (
     FEEDBACK_QUESTIONS,
     Access,
@@ -1099,3 +1099,60 @@ def feedback_comments(limit: int = 50) -> list[dict[str, Any]]:
     fields = ("comment", "role", "submitted_at", "departure__department__name", "departure__template__name")
     latest = ExitFeedback.objects.exclude(comment="").order_by("-submitted_at", "-id")
     return [{**row, "role": RespondentRole(row["role"]).label} for row in latest.values(*fields)[:limit]]
+
+
+def case_friction(departures: QuerySet[Departure]) -> dict[int, quality.Friction]:
+    """What the quality score looks at, for each of these cases: six queries, however many."""
+    found: dict[int, dict[str, Any]] = defaultdict(dict)
+    for row in (
+        Event.objects.filter(
+            departure__in=departures, kind__in=[EventKind.ITEM_RETURNED, EventKind.TRIAL_REWORK]
+        )
+        .values("departure_id")
+        .annotate(
+            returned=Count("id", filter=Q(kind=EventKind.ITEM_RETURNED)),
+            rework=Count("id", filter=Q(kind=EventKind.TRIAL_REWORK)),
+        )
+        .order_by()
+    ):
+        found[row["departure_id"]].update(returned=row["returned"], rework=row["rework"])
+    late = ChecklistItem.objects.filter(
+        module__departure__in=departures, accepted_at__isnull=False, accepted_at__date__gt=F("due_date")
+    )
+    for row in late.values("module__departure_id").annotate(n=Count("id")).order_by():
+        found[row["module__departure_id"]]["late"] = row["n"]
+    asked = AftercareQuestion.objects.filter(departure__in=departures)
+    for row in asked.values("departure_id").annotate(n=Count("id")).order_by():
+        found[row["departure_id"]]["questions"] = row["n"]
+    ratings = sum((F(name) for name in FEEDBACK_QUESTIONS), Value(0))
+    answers = ExitFeedback.objects.filter(departure__in=departures)
+    for row in answers.values("departure_id").annotate(total=Avg(ratings)).order_by():
+        found[row["departure_id"]]["feedback"] = row["total"] / len(FEEDBACK_QUESTIONS)
+    return {
+        case_id: quality.Friction(**found.get(case_id, {}))
+        for case_id in departures.values_list("pk", flat=True)
+    }
+
+
+def case_quality(departure: Departure) -> quality.Score:
+    return quality.score(case_friction(Departure.objects.filter(pk=departure.pk))[departure.pk])
+
+
+@dataclass(frozen=True)
+class QualityRow:
+    label: str
+    cases: int
+    average: int
+
+
+def quality_by_template() -> list[QualityRow]:
+    """The average quality score of the closed cases of each checklist template."""
+    closed = Departure.objects.filter(state=State.CLOSED)
+    templates = dict(closed.values_list("pk", "template__name"))
+    scores: dict[str, list[int]] = defaultdict(list)
+    for case_id, friction in case_friction(closed).items():
+        scores[templates[case_id] or "—"].append(quality.score(friction).value)
+    return [
+        QualityRow(label, len(values), round(sum(values) / len(values)))
+        for label, values in sorted(scores.items())
+    ]

@@ -62,5 +62,6 @@ def feedback_figures(request: AuthenticatedHttpRequest) -> HttpResponse:
                 (_("Per department"), selectors.feedback_figures("department")),
             ],
             "comments": selectors.feedback_comments(),
+            "quality": selectors.quality_by_template(),
         },
     )
