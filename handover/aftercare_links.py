@@ -4,8 +4,9 @@ mails that carry it do); it stops working when it is older than ``MAX_AGE`` (eve
 fresh one), and the policy refuses it outside the support period (``policy.may_use_personal_link``).
 Opened, it moves into the session, so that addresses in logs never carry it."""
 
-from django.core import signing
 from django.urls import reverse
+
+from handover import signed_links
 
 SALT = "handover.aftercare.link"
 # A link older than this no longer opens anything, even within the support period.
@@ -13,19 +14,10 @@ MAX_AGE = 30 * 24 * 3600
 
 
 def personal_link(case_id: int, user_id: int) -> str:
-    token = signing.dumps({"c": case_id, "u": user_id}, salt=SALT)
-    return reverse("handover:aftercare_link", args=[token])
+    return reverse("handover:aftercare_link", args=[signed_links.sign(case_id, user_id, SALT)])
 
 
 def link_holder(token: str) -> tuple[int, int, bool] | None:
     """The case and the person a genuine link names, and whether it is still recent enough to open
     anything; None for anything Handover did not sign."""
-    try:
-        data, fresh = signing.loads(token, salt=SALT, max_age=MAX_AGE), True
-    except signing.SignatureExpired:
-        data, fresh = signing.loads(token, salt=SALT), False
-    except signing.BadSignature:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("c"), int) or not isinstance(data.get("u"), int):
-        return None
-    return data["c"], data["u"], fresh
+    return signed_links.read(token, SALT, MAX_AGE)

@@ -4,6 +4,7 @@ mail once their login has ended), HR's rehire note on the case, and HR's list of
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from handover.http import AuthenticatedHttpRequest
 from handover.models import AlumniConsent, Departure, RehireNote
 
 from .common import load_case, submitted
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -82,9 +85,9 @@ def alumni_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     consents = AlumniConsent.objects.select_related(
         "person", "departure__rehire_note", "departure__department"
     )
-    return render(
-        request, "handover/alumni_list.html", {"consents": consents.order_by("person__display_name")}
-    )
+    ordered = consents.order_by("person__display_name", "pk")
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "handover/alumni_list.html", {"page": page})
 
 
 @never_cache

@@ -88,3 +88,18 @@ def test_before_the_sign_off_nobody_is_asked_to_stay_in_touch(client, people, ma
     assert client.get(page(departure)).status_code == 403
     assert join(client, departure).status_code == 403
     assert not AlumniConsent.objects.exists()
+
+
+def test_the_alumni_list_is_paged(client, people, make_case, monkeypatch):
+    from handover.views import alumni
+
+    monkeypatch.setattr(alumni, "PAGE_SIZE", 1)
+    first = make_case(State.SIGNED_OFF)
+    second = make_case(State.SIGNED_OFF, employee=people.stranger)
+    services.alumni_join(actor=people.leaver, departure=first, contact="leo@example.org", news=True)
+    services.alumni_join(actor=people.stranger, departure=second, contact="stan@example.org", news=True)
+    client.force_login(people.hr)
+    url = reverse("handover:alumni_list")
+    one, two = client.get(url).content.decode(), client.get(f"{url}?page=2").content.decode()
+    assert "Page 1 of 2" in one and ("leo@example.org" in one) != ("leo@example.org" in two)
+    assert ("stan@example.org" in one) != ("stan@example.org" in two)

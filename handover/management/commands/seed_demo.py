@@ -16,7 +16,7 @@ from accounts.models import Department, Role, User
 from handover import services
 from handover.aftercare_links import personal_link
 from handover.demo import Cast, drive_to, successor_of
-from handover.models import AccessSystem, Audience, Confidence, Departure, ItemState, State
+from handover.models import AccessSystem, Audience, Confidence, Departure, HandoverModule, ItemState, State
 
 DEMO_PASSWORD = "handover-demo"
 # HR and IT must sign in with two-factor. The demo's hr and it share this published authenticator
@@ -127,6 +127,13 @@ CASES = [
     ("fang", State.AFTERCARE, "en", 50, 30, ["product"]),
     ("tao", State.CLOSED, "en", 90, 30, ["product", "data"]),
 ]
+
+
+def first_module(departure: Departure) -> HandoverModule:
+    """The case's first module, with its successor: where the demo's later situations happen."""
+    module = departure.modules.select_related("successor").order_by("position").first()
+    assert module is not None  # every demo case is opened with modules
+    return module
 
 
 class Command(BaseCommand):
@@ -262,8 +269,7 @@ class Command(BaseCommand):
     def _feedback(self, departure: Departure, cast: Cast) -> None:
         """The survey of the sign-off: the leaver answered anonymously, a successor and the manager
         with their names."""
-        module = departure.modules.select_related("successor").order_by("position").first()
-        assert module is not None  # every demo case is opened with modules
+        module = first_module(departure)
         questions = ("time_enough", "materials_complete", "demonstrations_useful", "trial_useful")
         answers = [
             (cast.leaver, (2, 4, 4, 3), "Two weeks were too short for the supplier contacts.", True),
@@ -300,8 +306,7 @@ class Command(BaseCommand):
     def _aftercare(self, departure: Departure, cast: Cast) -> None:
         """The former employee answered one question of their successor; another waits. Their
         normal login has ended (the last working day is over)."""
-        module = departure.modules.select_related("successor").order_by("position").first()
-        assert module is not None  # every demo case is opened with modules
+        module = first_module(departure)
         answered = services.question_ask(
             actor=successor_of(module),
             departure=departure,
@@ -467,8 +472,7 @@ class Command(BaseCommand):
 
     def _upkeep(self, departure: Departure, cast: Cast, *, done: bool) -> None:
         """Upkeep left to the successor after the sign-off; done already once in aftercare."""
-        module = departure.modules.select_related("successor").order_by("position").first()
-        assert module is not None  # every demo case is opened with modules
+        module = first_module(departure)
         follow_up = services.follow_up_add(
             actor=cast.manager,
             departure=departure,
