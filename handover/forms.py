@@ -22,6 +22,7 @@ from handover import policy
 from handover.errors import HandoverError
 from handover.models import (
     FEEDBACK_QUESTIONS,
+    MANUAL_MAX_LENGTH,
     AccessKind,
     AccessSystem,
     Audience,
@@ -469,6 +470,38 @@ class LessonForm(PrintableText, forms.Form):
         super().__init__(*args, **kwargs)
         self.auto_id = f"lesson-{module.pk}-%s"
         _choices_from(self.fields["item"], module.items.order_by("position", "pk"))
+
+
+class ManualForm(PrintableText, forms.Form):
+    """A new version of a module's operation manual, and the version it was written from."""
+
+    body = forms.CharField(
+        label=_("The manual"),
+        max_length=MANUAL_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 24, "class": "manual-text", "spellcheck": "true"}),
+        help_text=_(
+            "Markdown: a line starting with # is a heading, with - a list item; **bold**; "
+            "[a link](https://example.com). HTML is shown as typed, never run."
+        ),
+    )
+    note = forms.CharField(label=_("What you changed (optional)"), max_length=200, required=False)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class ProposalDecisionForm(forms.Form):
+    """HR's decision on each proposed change shown: take it in, decline it, or decide later."""
+
+    CHOICES = (("", _("Decide later")), ("accept", _("Take it in")), ("decline", _("Decline")))
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        for proposal in proposals:
+            self.fields[f"proposal-{proposal.pk}"] = forms.ChoiceField(
+                label=proposal.title, choices=self.CHOICES, required=False, widget=forms.RadioSelect
+            )
+
+    def chosen(self, decision: str) -> list[int]:
+        return [int(name.split("-")[1]) for name, value in self.cleaned_data.items() if value == decision]
 
 
 class CheckInForm(PrintableText, forms.Form):

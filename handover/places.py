@@ -37,13 +37,15 @@ def module_url(departure_id: int, module_id: int, item_id: int | None = None) ->
 
 def case_url(departure_id: int, anchor: str = "") -> str:
     """The page of a case that shows ``anchor``: "actions" (the overview), "meeting", "sign",
-    "module-12" (that module's page), "access-7" or "material-3" (the page of rows holding it),
-    "announcement" (its own page)."""
+    "module-12" (that module's page), "manual-12" (its operation manual), "access-7" or "material-3"
+    (the page of rows holding it), "announcement" (its own page)."""
     if anchor in PAGES:
         return reverse(PAGES[anchor], args=[departure_id])
     kind, _, ident = anchor.partition("-")
     if ident.isdigit() and kind == "module":
         return module_url(departure_id, int(ident))
+    if ident.isdigit() and kind == "manual":
+        return reverse("handover:module_manual", args=[departure_id, int(ident)])
     if ident.isdigit() and kind in ROW_SECTIONS:
         return f"{section_url(departure_id, ROW_SECTIONS[kind])}?row={ident}#{anchor}"
     url = section_url(departure_id, ANCHOR_SECTIONS.get(anchor, "overview"))

@@ -1124,6 +1124,34 @@ def lesson_decision(
     return ALLOW
 
 
+# Know-how: each module's operation manual is written from the preparation to the end of aftercare.
+MANUAL_STATES = LESSON_STATES
+
+
+def manual_decision(state: str, access: CaseAccess, module: Any) -> Decision:
+    """The leaver writes a module's operation manual; the manager and the module's successor, who
+    keep it afterwards, may add to it too (a lesson, an answer from aftercare); not once it is closed."""
+    if not Who.TEAM.holds(access, module):
+        return FORBID
+    if state not in MANUAL_STATES:
+        return _block(_("Operation manuals are written from the preparation to the end of aftercare."))
+    return ALLOW
+
+
+def may_read_manual(
+    access: CaseAccess, state: str, *, holds_module_in_department: Callable[[], bool]
+) -> bool:
+    """Everyone who sees the case reads its manuals; once the case is closed, so does whoever holds
+    that module in the department now (a successor of the same kind of module on another case),
+    which is asked only then."""
+    return access.can_view or (state == State.CLOSED and holds_module_in_department())
+
+
+def may_decide_template_proposals(user: Any) -> bool:
+    """HR, who edit the checklist templates, take a closed case's proposals into a new version."""
+    return may_edit_templates(user)
+
+
 def module_removal_decision(facts: CaseFacts, access: CaseAccess, module: ModuleFacts) -> Decision:
     """HR takes a module out of the handover while nothing in it was handed over and it holds no
     account, material or trial task; a case keeps at least one module."""

@@ -50,12 +50,17 @@ from handover.models import (
     Importance,
     ItemState,
     Lesson,
+    Manual,
+    ManualRevision,
     Material,
     MeetingParticipant,
     Notification,
+    ProposalState,
     RespondentRole,
     Signature,
     State,
+    TemplateProposal,
+    TemplateVersion,
     TrialState,
     TrialTask,
 )
@@ -1146,13 +1151,132 @@ class QualityRow:
 
 
 def quality_by_template() -> list[QualityRow]:
-    """The average quality score of the closed cases of each checklist template."""
+    """The average quality score of the closed cases of each version of each checklist template,
+    so that HR sees whether a new version made handovers go better."""
     closed = Departure.objects.filter(state=State.CLOSED)
-    templates = dict(closed.values_list("pk", "template__name"))
-    scores: dict[str, list[int]] = defaultdict(list)
+    started = {
+        case_id: (name, version)
+        for case_id, name, version in closed.values_list("pk", "template__name", "template_version")
+    }
+    scores: dict[tuple[str, int], list[int]] = defaultdict(list)
     for case_id, friction in case_friction(closed).items():
-        scores[templates[case_id] or "—"].append(quality.score(friction).value)
+        name, version = started[case_id]
+        scores[(name or "—", version or 0)].append(quality.score(friction).value)
     return [
-        QualityRow(label, len(values), round(sum(values) / len(values)))
-        for label, values in sorted(scores.items())
+        QualityRow(
+            _("%(name)s, version %(version)s") % {"name": name, "version": version} if version else name,
+            len(values),
+            round(sum(values) / len(values)),
+        )
+        for (name, version), values in sorted(scores.items())
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Know-how and the checklist that learns.
+
+MANUAL_HISTORY_SHOWN = 10
+LIBRARY_PAGE_SIZE = 50
+
+
+@dataclass
+class ManualView:
+    manual: Manual | None
+    # The latest versions, newest first, without their text.
+    revisions: list[ManualRevision]
+    # Lessons and answered aftercare questions of the module not yet taken into the manual.
+    lessons: list[Lesson]
+    answers: list[AftercareQuestion]
+
+
+def manual_view(module: HandoverModule) -> ManualView:
+    """A module's manual and what could enrich it, in four queries at any size."""
+    manual = Manual.objects.filter(module=module).first()
+    revisions = (
+        list(manual.revisions.defer("body").order_by("-number")[:MANUAL_HISTORY_SHOWN]) if manual else []
+    )
+    taken = ManualRevision.objects.filter(manual__module=module)
+    lessons = (
+        Lesson.objects.filter(module=module)
+        .exclude(pk__in=taken.exclude(lesson=None).values("lesson_id"))
+        .select_related("item")
+    )
+    answers = (
+        AftercareQuestion.objects.filter(module=module)
+        .exclude(answered_at=None)
+        .exclude(pk__in=taken.exclude(question=None).values("question_id"))
+        .select_related("item")
+    )
+    return ManualView(manual, revisions, list(lessons), list(answers))
+
+
+def manual_summary(module: HandoverModule) -> Manual | None:
+    """Whether a module has a manual, its version and who changed it last (not its text)."""
+    return Manual.objects.filter(module=module).defer("body").first()
+
+
+def _holding(user: User) -> QuerySet[HandoverModule]:
+    """The modules a person holds: those they took over, on cases not withdrawn."""
+    return HandoverModule.objects.filter(successor=user).exclude(departure__state=State.WITHDRAWN)
+
+
+def holds_module_in_department(user: User, departure: Departure, kind: str) -> bool:
+    """Whether this person now holds this kind of module in the case's department."""
+    if departure.department_id is None or not user.is_authenticated:
+        return False
+    return _holding(user).filter(kind=kind, departure__department_id=departure.department_id).exists()
+
+
+def manual_library(user: User, *, kind: str = "", text: str = "", page: Any = 1) -> Page:
+    """The manuals a person may read: those of the cases they see, and those of closed cases for
+    the modules they hold in that department. Newest first, a page at a time."""
+    held = _holding(user).filter(
+        kind=OuterRef("module__kind"), departure__department=OuterRef("departure__department")
+    )
+    manuals = Manual.objects.filter(
+        Q(departure__in=visible_cases(user, Departure.objects.all()))
+        | Q(departure__state=State.CLOSED, departure__department__isnull=False) & Exists(held)
+    )
+    if kind:
+        manuals = manuals.filter(module__kind=kind)
+    if text:
+        manuals = manuals.filter(body__icontains=text)
+    manuals = manuals.select_related("module", "departure").defer("body").order_by("-updated_at", "-pk")
+    return Paginator(manuals, LIBRARY_PAGE_SIZE).get_page(page)
+
+
+PROPOSALS_SHOWN = 50
+
+
+@dataclass
+class TemplateHistory:
+    # The oldest proposals waiting for HR (the next follow once these are decided), and how many wait.
+    proposals: list[TemplateProposal]
+    waiting: int
+    versions: list[TemplateVersion]
+
+
+def template_history(template_id: int) -> TemplateHistory:
+    """A template's proposals waiting for HR (with the case each came from) and its latest versions."""
+    waiting = TemplateProposal.objects.filter(template_id=template_id, state=ProposalState.OPEN)
+    proposals = list(
+        waiting.select_related("departure", "target").order_by("created_at", "pk")[:PROPOSALS_SHOWN]
+    )
+    count = len(proposals) if len(proposals) < PROPOSALS_SHOWN else waiting.count()
+    versions = TemplateVersion.objects.filter(template_id=template_id).order_by("-number")[
+        :MANUAL_HISTORY_SHOWN
+    ]
+    return TemplateHistory(proposals, count, list(versions))
+
+
+def proposals_waiting(user: User) -> list[tuple[int, str, int]]:
+    """For HR who edit templates: (template id, name, how many proposals wait) for each template."""
+    if not policy.may_decide_template_proposals(user):
+        return []
+    rows = (
+        TemplateProposal.objects.filter(state=ProposalState.OPEN)
+        .values_list("template_id", "template__name")
+        .annotate(waiting=Count("pk"))
+        .order_by("template__name")
+    )
+    return list(rows)

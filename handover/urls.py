@@ -13,6 +13,7 @@ from handover.views import (
     feedback,
     imports,
     items,
+    knowhow,
     lessons,
     materials,
     meetings,
@@ -81,6 +82,25 @@ urlpatterns = [
         name="follow_up_done",
     ),
     path("cases/<int:pk>/modules/<int:module_id>/lessons/", lessons.lesson_add, name="lesson_add"),
+    path("cases/<int:pk>/modules/<int:module_id>/manual/", knowhow.module_manual, name="module_manual"),
+    path("cases/<int:pk>/modules/<int:module_id>/manual/edit/", knowhow.manual_edit, name="manual_edit"),
+    path("cases/<int:pk>/modules/<int:module_id>/manual/print/", knowhow.manual_print, name="manual_print"),
+    path(
+        "cases/<int:pk>/modules/<int:module_id>/manual/versions/",
+        knowhow.manual_history,
+        name="manual_history",
+    ),
+    path(
+        "cases/<int:pk>/modules/<int:module_id>/manual/versions/<int:number>/",
+        knowhow.manual_version,
+        name="manual_version",
+    ),
+    path(
+        "cases/<int:pk>/modules/<int:module_id>/manual/add/<slug:source>/<int:row_id>/",
+        knowhow.manual_enrich,
+        name="manual_enrich",
+    ),
+    path("manuals/", knowhow.manual_library, name="manual_library"),
     path(
         "cases/<int:pk>/modules/<int:module_id>/lessons/<int:lesson_id>/remove/",
         lessons.lesson_remove,

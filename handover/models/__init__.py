@@ -1,7 +1,18 @@
 from .aftercare import AftercareQuestion, QuestionState
 from .alumni import AlumniConsent, Rehire, RehireNote
 from .checkins import CheckIn, Confidence
-from .checklist import ChecklistItem, ChecklistTemplate, HandoverModule, ItemState, ModuleKind, TemplateItem
+from .checklist import (
+    ChecklistItem,
+    ChecklistTemplate,
+    HandoverModule,
+    ItemState,
+    ModuleKind,
+    ProposalSource,
+    ProposalState,
+    TemplateItem,
+    TemplateProposal,
+    TemplateVersion,
+)
 from .departure import (
     Departure,
     DepartureGroupObjectPermission,
@@ -24,6 +35,7 @@ from .inventory import (
     SystemCategory,
     TransferMethod,
 )
+from .knowhow import MANUAL_MAX_LENGTH, Manual, ManualRevision
 from .lessons import Lesson
 from .meetings import Demonstration, DemonstrationAttendee, HandoverMeeting, MeetingParticipant
 from .notifications import (
@@ -43,6 +55,7 @@ from .trial import FollowUp, TrialState, TrialTask
 
 __all__ = [
     "FEEDBACK_QUESTIONS",
+    "MANUAL_MAX_LENGTH",
     "Access",
     "AccessKind",
     "AccessState",
@@ -73,6 +86,8 @@ __all__ = [
     "Importance",
     "ItemState",
     "Lesson",
+    "Manual",
+    "ManualRevision",
     "Material",
     "MaterialCategory",
     "MaterialMedium",
@@ -83,6 +98,8 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "OutboxState",
+    "ProposalSource",
+    "ProposalState",
     "QuestionState",
     "Rating",
     "ReasonCategory",
@@ -95,6 +112,8 @@ __all__ = [
     "State",
     "SystemCategory",
     "TemplateItem",
+    "TemplateProposal",
+    "TemplateVersion",
     "Timing",
     "TransferMethod",
     "TrialState",

@@ -158,6 +158,9 @@ class ChecklistTemplate(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text=_("The HR owner is told after twice as many."),
     )
+    # Each change to its items makes a new version (``TemplateVersion`` says who and what); a case
+    # records the version its checklist started from, so quality can be compared across versions.
+    version = models.PositiveIntegerField(_("version"), default=1, db_default=1)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -194,6 +197,104 @@ class TemplateItem(models.Model):
         ordering = ["template", "position", "id"]
         verbose_name = _("template item")
         verbose_name_plural = _("template items")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VersionChange(models.TextChoices):
+    ADDED = "added", _("Added “%(subject)s”")
+    CHANGED = "changed", _("Changed “%(subject)s”")
+    REMOVED = "removed", _("Removed “%(subject)s”")
+    ACCEPTED = "accepted", _("Took in proposed changes: %(subject)s")
+
+
+class TemplateVersion(models.Model):
+    """A version of a template after the first: who made it, when, and what changed."""
+
+    template = models.ForeignKey(
+        ChecklistTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    change = models.CharField(_("change"), max_length=10, choices=VersionChange.choices)
+    # The item's title, or the titles of the proposals taken in.
+    subject = models.CharField(_("about"), max_length=300)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    author_name = models.CharField(_("changed by (name)"), max_length=150)
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        verbose_name = _("template version")
+        verbose_name_plural = _("template versions")
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="template_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.number}"
+
+    @property
+    def sentence(self) -> str:
+        return str(VersionChange(self.change).label) % {"subject": self.subject}
+
+
+class ProposalSource(models.TextChoices):
+    ITEM = "item", _("Item added on the case")
+    LESSON = "lesson", _("Lesson learned")
+    QUESTION = "question", _("Question asked in aftercare")
+
+
+class ProposalState(models.TextChoices):
+    OPEN = "open", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class TemplateProposal(models.Model):
+    """A change to a template that a closed case suggests: a new item (one the leaver added that the
+    template lacks), or text added to the key moments or cautions of an item it has (from a lesson or
+    an aftercare question about that item)."""
+
+    template = models.ForeignKey(
+        ChecklistTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    departure = models.ForeignKey(
+        "handover.Departure", verbose_name=_("case"), on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(_("from"), max_length=10, choices=ProposalSource.choices)
+    module = models.CharField(_("module"), max_length=20, choices=ModuleKind.choices)
+    # The item to add to; none: a new item with the title and texts below.
+    target = models.ForeignKey(
+        TemplateItem,
+        verbose_name=_("added to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    steps = models.TextField(_("steps"), blank=True)
+    key_moments = models.TextField(_("key moments"), blank=True)
+    cautions = models.TextField(_("cautions"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ProposalState.choices, default=ProposalState.OPEN
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by_name = models.CharField(_("decided by"), max_length=150, blank=True)
+    # The version of the template that took it in.
+    version = models.PositiveIntegerField(_("in version"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "module", "created_at", "id"]
+        verbose_name = _("proposed template change")
+        verbose_name_plural = _("proposed template changes")
+        indexes = [models.Index(fields=["template", "state"], name="template_proposals")]
 
     def __str__(self) -> str:
         return self.title

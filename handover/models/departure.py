@@ -97,6 +97,7 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         related_name="+",
     )
+    template_version = models.PositiveIntegerField(_("template version"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -73,6 +73,8 @@ class EventKind(models.TextChoices):
     FEEDBACK_GIVEN = "feedback_given", _("answered the survey on the handover")
     ALUMNI_JOINED = "alumni_joined", _("agreed to stay in touch")
     ALUMNI_LEFT = "alumni_left", _("withdrew the consent to stay in touch")
+    MANUAL_CHANGED = "manual_changed", _("changed an operation manual")
+    TEMPLATE_PROPOSED = "template_proposed", _("proposed changes to the checklist template")
 
 
 # Events that change what a signer affirms. The services that write them do so through
@@ -190,6 +192,10 @@ EVENT_SENTENCES = {
     EventKind.FEEDBACK_GIVEN: _("%(actor)s answered the survey on how the handover went"),
     EventKind.ALUMNI_JOINED: _("%(actor)s agreed to stay in touch"),
     EventKind.ALUMNI_LEFT: _("%(actor)s withdrew the consent to stay in touch; their contact is deleted"),
+    EventKind.MANUAL_CHANGED: _("%(actor)s changed the operation manual of %(subject)s"),
+    EventKind.TEMPLATE_PROPOSED: _(
+        "Changes proposed to the checklist template for HR to review: %(subject)s"
+    ),
 }
 
 

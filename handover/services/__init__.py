@@ -60,6 +60,7 @@ from .items import (
     item_update,
     items_bulk,
 )
+from .knowhow import manual_add_answer, manual_add_lesson, manual_save, manual_start
 from .lessons import lesson_add, lesson_remove
 from .materials import material_create, material_delete, material_found, material_open, material_update
 from .meetings import (
@@ -146,6 +147,10 @@ __all__ = [
     "items_bulk",
     "lesson_add",
     "lesson_remove",
+    "manual_add_answer",
+    "manual_add_lesson",
+    "manual_save",
+    "manual_start",
     "material_create",
     "material_delete",
     "material_found",

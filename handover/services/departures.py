@@ -1,7 +1,6 @@
 import uuid
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,6 @@ from handover import policy
 from handover.errors import HandoverError, NotFound
 from handover.models import (
     ChecklistItem,
-    ChecklistTemplate,
     Departure,
     EventKind,
     HandoverModule,
@@ -25,6 +23,7 @@ from handover.permissions import sync_case_permissions
 
 from . import invitations
 from ._base import access_for, facts_of, lock_case, locked_row, record, record_change, today
+from .templates import default_template, template_proposals_make
 
 
 def _check_people(
@@ -49,11 +48,6 @@ def _check_people(
             raise HandoverError(_("The departing employee cannot be their own successor."))
         if successor.pk == manager.pk:
             raise HandoverError(_("The manager signs off the handover and cannot also be a successor."))
-
-
-def _template_for(language: str) -> ChecklistTemplate | None:
-    templates = {t.language: t for t in ChecklistTemplate.objects.filter(is_default=True)}
-    return templates.get(language) or templates.get(settings.LANGUAGE_CODE)
 
 
 def departure_open(
@@ -121,10 +115,10 @@ def departure_open(
 
 
 def _copy_template(departure: Departure, modules: dict[str, HandoverModule]) -> None:
-    template = _template_for(departure.language)
+    template = default_template(departure.language)
     if template is not None and departure.template_id is None:
-        Departure.objects.filter(pk=departure.pk).update(template=template)
-        departure.template = template
+        Departure.objects.filter(pk=departure.pk).update(template=template, template_version=template.version)
+        departure.template, departure.template_version = template, template.version
     if template is None:
         return
     items = []
@@ -341,10 +335,15 @@ def departure_begin_aftercare(*, actor: User | None, departure: Departure) -> De
 
 
 def departure_close(*, actor: User, departure: Departure) -> Departure:
-    """HR closes the case once aftercare is over and every access is revoked; stored secrets go."""
+    """HR closes the case once aftercare is over and every access is revoked; stored secrets go, and
+    what the case learnt is proposed for its checklist template."""
     from .accounts import purge_case_secrets
 
-    return run_transition(actor=actor, departure=departure, name="close", within=purge_case_secrets)
+    def closing(departure: Departure, actor: User | None) -> None:
+        purge_case_secrets(departure, actor)
+        template_proposals_make(departure, actor)
+
+    return run_transition(actor=actor, departure=departure, name="close", within=closing)
 
 
 def departure_withdraw(*, actor: User, departure: Departure, reason: str) -> Departure:

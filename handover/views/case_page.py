@@ -209,6 +209,8 @@ def _module(case: CaseView, module_id: int) -> dict[str, Any]:
         else None,
         "lessons": lessons,
         "lesson_form": LessonForm(module=row.module) if may_note else None,
+        "manual": selectors.manual_summary(row.module),
+        "may_write_manual": bool(policy.manual_decision(case.state, case.access, row.module)),
         "entry": row,
         "refreshed": [row.module.pk],
         "page": page,

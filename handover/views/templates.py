@@ -1,15 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from handover import policy
-from handover.forms import TemplateForm, TemplateItemForm
+from handover import policy, selectors
+from handover.errors import HandoverError
+from handover.forms import ProposalDecisionForm, TemplateForm, TemplateItemForm
 from handover.http import AuthenticatedHttpRequest
-from handover.models import ChecklistTemplate, TemplateItem
-from handover.services.templates import template_item_delete, template_item_save, template_save
+from handover.models import ChecklistTemplate, ProposalState, TemplateItem, TemplateProposal
+from handover.services.templates import (
+    template_item_delete,
+    template_item_save,
+    template_proposals_decide,
+    template_save,
+)
 
 
 def _require_hr(request: AuthenticatedHttpRequest) -> None:
@@ -21,7 +28,11 @@ def _require_hr(request: AuthenticatedHttpRequest) -> None:
 @login_required
 def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_hr(request)
-    templates = ChecklistTemplate.objects.annotate(item_count=Count("items"))
+    waiting = TemplateProposal.objects.filter(template=OuterRef("pk"), state=ProposalState.OPEN)
+    templates = ChecklistTemplate.objects.annotate(
+        item_count=Count("items"),
+        waiting=Coalesce(Subquery(waiting.values("template").annotate(n=Count("pk")).values("n")), 0),
+    )
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         template = template_save(actor=request.user, template=form.apply_to(ChecklistTemplate()))
@@ -52,11 +63,41 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             template_item_save(actor=request.user, item=item)
             messages.success(request, _("“%(title)s” added.") % {"title": item.title})
             return redirect("handover:template_detail", template.pk)
+    history = selectors.template_history(template.pk)
+    decide_form = ProposalDecisionForm(
+        request.POST if "decide" in request.POST else None, proposals=history.proposals
+    )
+    if "decide" in request.POST and decide_form.is_valid():
+        try:
+            version = template_proposals_decide(
+                actor=request.user,
+                template=template,
+                accept=decide_form.chosen("accept"),
+                decline=decide_form.chosen("decline"),
+            )
+        except HandoverError as error:
+            decide_form.add_error(None, error.message)
+        else:
+            if version is not None:
+                messages.success(request, _("The template is now at version %(n)s.") % {"n": version})
+            else:
+                messages.success(request, _("The declined changes are set aside."))
+            return redirect("handover:template_detail", template.pk)
     items = template.items.order_by("module", "position", "pk")
     return render(
         request,
         "handover/template_detail.html",
-        {"template": template, "form": form, "item_form": item_form, "items": items},
+        {
+            "template": template,
+            "form": form,
+            "item_form": item_form,
+            "items": items,
+            "history": history,
+            "decide_form": decide_form,
+            "proposals": [
+                (proposal, decide_form[f"proposal-{proposal.pk}"]) for proposal in history.proposals
+            ],
+        },
     )
 
 

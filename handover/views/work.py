@@ -10,13 +10,16 @@ from handover.http import AuthenticatedHttpRequest
 @login_required
 def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     cards = selectors.my_work(request.user)
+    # HR's decisions on what closed cases proposed for the checklist templates.
+    proposals = selectors.proposals_waiting(request.user)
     return render(
         request,
         "handover/my_work.html",
         {
             "busy": [card for card in cards if card.todos],
             "waiting": [card for card in cards if not card.todos],
-            "todo_count": sum(len(card.todos) for card in cards),
+            "todo_count": sum(len(card.todos) for card in cards) + len(proposals),
+            "proposals": proposals,
         },
     )
 

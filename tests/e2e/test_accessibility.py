@@ -25,6 +25,7 @@ from handover.models import (
     OutboxState,
     State,
 )
+from handover.services.templates import template_proposals_make
 from tests.factories import PASSWORD, UserFactory, section_paths
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -202,7 +203,30 @@ def test_main_pages_pass_axe(log_in, open_page, people, make_case, default_templ
         ratings={"time_enough": 3, "materials_complete": 4, "demonstrations_useful": 5, "trial_useful": 2},
         comment="Plan the trial run earlier.",
     )
+    services.manual_save(
+        actor=people.leaver,
+        departure=departure,
+        module_id=module.pk,
+        body="# 上架\n\n- 第一步",
+        base_version=0,
+    )
+    services.manual_save(
+        actor=people.leaver,
+        departure=departure,
+        module_id=module.pk,
+        body="# 上架\n\n- 第一步\n- 第二步",
+        base_version=1,
+    )
+    template_proposals_make(departure, None)
+    manual_args = [departure.pk, module.pk]
     pages = [
+        (people.leaver, reverse("handover:module_manual", args=manual_args), "zh-hans", None),
+        (people.leaver, reverse("handover:manual_edit", args=manual_args), "zh-hans", None),
+        (people.successor_a, reverse("handover:manual_version", args=[*manual_args, 2]), "en", None),
+        (people.successor_a, reverse("handover:manual_history", args=manual_args), "en", None),
+        (people.successor_a, reverse("handover:manual_print", args=manual_args), "en", None),
+        (people.successor_a, reverse("handover:manual_library"), "en", None),
+        (people.hr, reverse("handover:template_detail", args=[departure.template_id]), "en", None),
         (people.hr, reverse("handover:case_list"), "en", None),
         (people.hr, reverse("handover:case_open"), "en", None),
         *((people.hr, path, "en", None) for path in sections),

@@ -321,6 +321,17 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     expect(successor.get_by_role("status")).to_contain_text("The lesson is noted.")
     expect(successor.locator(".lessons-learned")).to_contain_text("One sheet feeds both stores now.")
 
+    # The leaver writes the module's operation manual, which starts from the items' steps.
+    leaver.goto(module_path)
+    leaver.get_by_role("link", name=re.compile("^Write the manual")).click()
+    leaver.get_by_role("link", name="Write the manual").click()
+    text = leaver.get_by_label("The manual")
+    expect(text).to_have_value(re.compile(r"^# Product management: operation manual"))
+    text.fill(text.input_value() + "\nAfter any price change, compare **both stores**.\n")
+    leaver.get_by_role("button", name="Save the manual").click()
+    expect(leaver.get_by_role("status")).to_contain_text("The manual is saved.")
+    expect(leaver.locator("article.manual strong", has_text="both stores")).to_be_visible()
+
     # The manager checks in: the module is at risk, and "What is stuck" says so.
     manager.goto(module_path)
     manager.get_by_text("Check in on this module").click()
@@ -517,10 +528,42 @@ def test_departure_case_end_to_end(log_in, open_page, people, make_case, baselin
     former.reload()
     expect(former.get_by_role("main")).to_contain_text("No question waits for you.")
 
+    # The successor takes the lesson and the answer into the manual, one click each.
+    successor.goto(f"{module_path}manual/")
+    waiting = successor.get_by_role("region", name="Not yet in the manual").locator("li")
+    waiting.filter(has_text="Prices were changed").get_by_role(
+        "button", name=re.compile("^Add to the manual")
+    ).click()
+    expect(successor.get_by_role("status")).to_contain_text("The lesson is added to the manual.")
+    waiting.filter(has_text="Which supplier").get_by_role(
+        "button", name=re.compile("^Add to the manual")
+    ).click()
+    expect(successor.get_by_role("status")).to_contain_text("The answer is added to the manual.")
+    manual = successor.locator("article.manual")
+    expect(manual).to_contain_text("One sheet feeds both stores now.")
+    expect(manual).to_contain_text("Ningbo Home Goods, every May.")
+    expect(successor.get_by_role("main")).not_to_contain_text("Not yet in the manual")
+    successor.get_by_role("link", name="All versions").click()
+    expect(successor.locator("ol.history li")).to_have_count(3)
+
     Departure.objects.filter(pk=case_id).update(support_until=today - timedelta(days=1))
     former.reload()
     expect(former.get_by_role("heading", level=1)).to_have_text("This link no longer works")
     former.context.close()
+
+    # 9. HR closes the case; what it taught is proposed for the checklist template, and HR takes
+    # the lesson into a new version of it.
+    hr.goto(case_path)
+    hr.get_by_role("button", name="Close the case").click()
+    expect(case_state(hr)).to_have_text("Closed")
+    hr.get_by_role("navigation", name="Main").get_by_role("link", name="Templates").click()
+    hr.get_by_role("link", name=re.compile("waiting")).click()
+    proposal = hr.locator(".proposal").filter(has_text="One sheet feeds both stores now.")
+    proposal.get_by_label("Take it in").check()
+    hr.get_by_role("button", name="Save the decisions").click()
+    expect(hr.get_by_role("status")).to_contain_text("The template is now at version 2.")
+    expect(hr.get_by_role("main")).to_contain_text("Prices were changed in one store and not the other.")
+    expect(hr.locator("ol.history").first).to_contain_text("Took in proposed changes")
 
     for page in (hr, leaver, successor, manager):
         page.context.close()

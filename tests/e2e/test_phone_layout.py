@@ -8,7 +8,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from handover import services
 from handover.models import State
+from handover.services.templates import template_proposals_make
 from tests.e2e.test_accessibility import add_inventory, note_check_in_and_lesson, signed_off_with_two_versions
 from tests.factories import section_paths
 
@@ -54,6 +56,23 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
     module = departure.modules.first()
     sections = section_paths(departure)
     module_path = reverse("handover:case_module", args=[departure.pk, module.pk])
+    body = (
+        "# Listings\n\n| Store | Price floor | Who checks |\n|---|---|---|\n| Tmall | 199 | Sam |\n\n"
+        + "word " * 80
+    )
+    services.manual_save(
+        actor=people.leaver, departure=departure, module_id=module.pk, body=body, base_version=0
+    )
+    services.manual_save(
+        actor=people.leaver, departure=departure, module_id=module.pk, body=body + "\nMore.", base_version=1
+    )
+    template_proposals_make(departure, None)
+    manual = [
+        reverse("handover:module_manual", args=[departure.pk, module.pk]),
+        reverse("handover:manual_version", args=[departure.pk, module.pk, 2]),
+        reverse("handover:manual_edit", args=[departure.pk, module.pk]),
+        reverse("handover:manual_library"),
+    ]
     pages = {
         people.hr: [
             reverse("handover:case_list"),
@@ -64,6 +83,7 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
             reverse("handover:case_signatures", args=[signed_off.pk]),
             reverse("handover:open_accesses"),
             reverse("handover:template_list"),
+            reverse("handover:template_detail", args=[departure.template_id]),
             reverse("handover:system_list"),
             reverse("handover:case_edit", args=[departure.pk]),
             reverse("handover:outbox_failed"),
@@ -78,7 +98,7 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
             reverse("handover:notifications"),
             reverse("handover:notification_settings"),
         ],
-        people.successor_a: [reverse("handover:my_work"), sections[0], sections[1], module_path],
+        people.successor_a: [reverse("handover:my_work"), sections[0], sections[1], module_path, *manual],
         people.manager: [reverse("handover:my_work"), sections[0], module_path, reverse("handover:stuck")],
     }
     found = []

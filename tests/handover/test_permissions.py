@@ -57,8 +57,48 @@ def product_item(departure, state=None):
     return items.filter(state=state).first() if state else items.first()
 
 
+def manual_url(name, departure, *args):
+    return reverse(f"handover:{name}", args=[departure.pk, departure.modules.get(kind="product").pk, *args])
+
+
+def manual_with_lesson(departure):
+    """The product manual's "add this lesson" address, for a lesson the manager notes."""
+    from handover import services
+
+    product = departure.modules.get(kind="product")
+    lesson = services.lesson_add(
+        actor=departure.manager,
+        departure=departure,
+        module_id=product.pk,
+        went_wrong="Typo",
+        solved="Checked",
+    )
+    return manual_url("manual_enrich", departure, "lesson", lesson.pk)
+
+
 # name: (case state, method, url builder, POST data builder, expected per role)
 MATRIX = {
+    "manual page": (
+        State.EXECUTING,
+        "get",
+        lambda d: manual_url("module_manual", d),
+        None,
+        {**VIEWERS, **NOBODY},
+    ),
+    "write the manual": (
+        State.EXECUTING,
+        "post",
+        lambda d: manual_url("manual_edit", d),
+        lambda d: {"body": "# How the listings work", "base_version": 0},
+        only("leaver", "manager", "successor_a"),
+    ),
+    "add a lesson to the manual": (
+        State.EXECUTING,
+        "post",
+        manual_with_lesson,
+        None,
+        only("leaver", "manager", "successor_a"),
+    ),
     "case page": (
         State.EXECUTING,
         "get",
@@ -306,11 +346,10 @@ def test_permission_matrix(client, people, make_case, documents, action, role):
 
         services.confirmation_produce(departure_id=departure.pk)
     client = client_for(client, people, role)
+    # Built first: a URL may name a row it creates (a lesson to add to the manual).
+    target = url(departure)
     before = departure.events.count()
-    if method == "get":
-        response = client.get(url(departure))
-    else:
-        response = client.post(url(departure), data(departure) if data else {})
+    response = client.get(target) if method == "get" else client.post(target, data(departure) if data else {})
     assert outcome(response, before, departure) == expected[role]
 
 
@@ -374,6 +413,9 @@ def test_stranger_gets_404_on_every_case_url(client, people, make_case, document
         "demonstration_id": 1,
         "follow_up_id": 1,
         "question_id": 1,
+        "row_id": 1,
+        "number": 1,
+        "source": "lesson",
     }
     client.force_login(people.stranger)
     # Account and material URLs are walked by test_inventory_files.py, with rows to point at.
@@ -390,7 +432,7 @@ def test_stranger_gets_404_on_every_case_url(client, people, make_case, document
         kwargs = {
             k: v
             for k, v in ids.items()
-            if f"<{'slug' if k in ('name', 'act') else 'int'}:{k}>" in str(pattern.pattern)
+            if f"<{'slug' if k in ('name', 'act', 'source') else 'int'}:{k}>" in str(pattern.pattern)
         }
         url = reverse(f"handover:{pattern.name}", kwargs=kwargs)
         assert client.get(url).status_code in (404, 405), url

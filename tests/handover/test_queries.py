@@ -95,8 +95,8 @@ SECTION_QUERIES = {
     "case_modules": 17,  # modules, the first items of the viewer's own modules
     # The module, its items' count, a page of them, the demonstrations covering them, its
     # follow-ups, check-ins and lessons learned, and the items a lesson may be about (for those who
-    # may note one).
-    "case_module": 23,
+    # may note one), and whether it has an operation manual.
+    "case_module": 24,
     "case_accounts": 18,  # modules, the count, a page of accounts with their systems
     "case_materials": 18,
     "case_meeting": 17,  # its participants; the demonstrations (with items and attendees when some)
@@ -153,3 +153,92 @@ def test_case_page_queries_do_not_grow_with_rows(client, people, make_case, syst
     # open a case (their own and their groups' permissions).
     expected += 3 * (role == "hr")
     assert count_queries(client, url) == before == expected
+
+
+def test_manual_page_queries_are_constant(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    module = departure.modules.get(kind="product")
+
+    def grow_manual(start: int, n: int) -> None:
+        for j in range(start, start + n):
+            lesson = services.lesson_add(
+                actor=people.manager, departure=departure, module_id=module.pk, went_wrong=f"W{j}", solved="S"
+            )
+            services.manual_add_lesson(
+                actor=people.manager, departure=departure, module_id=module.pk, lesson_id=lesson.pk
+            )
+            services.lesson_add(
+                actor=people.manager, departure=departure, module_id=module.pk, went_wrong=f"N{j}", solved="S"
+            )
+            question = services.question_ask(
+                actor=people.successor_a, departure=departure, module_id=module.pk, question=f"Q{j}"
+            )
+            services.question_answer(
+                actor=people.leaver, departure=departure, question_id=question.pk, answer="A"
+            )
+
+    grow_manual(0, 2)
+    client.force_login(people.successor_a)
+    url = reverse("handover:module_manual", args=[departure.pk, module.pk])
+    # session, user, groups (is HR, for the menu), case with its department, module, the user's
+    # grants on the case; the manual, its latest versions, the lessons and the answered questions
+    # not taken in yet (with their items)
+    first = count_queries(client, url)
+    assert first == 10
+    grow_manual(2, 15)
+    assert count_queries(client, url) == first
+    history = reverse("handover:manual_history", args=[departure.pk, module.pk])
+    # the same six, then the versions' count and a page of them
+    assert count_queries(client, history) == 8
+    version = reverse("handover:manual_version", args=[departure.pk, module.pk, 3])
+    assert count_queries(client, version) == 7  # the six, then the version and the one before
+
+
+def test_manual_library_queries_are_constant(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    for module in departure.modules.all():
+        services.manual_save(
+            actor=people.leaver, departure=departure, module_id=module.pk, body="# How", base_version=0
+        )
+    client.force_login(people.successor_a)
+    url = reverse("handover:manual_library")
+    # session, user, groups (is HR, for the menu), the count and the page of manuals with their
+    # modules and cases
+    assert count_queries(client, url) == 5
+    for n in range(3):
+        other = make_case(State.EXECUTING, employee=UserFactory(username=f"lib{n}"))
+        for module in other.modules.all():
+            services.manual_save(
+                actor=other.employee, departure=other, module_id=module.pk, body="# How", base_version=0
+            )
+    assert count_queries(client, url) == 5
+
+
+def test_template_page_queries_are_constant(client, people, make_case):
+    from handover.models import ChecklistTemplate, TemplateItem
+    from handover.services.templates import template_item_save
+
+    def close_a_case(n: int) -> None:
+        leaver = UserFactory(username=f"taught{n}")
+        departure = make_case(State.EXECUTING, employee=leaver)
+        module = departure.modules.first()
+        for j in range(3):
+            services.item_create(actor=leaver, departure=departure, module=module, title=f"Taught {n}.{j}")
+        from tests.conftest import advance
+
+        advance(departure, people, State.CLOSED)
+
+    close_a_case(0)
+    template = ChecklistTemplate.objects.get(language="en", is_default=True)
+    client.force_login(people.hr)
+    url = reverse("handover:template_detail", args=[template.pk])
+    # session, user, the two-factor device, groups, the template, the proposals waiting (with their
+    # cases and targets), its latest versions, the user's and groups' permissions (for the menu),
+    # its items
+    first = count_queries(client, url)
+    assert first == 10
+    close_a_case(1)
+    template_item_save(
+        actor=people.hr, item=TemplateItem(template=template, module="orders", title="One more")
+    )
+    assert count_queries(client, url) == first

@@ -15,8 +15,10 @@ from handover.models import (
     ExitFeedback,
     FollowUp,
     Lesson,
+    Manual,
     RehireNote,
     State,
+    TemplateProposal,
     TrialState,
 )
 
@@ -48,6 +50,15 @@ def test_the_demo_shows_each_situation_of_the_handover():
     assert DemonstrationAttendee.objects.filter(confirmed_at__isnull=False).exists()
     assert Demonstration.objects.filter(held_at__isnull=True).exists()
     assert Lesson.objects.filter(went_wrong__startswith="Refund reviews").exists()
+    # Manuals: written on the case under way, and in aftercare enriched with an answer.
+    assert Manual.objects.filter(departure__state=State.EXECUTING, version=1).exists()
+    enriched = Manual.objects.get(departure__state=State.AFTERCARE)
+    assert enriched.version == 2 and enriched.revisions.filter(question__isnull=False).exists()
+    # The closed case proposed what it taught for HR to take into the template.
+    assert set(TemplateProposal.objects.values_list("source", "state")) == {
+        ("item", "open"),
+        ("lesson", "open"),
+    }
     trial = Departure.objects.get(state=State.TRIAL_RUN)
     assert set(trial.trial_tasks.values_list("state", flat=True)) == {
         TrialState.DONE,

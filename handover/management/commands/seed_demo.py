@@ -250,6 +250,8 @@ class Command(BaseCommand):
         if target != State.INTENT_CONFIRMED:
             departure = drive_to(departure, State.PREPARING, cast)
             self._inventory(departure, people[leaver])
+            if target == State.CLOSED:
+                self._taught(departure, cast)
             if target != State.PREPARING:
                 # The case in preparation leaves HR the announcement to review and send.
                 self._announce(departure, people["hr"])
@@ -257,6 +259,7 @@ class Command(BaseCommand):
         if target == State.EXECUTING:
             self._halfway(departure, people[leaver])
             self._shown_and_learnt(departure, cast)
+            self._manual(departure, cast.leaver)
         elif target == State.TRIAL_RUN:
             self._trying(departure, cast)
         elif target in (State.SIGNED_OFF, State.AFTERCARE):
@@ -325,7 +328,51 @@ class Command(BaseCommand):
             module_id=module.pk,
             question="Where did you keep the log-in for the old photo studio account?",
         )
+        # Before leaving, the leaver wrote the module's manual; the successor added the answer to it.
+        self._manual(departure, cast.leaver)
+        services.manual_add_answer(
+            actor=successor_of(module), departure=departure, module_id=module.pk, question_id=answered.pk
+        )
         services.former_logins_end()
+
+    def _manual(self, departure: Departure, leaver: User) -> None:
+        """The first module's operation manual, as its leaver wrote it from the items' steps."""
+        module = first_module(departure)
+        introduction = (
+            "这份手册写给接手这项工作的人：先读“注意事项”，再按步骤操作。"
+            if departure.language != "en"
+            else "For whoever does this work next: read the cautions first, then follow the steps."
+        )
+        start = services.manual_start(module)
+        heading, _, rest = start.partition("\n")
+        services.manual_save(
+            actor=leaver,
+            departure=departure,
+            module_id=module.pk,
+            body=f"{heading}\n\n{introduction}\n{rest}",
+            base_version=0,
+        )
+
+    def _taught(self, departure: Departure, cast: Cast) -> None:
+        """What the closed case taught, which it proposes for the template when it closes: an item
+        the template lacks and a lesson learned."""
+        module = first_module(departure)
+        services.item_create(
+            actor=cast.leaver,
+            departure=departure,
+            module=module,
+            title="Renew the brand registry before it lapses",
+            steps="Upload the trademark certificate in the brand registry portal; renewal takes 10 days.",
+            cautions="A lapsed registry hides every listing of the brand.",
+        )
+        services.lesson_add(
+            actor=cast.leaver,
+            departure=departure,
+            module_id=module.pk,
+            went_wrong="A promotion went live with last year's prices.",
+            solved="Prices are now checked against the supplier's list by a second person.",
+            watch="Compare promotion prices with the latest supplier list before publishing.",
+        )
 
     def _announce(self, departure: Departure, hr: User) -> None:
         """HR sends the announcement Handover drafted, in the case's language, to the department."""
