@@ -15,4 +15,4 @@ def leave_link(case_id: int, user_id: int) -> str:
 
 def leave_holder(token: str) -> tuple[int, int] | None:
     held = signed_links.read(token, SALT)
-    return None if held is None else (held[0], held[1])
+    return None if held is None else (held.case_id, held.user_id)

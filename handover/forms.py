@@ -1075,6 +1075,21 @@ class AftercareAnswerForm(PrintableText, forms.Form):
         self.auto_id = f"question-{question_id}-%s"
 
 
+class AftercareContactForm(PrintableText, forms.Form):
+    email = forms.EmailField(
+        label=_("Your private email address"),
+        required=False,
+        help_text=_(
+            "Questions from your former colleagues reach you there once you have left. Leave it empty "
+            "to use your company address. It is erased when the case closes."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
 class SupportExtendForm(PrintableText, forms.Form):
     until = forms.DateField(label=_("Support until"), widget=DateInput(), validators=[within_years])
     reason = forms.CharField(label=_("Why"), max_length=250, widget=forms.Textarea(attrs={"rows": 2}))

@@ -202,6 +202,10 @@ class CaseFacts:
     # the demonstrations held that they have not yet confirmed seeing.
     demonstrations_due: int = 0
     demonstrations_unconfirmed: dict[int, int] = field(default_factory=dict)
+    # When HR ended the personal links sent to the former employee so far, if they did.
+    links_ended_at: datetime | None = None
+    # In aftercare, per asker: the answers of the former employee they have not yet marked solved.
+    answers_to_read: dict[int, int] = field(default_factory=dict)
 
     @property
     def state_label(self) -> str:
@@ -834,6 +838,12 @@ CASE_RULES: dict[str, CaseRule] = {
         FOLLOW_UP_STATES,
         state_refusal=_("Follow-ups are left after the sign-off, until the case closes."),
     ),
+    # HR ends the personal links sent to the former employee so far (the next mail carries a new one).
+    "end_personal_links": CaseRule(
+        Who.HR_OWNER,
+        (State.SIGNED_OFF, State.AFTERCARE),
+        state_refusal=_("Personal links are sent after the sign-off, until the case closes."),
+    ),
     # HR gives the former employee's support period more time, with a reason.
     "extend_support": CaseRule(
         Who.HR_OWNER,
@@ -965,9 +975,33 @@ def reaches_former_employees(kind: str) -> bool:
     return kind in FORMER_EMPLOYEE_KINDS
 
 
-def may_use_personal_link(facts: CaseFacts, user_id: int, today: date) -> bool:
-    """The former employee's personal link opens their questions during the support period only."""
-    return user_id == facts.employee_id and in_support_period(facts, today)
+def may_use_personal_link(facts: CaseFacts, user_id: int, today: date, issued_at: datetime | None) -> bool:
+    """The former employee's personal link opens their questions during the support period only,
+    and not if HR ended the links made before it (a mail gone astray)."""
+    ended = facts.links_ended_at
+    made_after = ended is None or (issued_at is not None and issued_at > ended)
+    return user_id == facts.employee_id and in_support_period(facts, today) and made_after
+
+
+# Who answers aftercare questions, and who hears of one left unanswered too long.
+AFTERCARE_ANSWERS = Who.LEAVER
+AFTERCARE_ESCALATES_TO = Who.MANAGER
+
+
+# The former employee says where mail reaches them once they have left, from the sign-off on.
+AFTERCARE_CONTACT_STATES = (State.SIGNED_OFF, State.AFTERCARE)
+
+
+def aftercare_contact_decision(state: str, access: CaseAccess) -> Decision:
+    """Whoever answers aftercare questions gives a private address for their mail, from the sign-off
+    until the case closes (it is erased then)."""
+    if not AFTERCARE_ANSWERS.holds(access):
+        return FORBID
+    if state not in AFTERCARE_CONTACT_STATES:
+        return _block(
+            _("An address for mail after leaving is given from the sign-off until the case closes.")
+        )
+    return ALLOW
 
 
 def aftercare_decision(
@@ -980,7 +1014,7 @@ def aftercare_decision(
         if not (access.is_successor or access.is_manager):
             return FORBID
     elif act == "answer":
-        if not access.is_leaver or question is None:
+        if not AFTERCARE_ANSWERS.holds(access) or question is None:
             return FORBID
     elif question is None or question.asker_id != access.user_id:
         return FORBID
@@ -994,6 +1028,20 @@ def aftercare_decision(
     if act == "solve" and question.answered_at is None:
         return _block(_("Mark it solved once the former employee has answered."))
     return ALLOW
+
+
+def always_told_of_announcement(
+    *,
+    employee_id: int,
+    manager_id: int,
+    hr_owner_id: int,
+    successor_ids: Iterable[int | None],
+    head_id: int | None,
+) -> set[int]:
+    """Whoever the announcement reaches always, whatever audience HR picks: the manager, the HR
+    owner, the successors and the department head; never the departing employee it is about."""
+    told = {manager_id, hr_owner_id, head_id, *successor_ids}
+    return {user_id for user_id in told if user_id is not None and user_id != employee_id}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -95,6 +95,11 @@ TODO_TEXT = {
     "sign": gettext_lazy("Sign the handover confirmation"),
     "sign_off": gettext_lazy("Sign off the handover: everyone else has signed"),
     "close": gettext_lazy("Close the case: aftercare has ended"),
+    "read_answers": ngettext_lazy(
+        "Read %(n)d answer of the former employee and say whether it solves your question",
+        "Read %(n)d answers of the former employee and say whether they solve your questions",
+        "n",
+    ),
 }
 
 
@@ -126,6 +131,15 @@ def _states(rule: RowRule) -> tuple[str, ...]:
     if not isinstance(rule.row_ok, policy.InStates):
         raise TypeError("a to-do counts rows by state only for a rule on states")
     return rule.row_ok.states
+
+
+@dataclass(frozen=True)
+class _Answered:
+    """An answered aftercare question not yet solved, as the policy asks it of its asker."""
+
+    asker_id: int
+    answered_at: bool = True
+    solved_at: None = None
 
 
 @dataclass(frozen=True)
@@ -247,6 +261,11 @@ def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> di
             add(person.user_id, "sign", anchor="sign")
     if ours(facts.manager_id) and policy.sign_decision(facts, as_(facts.manager_id), today):
         add(facts.manager_id, "sign_off", anchor="sign")
+    for asker_id, answers in facts.answers_to_read.items():
+        if ours(asker_id) and policy.aftercare_decision(
+            facts, as_(asker_id), "solve", today, _Answered(asker_id)
+        ):
+            add(asker_id, "read_answers", answers, anchor="aftercare")
     for user_id in supervisors:
         add(
             user_id,
@@ -589,7 +608,7 @@ def _aftercare_reminders(
                 key=f"aftercare:{question.id}:{waited.days}",
                 kind=NoticeKind.AFTERCARE,
                 case_id=facts.id,
-                user_ids=(facts.employee_id,),
+                user_ids=tuple(p.user_id for p in policy.AFTERCARE_ANSWERS.people(facts)),
                 title=REMINDER_TITLES["aftercare"],
                 params=params,
                 anchor="aftercare",
@@ -599,7 +618,7 @@ def _aftercare_reminders(
                 key=f"aftercare:{question.id}:manager",
                 kind=NoticeKind.ESCALATION,
                 case_id=facts.id,
-                user_ids=(facts.manager_id,),
+                user_ids=tuple(p.user_id for p in policy.AFTERCARE_ESCALATES_TO.people(facts)),
                 title=REMINDER_TITLES["aftercare_late"],
                 params=params,
                 anchor="aftercare",

@@ -83,11 +83,13 @@ CASE_FACT_FIELDS = [
     "support_until",
     "manager_name",
     "hr_owner_name",
+    "links_ended_at",
 ]
 
 
 def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
-    """Facts about many cases in ten queries, however many cases and items there are."""
+    """Facts about many cases in ten queries (eleven when one is in aftercare), however many cases
+    and items there are."""
     announced = Exists(Announcement.objects.filter(departure_id=OuterRef("pk")))
     rows = departures.annotate(announced=announced).values(*CASE_FACT_FIELDS, "announced")
     facts = {row["id"]: CaseFacts(**row) for row in rows}
@@ -185,6 +187,17 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
     ):
         case = facts[unconfirmed["demonstration__departure_id"]]
         case.demonstrations_unconfirmed[unconfirmed["user_id"]] = unconfirmed["n"]
+    in_aftercare = [case.id for case in facts.values() if case.state in policy.AFTERCARE_STATES]
+    for answered in (
+        AftercareQuestion.objects.filter(departure_id__in=in_aftercare, solved_at=None, asker__isnull=False)
+        .exclude(answered_at=None)
+        .values("departure_id", "asker_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        if in_aftercare
+        else ()
+    ):
+        facts[answered["departure_id"]].answers_to_read[answered["asker_id"]] = answered["n"]
     return list(facts.values())
 
 

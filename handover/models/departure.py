@@ -98,6 +98,11 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         related_name="+",
     )
     template_version = models.PositiveIntegerField(_("template version"), null=True, blank=True)
+    # Where the former employee reads mail once they have left (their company mailbox may close),
+    # given by them from the sign-off; aftercare mail goes there. Erased when the case closes.
+    aftercare_email = models.EmailField(_("address for mail after leaving"), blank=True)
+    # Personal links made before this no longer open anything (HR ended them: a mail gone astray).
+    links_ended_at = models.DateTimeField(_("personal links ended at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

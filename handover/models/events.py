@@ -74,6 +74,8 @@ class EventKind(models.TextChoices):
     ALUMNI_JOINED = "alumni_joined", _("agreed to stay in touch")
     ALUMNI_LEFT = "alumni_left", _("withdrew the consent to stay in touch")
     MANUAL_CHANGED = "manual_changed", _("changed an operation manual")
+    AFTERCARE_CONTACT = "aftercare_contact", _("said where mail reaches them after leaving")
+    LINKS_ENDED = "links_ended", _("ended the personal links sent so far")
     TEMPLATE_PROPOSED = "template_proposed", _("proposed changes to the checklist template")
 
 
@@ -193,6 +195,12 @@ EVENT_SENTENCES = {
     EventKind.ALUMNI_JOINED: _("%(actor)s agreed to stay in touch"),
     EventKind.ALUMNI_LEFT: _("%(actor)s withdrew the consent to stay in touch; their contact is deleted"),
     EventKind.MANUAL_CHANGED: _("%(actor)s changed the operation manual of %(subject)s"),
+    # The address itself stays off the timeline.
+    EventKind.AFTERCARE_CONTACT: _("%(actor)s said where mail reaches them after leaving"),
+    EventKind.LINKS_ENDED: _(
+        "%(actor)s ended the personal links sent to the former employee so far; "
+        "the next mail carries a new one"
+    ),
     EventKind.TEMPLATE_PROPOSED: _(
         "Changes proposed to the checklist template for HR to review: %(subject)s"
     ),

@@ -18,6 +18,7 @@ from handover import policy
 from handover.models import (
     Channel,
     ChatChannel,
+    Departure,
     NoticePreference,
     Notification,
     OutboxMessage,
@@ -65,6 +66,20 @@ def reachable(user: User, kind: str) -> bool:
     """Whether this person is told at all: the active, and a former employee (whose login ended) of
     what the policy says still reaches former employees."""
     return user.is_active or policy.reaches_former_employees(kind)
+
+
+def mail_address(user: User, kind: str, case_id: int | None) -> str:
+    """Where a mail to this person goes: their address, except what reaches former employees, which
+    goes to the private address they gave on the case, if they gave one."""
+    if case_id is not None and policy.reaches_former_employees(kind):
+        private = (
+            Departure.objects.filter(pk=case_id, employee=user)
+            .values_list("aftercare_email", flat=True)
+            .first()
+        )
+        if private:
+            return private
+    return user.email
 
 
 @dataclass(frozen=True)
@@ -174,7 +189,8 @@ class Batch:
                 )
                 message.user = user
                 self.outgoing.append(message)
-            if choice.timing != Timing.NOW or not user.email:
+            address = mail_address(user, kind, case_id)
+            if choice.timing != Timing.NOW or not address:
                 return
             context = {"user": user, "notice": notice, "base_url": settings.HANDOVER_BASE_URL}
             self.outgoing.append(
@@ -183,7 +199,7 @@ class Batch:
                     channel=Channel.MAIL,
                     kind=kind,
                     user=user,
-                    address=user.email,
+                    address=address,
                     departure_id=case_id,
                     subject=notice.title[:300],
                     text=render_to_string("handover/email/notice.txt", context),

@@ -12,7 +12,15 @@ from .accounts import (
     access_update,
     accesses_revoke,
 )
-from .aftercare import former_logins_end, question_answer, question_ask, question_solve, support_extend
+from .aftercare import (
+    aftercare_contact_set,
+    former_logins_end,
+    personal_links_end,
+    question_answer,
+    question_ask,
+    question_solve,
+    support_extend,
+)
 from .alumni import alumni_join, alumni_leave, rehire_note_save
 from .announcements import (
     announcement_draft,
@@ -103,6 +111,7 @@ __all__ = [
     "access_transfer",
     "access_update",
     "accesses_revoke",
+    "aftercare_contact_set",
     "alumni_join",
     "alumni_leave",
     "announcement_draft",
@@ -172,6 +181,7 @@ __all__ = [
     "own_chat_connect",
     "own_chat_disconnect",
     "own_chat_test",
+    "personal_links_end",
     "question_answer",
     "question_ask",
     "question_solve",

@@ -29,6 +29,33 @@ def _text(value: str, empty: str) -> str:
     return value
 
 
+def aftercare_contact_set(*, actor: User, departure: Departure, email: str) -> Departure:
+    """The departing (or former) employee says where mail reaches them after leaving; an empty
+    address goes back to their company address. What they may do is read from the case's grants,
+    so the personal link works once their login has ended."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = policy.access_as(facts_of(departure), actor.pk)
+        policy.aftercare_contact_decision(departure.state, access).enforce()
+        departure.aftercare_email = email.strip()
+        departure.save(update_fields=["aftercare_email", "updated_at"])
+        record(departure, actor, EventKind.AFTERCARE_CONTACT)
+    return departure
+
+
+def personal_links_end(*, actor: User, departure: Departure) -> Departure:
+    """HR ends every personal link sent to the former employee so far (a mail forwarded or gone
+    astray); the next question or reminder mails a new one."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        policy.case_decision(facts_of(departure), access, "end_personal_links").enforce()
+        departure.links_ended_at = timezone.now()
+        departure.save(update_fields=["links_ended_at", "updated_at"])
+        record(departure, actor, EventKind.LINKS_ENDED)
+    return departure
+
+
 def question_ask(
     *, actor: User, departure: Departure, module_id: int, question: str, item_id: int | None = None
 ) -> AftercareQuestion:

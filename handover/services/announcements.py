@@ -44,13 +44,16 @@ def announcement_draft(departure: Departure) -> Draft:
 
 
 def case_people(departure: Departure) -> dict[int, User]:
-    """Always told: the manager, the HR owner, the successors and the department head; never the
-    departing employee, whom the announcement is about."""
-    people = [departure.manager, departure.hr_owner]
-    people += [m.successor for m in departure.modules.select_related("successor") if m.successor]
-    if departure.department is not None and departure.department.head is not None:
-        people.append(departure.department.head)
-    return {p.pk: p for p in people if p.pk != departure.employee_id and p.is_active}
+    """The people on the case the policy says every announcement reaches, those still active."""
+    head = departure.department.head_id if departure.department is not None else None
+    told = policy.always_told_of_announcement(
+        employee_id=departure.employee_id,
+        manager_id=departure.manager_id,
+        hr_owner_id=departure.hr_owner_id,
+        successor_ids=departure.modules.values_list("successor_id", flat=True),
+        head_id=head,
+    )
+    return {user.pk: user for user in User.objects.filter(pk__in=told, is_active=True)}
 
 
 def audience_people(departure: Departure, audience: str, department_ids: Iterable[int]) -> QuerySet[User]:

@@ -342,6 +342,8 @@ def departure_close(*, actor: User, departure: Departure) -> Departure:
     def closing(departure: Departure, actor: User | None) -> None:
         purge_case_secrets(departure, actor)
         template_proposals_make(departure, actor)
+        # The former employee's private address was for aftercare only.
+        Departure.objects.filter(pk=departure.pk).update(aftercare_email="")
 
     return run_transition(actor=actor, departure=departure, name="close", within=closing)
 

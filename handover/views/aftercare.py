@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +15,15 @@ from django.views.decorators.cache import never_cache
 
 from handover import policy, selectors, services
 from handover.aftercare_links import link_holder
-from handover.forms import AftercareAnswerForm, AftercareQuestionForm, SupportExtendForm
+from handover.forms import (
+    AftercareAnswerForm,
+    AftercareContactForm,
+    AftercareQuestionForm,
+    AlumniForm,
+    SupportExtendForm,
+)
 from handover.http import AuthenticatedHttpRequest
-from handover.models import AftercareQuestion, Departure
+from handover.models import AftercareQuestion, AlumniConsent, Departure
 
 from .common import case_action, load_case, submitted, theirs
 
@@ -29,7 +35,18 @@ def case_aftercare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     ask = policy.aftercare_decision(facts, access, "ask", today)
     extend = policy.case_decision(facts, access, "extend_support")
-    extending = request.POST.get("act") == "extend"
+    contact = policy.aftercare_contact_decision(departure.state, access)
+    act = request.POST.get("act", "")
+    extending = act == "extend"
+    if act == "contact":
+        theirs(contact)
+        return _contact(request, departure, "handover:case_aftercare", pk=departure.pk)
+    end_links = policy.case_decision(facts, access, "end_personal_links")
+    if act == "end_links":
+        theirs(end_links)
+        services.personal_links_end(actor=request.user, departure=departure)
+        messages.success(request, _("The links sent so far no longer open anything."))
+        return redirect("handover:case_aftercare", pk=departure.pk)
     if request.method == "POST":
         theirs(extend if extending else ask)
     form = AftercareQuestionForm(None if extending else request.POST or None, departure=departure)
@@ -64,6 +81,8 @@ def case_aftercare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form if ask else None,
             "blocked": "" if ask.forbidden else ask.message,
             "extend_form": extend_form if extend else None,
+            "contact_form": _contact_form(departure) if contact else None,
+            "may_end_links": bool(end_links),
         },
     )
 
@@ -97,13 +116,35 @@ def aftercare_answer(request) -> HttpResponse:
     holder = link_holder(request.session.get(LINK_SESSION_KEY, ""))
     if holder is None:
         raise Http404
-    case_id, user_id, fresh = holder
-    departure = Departure.objects.select_related("employee").filter(pk=case_id, employee_id=user_id).first()
+    user_id = holder.user_id
+    departure = (
+        Departure.objects.select_related("employee").filter(pk=holder.case_id, employee_id=user_id).first()
+    )
     if departure is None:
         raise Http404
     facts = selectors.case_progress(departure)
-    if not fresh or not policy.may_use_personal_link(facts, user_id, timezone.localdate()):
+    if not holder.fresh or not policy.may_use_personal_link(
+        facts, user_id, timezone.localdate(), holder.issued_at
+    ):
         return render(request, "handover/aftercare_closed.html", {"departure": departure}, status=410)
+    act = request.POST.get("act", "") if request.method == "POST" else ""
+    if act == "contact":
+        return _contact(request, departure, request.path)
+    if act == "alumni_leave":
+        services.alumni_leave(departure_id=departure.pk, person_id=user_id)
+        messages.success(request, _("Your consent is withdrawn and your contact deleted."))
+        return redirect(request.path)
+    # Their login has ended: staying in touch is offered here too, as the policy allows it.
+    consent = AlumniConsent.objects.filter(departure=departure).first()
+    alumni = policy.alumni_decision(departure.state, policy.access_as(facts, user_id))
+    alumni_form = AlumniForm(request.POST if act == "alumni" else None, prefix="alumni") if alumni else None
+    if alumni_form is not None and submitted(
+        request,
+        alumni_form,
+        lambda data: services.alumni_join(actor=departure.employee, departure=departure, **data),
+    ):
+        messages.success(request, _("Thank you: you stay in touch."))
+        return redirect(request.path)
     open_questions = AftercareQuestion.objects.filter(departure=departure, solved_at=None)
     posted = request.POST.get("question", "") if request.method == "POST" else ""
     forms = {
@@ -118,7 +159,40 @@ def aftercare_answer(request) -> HttpResponse:
         if form.is_bound and submitted(request, form, _answering(departure, question.pk)):
             messages.success(request, _("Thank you: your answer is sent."))
             return redirect(request.path)
-    return render(request, "handover/aftercare_answer.html", {"departure": departure, "forms": forms})
+    return render(
+        request,
+        "handover/aftercare_answer.html",
+        {
+            "departure": departure,
+            "forms": forms,
+            "contact_form": _contact_form(departure),
+            "consent": consent,
+            "alumni_form": alumni_form if consent is None else None,
+        },
+    )
+
+
+def _contact_form(departure: Departure, data: Any = None) -> AftercareContactForm:
+    return AftercareContactForm(data, initial={"email": departure.aftercare_email}, prefix="contact")
+
+
+def _contact(request: HttpRequest, departure: Departure, *back: Any, **back_kwargs: Any) -> HttpResponse:
+    """The former employee's private address, from the case's aftercare page or their own page;
+    refused, the page's form again would lose nothing but is one field: the message says why."""
+    form = _contact_form(departure, request.POST)
+    saved = submitted(
+        request,
+        form,
+        lambda data: services.aftercare_contact_set(
+            actor=departure.employee, departure=departure, email=data["email"]
+        ),
+    )
+    if saved:
+        messages.success(request, _("Saved: this is where questions reach you after you leave."))
+    else:
+        for error in [*form.non_field_errors(), *form.errors.get("email", [])]:
+            messages.error(request, error)
+    return redirect(*back, **back_kwargs)
 
 
 def _answering(departure: Departure, question_id: int) -> Callable[[dict[str, Any]], Any]:

@@ -217,3 +217,102 @@ def test_hr_extends_the_support_period_with_a_reason(client, people, make_case):
     assert departure.support_until == until
     event = departure.events.get(kind=EventKind.SUPPORT_EXTENDED)
     assert event.actor == people.hr and "Peak season" in event.subject
+
+
+def test_the_asker_has_a_to_do_until_they_say_whether_the_answer_solves_it(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    product = departure.modules.get(kind="product")
+    question = services.question_ask(
+        actor=people.successor_a,
+        departure=departure,
+        module_id=product.pk,
+        question="Where is the price list?",
+    )
+    client.force_login(people.successor_a)
+    to_do = "Read 1 answer of the former employee and say whether it solves your question"
+    assert to_do not in client.get(reverse("handover:my_work")).content.decode()
+    services.question_answer(
+        actor=people.leaver, departure=departure, question_id=question.pk, answer="Drive."
+    )
+    work = client.get(reverse("handover:my_work")).content.decode()
+    assert to_do in work and reverse("handover:case_aftercare", args=[departure.pk]) in work
+    # Only the asker: the manager, who did not ask, has nothing to read.
+    client.force_login(people.manager)
+    assert "Read 1 answer" not in client.get(reverse("handover:my_work")).content.decode()
+    services.question_solve(actor=people.successor_a, departure=departure, question_id=question.pk)
+    client.force_login(people.successor_a)
+    assert "Read 1 answer" not in client.get(reverse("handover:my_work")).content.decode()
+
+
+def test_questions_reach_the_private_address_the_former_employee_gave_until_the_case_closes(
+    client, people, make_case
+):
+    departure = make_case(State.SIGNED_OFF)
+    page = aftercare_page(departure)
+    client.force_login(people.leaver)
+    refused = client.post(page, {"act": "contact", "contact-email": "not an address"}, follow=True)
+    assert "Enter a valid email address." in refused.content.decode()
+    client.post(page, {"act": "contact", "contact-email": "leo.home@example.org"})
+    departure.refresh_from_db()
+    assert departure.aftercare_email == "leo.home@example.org"
+    event = departure.events.get(kind=EventKind.AFTERCARE_CONTACT)
+    assert event.actor == people.leaver and "leo.home" not in event.subject
+    # Nobody else gives it, or reads it.
+    for other in (people.successor_a, people.manager, people.hr):
+        client.force_login(other)
+        assert "leo.home@example.org" not in client.get(page).content.decode()
+        assert client.post(page, {"act": "contact", "contact-email": "x@example.org"}).status_code == 403
+
+    departure = advance(departure, people, State.AFTERCARE)
+    services.former_logins_end(departure.last_working_day + timedelta(days=1))
+    services.question_ask(
+        actor=people.successor_a,
+        departure=departure,
+        module_id=departure.modules.get(kind="product").pk,
+        question="Where is the supplier price list?",
+    )
+    outbox.deliver_due()
+    [asked] = [m for m in mail.outbox if "Where is the supplier price list?" in m.body]
+    assert asked.to == ["leo.home@example.org"]
+
+    # Through the personal link, the former employee changes it (their login has ended).
+    client.logout()
+    client.get(link_in(asked).removeprefix("http://127.0.0.1:8000"))
+    client.post(
+        reverse("handover:aftercare_answer"), {"act": "contact", "contact-email": "leo.new@example.org"}
+    )
+    departure.refresh_from_db()
+    assert departure.aftercare_email == "leo.new@example.org"
+
+    Departure.objects.filter(pk=departure.pk).update(support_until=timezone.localdate() - timedelta(days=1))
+    services.departure_close(actor=people.hr, departure=departure)
+    departure.refresh_from_db()
+    assert departure.aftercare_email == ""
+
+
+def test_hr_ends_the_links_sent_so_far_and_the_next_mail_carries_one_that_works(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    product = departure.modules.get(kind="product")
+
+    def ask_and_link(text: str) -> str:
+        services.question_ask(
+            actor=people.successor_a, departure=departure, module_id=product.pk, question=text
+        )
+        outbox.deliver_due()
+        [asked] = [m for m in mail.outbox if text in m.body]
+        return link_in(asked).removeprefix("http://127.0.0.1:8000")
+
+    astray = ask_and_link("Where is the supplier price list?")
+    client.force_login(people.hr)
+    client.post(aftercare_page(departure), {"act": "end_links"})
+    assert departure.events.filter(kind=EventKind.LINKS_ENDED, actor=people.hr).exists()
+    for other in (people.manager, people.successor_a, people.leaver, people.head):
+        client.force_login(other)
+        assert client.post(aftercare_page(departure), {"act": "end_links"}).status_code == 403
+    client.logout()
+    client.get(astray)
+    assert client.get(reverse("handover:aftercare_answer")).status_code == 410
+    fresh = ask_and_link("Who approves refunds above 200?")
+    client.get(fresh)
+    page = client.get(reverse("handover:aftercare_answer"))
+    assert page.status_code == 200 and "Who approves refunds above 200?" in page.content.decode()

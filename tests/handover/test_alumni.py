@@ -103,3 +103,29 @@ def test_the_alumni_list_is_paged(client, people, make_case, monkeypatch):
     one, two = client.get(url).content.decode(), client.get(f"{url}?page=2").content.decode()
     assert "Page 1 of 2" in one and ("leo@example.org" in one) != ("leo@example.org" in two)
     assert ("stan@example.org" in one) != ("stan@example.org" in two)
+
+
+def test_after_the_login_ended_the_former_employee_stays_in_touch_from_their_personal_page(
+    client, people, make_case
+):
+    from handover.aftercare_links import personal_link
+
+    departure = make_case(State.AFTERCARE)
+    services.former_logins_end(departure.last_working_day + timedelta(days=1))
+    client.get(personal_link(departure.pk, people.leaver.pk))
+    page = reverse("handover:aftercare_answer")
+    assert "Stay in touch" in client.get(page).content.decode()
+    refused = client.post(page, {"act": "alumni", "alumni-contact": "leo@example.org"}).content.decode()
+    assert "Tick what you agree to receive." in refused and not AlumniConsent.objects.exists()
+    client.post(page, {"act": "alumni", "alumni-contact": "leo@example.org", "alumni-events": "on"})
+    consent = AlumniConsent.objects.get()
+    assert (consent.person, consent.contact, consent.events, consent.news) == (
+        people.leaver,
+        "leo@example.org",
+        True,
+        False,
+    )
+    assert "You agreed on" in client.get(page).content.decode()
+    client.post(page, {"act": "alumni_leave"})
+    assert not AlumniConsent.objects.exists()
+    assert departure.events.filter(kind=EventKind.ALUMNI_LEFT).exists()

@@ -138,6 +138,20 @@ MATRIX = {
         },
         only("hr"),
     ),
+    "end the personal links": (
+        State.AFTERCARE,
+        "post",
+        lambda d: reverse("handover:case_aftercare", args=[d.pk]),
+        lambda d: {"act": "end_links"},
+        only("hr"),
+    ),
+    "give an address for mail after leaving": (
+        State.SIGNED_OFF,
+        "post",
+        lambda d: reverse("handover:case_aftercare", args=[d.pk]),
+        lambda d: {"act": "contact", "contact-email": "leo.home@example.org"},
+        only("leaver"),
+    ),
     "alumni page": (
         State.SIGNED_OFF,
         "get",
