@@ -280,6 +280,8 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digest": {"task": "handover.tasks.send_daily_digests", "schedule": crontab(minute=0, hour="8-18")},
     # A confirmation whose task failed (say, a wrong key passphrase since fixed) is produced again.
     "confirmations-due": {"task": "handover.tasks.produce_missing_confirmations", "schedule": 15 * 60},
+    # Closed cases from before quality scores were stored get theirs, a batch an hour.
+    "quality-scores": {"task": "handover.tasks.fill_quality_scores", "schedule": 60 * 60},
     # Accesses still open after the last working day: HR owner and manager, once a day each.
     "access-overdue": {
         "task": "handover.tasks.send_overdue_access_notices",

@@ -117,6 +117,13 @@ def send_overdue_access_notices() -> int:
 
 @shared_task
 @one_at_a_time
+def fill_quality_scores() -> int:
+    """Closed cases that have no stored quality score yet get one (a batch per run)."""
+    return services.quality_scores_fill()
+
+
+@shared_task
+@one_at_a_time
 def produce_missing_confirmations() -> int:
     """Queue again every confirmation a sign-off or reissue asked for and did not get."""
     missing = services.missing_confirmations()

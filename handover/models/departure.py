@@ -101,6 +101,9 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # Where the former employee reads mail once they have left (their company mailbox may close),
     # given by them from the sign-off; aftercare mail goes there. Erased when the case closes.
     aftercare_email = models.EmailField(_("address for mail after leaving"), blank=True)
+    # The handover quality score (handover.quality), stored when the case closes: nothing it looks
+    # at changes after that, and HR's figures average it over thousands of closed cases.
+    quality_score = models.PositiveSmallIntegerField(_("quality score"), null=True, blank=True)
     # Personal links made before this no longer open anything (HR ended them: a mail gone astray).
     links_ended_at = models.DateTimeField(_("personal links ended at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)

@@ -25,6 +25,8 @@ class Manual(models.Model):
 
     class Meta:
         ordering = ["departure", "module__position"]
+        # The library lists the latest changed first.
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="manual_latest")]
         verbose_name = _("operation manual")
         verbose_name_plural = _("operation manuals")
 

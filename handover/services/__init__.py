@@ -54,6 +54,7 @@ from .departures import (
     module_add,
     module_remove,
     module_set_successor,
+    quality_scores_fill,
 )
 from .digest import digest_send, overdue_notice_send
 from .feedback import feedback_give
@@ -182,6 +183,7 @@ __all__ = [
     "own_chat_disconnect",
     "own_chat_test",
     "personal_links_end",
+    "quality_scores_fill",
     "question_answer",
     "question_ask",
     "question_solve",

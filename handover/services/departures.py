@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -15,6 +16,7 @@ from handover.models import (
     HandoverModule,
     ItemState,
     ModuleKind,
+    State,
 )
 from handover.models.checklist import MODULE_ORDER
 from handover.models.departure import ACTIVE_STATES
@@ -342,10 +344,30 @@ def departure_close(*, actor: User, departure: Departure) -> Departure:
     def closing(departure: Departure, actor: User | None) -> None:
         purge_case_secrets(departure, actor)
         template_proposals_make(departure, actor)
+        quality_scores_store(Departure.objects.filter(pk=departure.pk))
         # The former employee's private address was for aftercare only.
         Departure.objects.filter(pk=departure.pk).update(aftercare_email="")
 
     return run_transition(actor=actor, departure=departure, name="close", within=closing)
+
+
+QUALITY_BATCH = 500
+
+
+def quality_scores_store(departures: QuerySet[Departure]) -> int:
+    """Store the quality score of these closed cases (at most ``QUALITY_BATCH``); how many."""
+    from handover import quality, selectors
+
+    frictions = selectors.case_friction(departures.order_by("pk")[:QUALITY_BATCH])
+    scored = [Departure(pk=case_id, quality_score=quality.score(f).value) for case_id, f in frictions.items()]
+    Departure.objects.bulk_update(scored, ["quality_score"])
+    return len(scored)
+
+
+def quality_scores_fill() -> int:
+    """Closed cases without a stored score (closed before scores were stored) get one, a batch at
+    a time; how many."""
+    return quality_scores_store(Departure.objects.filter(state=State.CLOSED, quality_score=None))
 
 
 def departure_withdraw(*, actor: User, departure: Departure, reason: str) -> Departure:

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,17 +27,20 @@ def _require_hr(request: AuthenticatedHttpRequest) -> None:
 @login_required
 def template_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_hr(request)
-    waiting = TemplateProposal.objects.filter(template=OuterRef("pk"), state=ProposalState.OPEN)
-    templates = ChecklistTemplate.objects.annotate(
-        item_count=Count("items"),
-        waiting=Coalesce(Subquery(waiting.values("template").annotate(n=Count("pk")).values("n")), 0),
+    templates = list(ChecklistTemplate.objects.annotate(item_count=Count("items")))
+    waiting = dict(
+        TemplateProposal.objects.filter(state=ProposalState.OPEN)
+        .values_list("template_id")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    rows = [(template, waiting.get(template.pk, 0)) for template in templates]
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         template = template_save(actor=request.user, template=form.apply_to(ChecklistTemplate()))
         messages.success(request, _("Template created."))
         return redirect("handover:template_detail", template.pk)
-    return render(request, "handover/template_list.html", {"templates": templates, "form": form})
+    return render(request, "handover/template_list.html", {"rows": rows, "form": form})
 
 
 @login_required
@@ -94,9 +96,12 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "history": history,
             "decide_form": decide_form,
+            # The radios are drawn by the page itself: Django's widgets took most of its time.
             "proposals": [
-                (proposal, decide_form[f"proposal-{proposal.pk}"]) for proposal in history.proposals
+                (proposal, decide_form.data.get(f"proposal-{proposal.pk}", ""))
+                for proposal in history.proposals
             ],
+            "choices": ProposalDecisionForm.CHOICES,
         },
     )
 

@@ -54,3 +54,19 @@ def test_a_closed_case_shows_its_score_and_how_it_was_computed(client, people, m
     client.force_login(people.hr)
     figures = client.get(reverse("handover:feedback_figures")).content.decode()
     assert "Quality of closed handovers per checklist template" in figures and ">84<" in figures
+
+
+def test_the_score_is_stored_at_the_close_and_filled_in_for_cases_closed_before(people, make_case):
+    from handover.tasks import fill_quality_scores
+
+    closed = make_case(State.CLOSED)
+    closed.refresh_from_db()
+    assert closed.quality_score == selectors.case_quality(closed).value
+    [row] = selectors.quality_by_template()
+    assert (row.cases, row.average) == (1, closed.quality_score)
+    # A case closed before scores were stored counts once the task has scored it.
+    Departure.objects.filter(pk=closed.pk).update(quality_score=None)
+    assert selectors.quality_by_template() == []
+    assert fill_quality_scores.apply().get() == 1
+    assert services.quality_scores_fill() == 0
+    assert Departure.objects.get(pk=closed.pk).quality_score == closed.quality_score

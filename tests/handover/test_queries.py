@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from handover import services
 from handover.models import AccessSystem, State
+from tests.conftest import advance
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -202,16 +203,16 @@ def test_manual_library_queries_are_constant(client, people, make_case):
         )
     client.force_login(people.successor_a)
     url = reverse("handover:manual_library")
-    # session, user, groups (is HR, for the menu), the count and the page of manuals with their
-    # modules and cases
-    assert count_queries(client, url) == 5
+    # session, user, groups (is HR, for the menu), the modules they hold (as department and kind
+    # pairs), the count and the page of manuals with their modules and cases
+    assert count_queries(client, url) == 6
     for n in range(3):
         other = make_case(State.EXECUTING, employee=UserFactory(username=f"lib{n}"))
         for module in other.modules.all():
             services.manual_save(
                 actor=other.employee, departure=other, module_id=module.pk, body="# How", base_version=0
             )
-    assert count_queries(client, url) == 5
+    assert count_queries(client, url) == 6
 
 
 def test_template_page_queries_are_constant(client, people, make_case):
@@ -242,3 +243,65 @@ def test_template_page_queries_are_constant(client, people, make_case):
         actor=people.hr, item=TemplateItem(template=template, module="orders", title="One more")
     )
     assert count_queries(client, url) == first
+
+
+def after_the_sign_off(make_case, people, n: int) -> list:
+    """``n`` more cases in aftercare, each with a question answered, the survey answered by the
+    manager and the leaver's consent to stay in touch."""
+    made = []
+    for i in range(n):
+        leaver = UserFactory(username=f"after{n}_{i}")
+        departure = make_case(State.AFTERCARE, employee=leaver)
+        module = departure.modules.first()
+        question = services.question_ask(
+            actor=people.manager, departure=departure, module_id=module.pk, question=f"Where {i}?"
+        )
+        services.question_answer(actor=leaver, departure=departure, question_id=question.pk, answer="Here.")
+        services.feedback_give(
+            actor=people.manager,
+            departure=departure,
+            ratings={
+                "time_enough": 3,
+                "materials_complete": 4,
+                "demonstrations_useful": 4,
+                "trial_useful": 5,
+            },
+            comment=f"Comment {i}",
+        )
+        services.alumni_join(
+            actor=leaver, departure=departure, contact=f"{leaver.username}@example.org", news=True
+        )
+        made.append(departure)
+    return made
+
+
+def test_pages_after_the_sign_off_keep_their_queries(client, people, make_case):
+    [departure] = after_the_sign_off(make_case, people, 1)
+    # Every page: session, user, HR's two-factor device, groups (is HR), and the user's and groups'
+    # permissions for the menu (6); a case page also reads the case and HR's grants on it (8).
+    pinned = {
+        # averages per template and per department, the latest comments, quality per version
+        reverse("handover:feedback_figures"): 10,
+        # the count and a page of consents (with their cases and rehire notes)
+        reverse("handover:alumni_list"): 8,
+        # the case's facts (11 with a case in aftercare), its questions with their modules and items
+        reverse("handover:case_aftercare", args=[departure.pk]): 20,
+        reverse("handover:case_feedback", args=[departure.pk]): 9,  # the answers
+        reverse("handover:case_alumni", args=[departure.pk]): 10,  # the consent, the rehire note
+    }
+    client.force_login(people.hr)
+    assert {url: count_queries(client, url) for url in pinned} == pinned
+    client.force_login(people.manager)
+    aftercare = reverse("handover:case_aftercare", args=[departure.pk])
+    assert count_queries(client, aftercare) == 19  # no two-factor device
+    for other in after_the_sign_off(make_case, people, 3):
+        services.question_ask(
+            actor=people.manager,
+            departure=departure,
+            module_id=departure.modules.first().pk,
+            question="More?",
+        )
+        advance(other, people, State.CLOSED)
+    assert count_queries(client, aftercare) == 19
+    client.force_login(people.hr)
+    assert {url: count_queries(client, url) for url in pinned} == pinned

@@ -101,6 +101,7 @@ def test_hr_takes_proposals_into_a_new_version_and_new_cases_start_from_it(clien
     client.force_login(people.hr)
     page = client.get(template_page(template)).content.decode()
     assert "Proposed changes from closed cases" in page and "Renew the brand registry" in page
+    assert f"<title>{template.name} · Handover</title>" in page
     assert "3 changes wait for your decision" in page
     assert "3 waiting" in client.get(reverse("handover:template_list")).content.decode()
     work = client.get(reverse("handover:my_work")).content.decode()
@@ -200,3 +201,20 @@ def test_quality_is_averaged_per_template_version(people, make_case):
     assert (first.template_version, second.template_version) == (1, 2)
     labels = [row.label for row in selectors.quality_by_template()]
     assert labels == [f"{first.template.name}, version 1", f"{first.template.name}, version 2"]
+
+
+def test_a_refused_decision_keeps_what_hr_ticked(client, people, taught):
+    departure, _known = taught
+    advance(departure, people, State.CLOSED)
+    template = ChecklistTemplate.objects.get(pk=departure.template_id)
+    first, second = TemplateProposal.objects.order_by("pk")[:2]
+    client.force_login(people.hr)
+    fresh = client.get(template_page(template)).content.decode()
+    assert f'name="proposal-{first.pk}" value="" checked' in fresh
+    refused = client.post(template_page(template), {"decide": "1", f"proposal-{first.pk}": "maybe"})
+    page = refused.content.decode()
+    assert (
+        refused.status_code == 200 and TemplateProposal.objects.filter(state=ProposalState.OPEN).count() == 3
+    )
+    assert f'name="proposal-{second.pk}" value="" checked' in page
+    assert f"{first.title}: Select a valid choice." in page
