@@ -20,7 +20,7 @@ from handover.models import (
     TemplateItem,
 )
 
-PRIVATE_FIELDS = ["reason_category", "reason_text"]
+PRIVATE_FIELDS = ["reason_category", "reason_text", "aftercare_email"]
 
 
 class TemplateItemInline(admin.TabularInline):

@@ -1186,6 +1186,16 @@ def manual_decision(state: str, access: CaseAccess, module: Any) -> Decision:
     return ALLOW
 
 
+def manual_enrich_decision(*, answered: bool, taken: bool) -> Decision:
+    """A lesson, or an aftercare question once answered, goes into the manual once (who may add it
+    is ``manual_decision``)."""
+    if not answered:
+        return _block(_("Only an answered question of this module can be added to its manual."))
+    if taken:
+        return _block(_("This is already in the manual."))
+    return ALLOW
+
+
 def may_read_manual(
     access: CaseAccess, state: str, *, holds_module_in_department: Callable[[], bool]
 ) -> bool:

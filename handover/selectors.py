@@ -1203,8 +1203,12 @@ class ManualView:
     answers: list[AftercareQuestion]
 
 
-def manual_view(module: HandoverModule) -> ManualView:
-    """A module's manual and what could enrich it, in four queries at any size."""
+ENRICH_SHOWN = 50
+
+
+def manual_view(module: HandoverModule, *, enrich: bool) -> ManualView:
+    """A module's manual and, for who may add to it (``enrich``), the first lessons and answers
+    not taken in yet: four queries at any size."""
     manual = Manual.objects.filter(module=module).first()
     revisions = (
         list(manual.revisions.defer("body").order_by("-number")[:MANUAL_HISTORY_SHOWN]) if manual else []
@@ -1221,7 +1225,9 @@ def manual_view(module: HandoverModule) -> ManualView:
         .exclude(pk__in=taken.exclude(question=None).values("question_id"))
         .select_related("item")
     )
-    return ManualView(manual, revisions, list(lessons), list(answers))
+    if not enrich:
+        return ManualView(manual, revisions, [], [])
+    return ManualView(manual, revisions, list(lessons[:ENRICH_SHOWN]), list(answers[:ENRICH_SHOWN]))
 
 
 def manual_summary(module: HandoverModule) -> Manual | None:

@@ -35,7 +35,7 @@ from .inventory import (
     SystemCategory,
     TransferMethod,
 )
-from .knowhow import MANUAL_MAX_LENGTH, Manual, ManualRevision
+from .knowhow import MANUAL_MAX_LENGTH, Manual, ManualAddition, ManualRevision
 from .lessons import Lesson
 from .meetings import Demonstration, DemonstrationAttendee, HandoverMeeting, MeetingParticipant
 from .notifications import (
@@ -87,6 +87,7 @@ __all__ = [
     "ItemState",
     "Lesson",
     "Manual",
+    "ManualAddition",
     "ManualRevision",
     "Material",
     "MaterialCategory",

@@ -80,6 +80,8 @@ class ChecklistItem(FSMModelMixin, models.Model):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     evidence_url = models.URLField(_("evidence link"), blank=True, max_length=500)
     position = models.PositiveIntegerField(_("position"), default=0)
+    # Copied from the checklist template (not added on the case): never proposed back to it.
+    from_template = models.BooleanField(_("from the checklist template"), default=False)
     state = FSMField(_("state"), default=ItemState.PENDING, choices=ItemState.choices, protected=True)
     question = models.TextField(_("successor's question"), blank=True)
     answer = models.TextField(_("answer"), blank=True)

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 MANUAL_MAX_LENGTH = 100_000
 
 
+class ManualAddition(models.TextChoices):
+    """What a version took in with one click; its note then holds the first line of it."""
+
+    LESSON = "lesson", _("Added the lesson “%(text)s”")
+    ANSWER = "answer", _("Added the answer to “%(text)s”")
+
+
 class Manual(models.Model):
     """The current text of a module's manual; each save adds a ``ManualRevision``."""
 
@@ -44,6 +51,7 @@ class ManualRevision(models.Model):
     number = models.PositiveIntegerField(_("version"))
     body = models.TextField(_("text"))
     note = models.CharField(_("what changed"), max_length=200, blank=True)
+    added = models.CharField(_("taken in"), max_length=10, blank=True, choices=ManualAddition.choices)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("changed by"),
@@ -78,3 +86,8 @@ class ManualRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manual} v{self.number}"
+
+    @property
+    def description(self) -> str:
+        """What changed, in the reader's language for what was taken in with one click."""
+        return str(ManualAddition(self.added).label) % {"text": self.note} if self.added else self.note

@@ -45,13 +45,14 @@ def aftercare_contact_set(*, actor: User, departure: Departure, email: str) -> D
 
 def personal_links_end(*, actor: User, departure: Departure) -> Departure:
     """HR ends every personal link sent to the former employee so far (a mail forwarded or gone
-    astray); the next question or reminder mails a new one."""
+    astray); the next question or reminder mails a new one, to the company address: whoever held a
+    stray link may have changed the private one."""
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access = access_for(actor, departure)
         policy.case_decision(facts_of(departure), access, "end_personal_links").enforce()
-        departure.links_ended_at = timezone.now()
-        departure.save(update_fields=["links_ended_at", "updated_at"])
+        departure.links_ended_at, departure.aftercare_email = timezone.now(), ""
+        departure.save(update_fields=["links_ended_at", "aftercare_email", "updated_at"])
         record(departure, actor, EventKind.LINKS_ENDED)
     return departure
 

@@ -50,7 +50,7 @@ def case_people(departure: Departure) -> dict[int, User]:
         employee_id=departure.employee_id,
         manager_id=departure.manager_id,
         hr_owner_id=departure.hr_owner_id,
-        successor_ids=departure.modules.values_list("successor_id", flat=True),
+        successor_ids=list(departure.modules.values_list("successor_id", flat=True)),
         head_id=head,
     )
     return {user.pk: user for user in User.objects.filter(pk__in=told, is_active=True)}

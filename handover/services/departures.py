@@ -16,6 +16,8 @@ from handover.models import (
     HandoverModule,
     ItemState,
     ModuleKind,
+    NoticeKind,
+    OutboxMessage,
     State,
 )
 from handover.models.checklist import MODULE_ORDER
@@ -133,6 +135,7 @@ def _copy_template(departure: Departure, modules: dict[str, HandoverModule]) -> 
                 steps=template_item.steps,
                 key_moments=template_item.key_moments,
                 cautions=template_item.cautions,
+                from_template=True,
                 due_date=max(due, departure.notice_date),
                 position=position,
             )
@@ -345,8 +348,10 @@ def departure_close(*, actor: User, departure: Departure) -> Departure:
         purge_case_secrets(departure, actor)
         template_proposals_make(departure, actor)
         quality_scores_store(Departure.objects.filter(pk=departure.pk))
-        # The former employee's private address was for aftercare only.
+        # The former employee's private address was for aftercare only, in the case and in its mails.
         Departure.objects.filter(pk=departure.pk).update(aftercare_email="")
+        private = [kind for kind in NoticeKind.values if policy.reaches_former_employees(kind)]
+        OutboxMessage.objects.filter(departure=departure, kind__in=private).update(address="")
 
     return run_transition(actor=actor, departure=departure, name="close", within=closing)
 
@@ -364,10 +369,19 @@ def quality_scores_store(departures: QuerySet[Departure]) -> int:
     return len(scored)
 
 
+QUALITY_BATCHES_PER_RUN = 20
+
+
 def quality_scores_fill() -> int:
-    """Closed cases without a stored score (closed before scores were stored) get one, a batch at
-    a time; how many."""
-    return quality_scores_store(Departure.objects.filter(state=State.CLOSED, quality_score=None))
+    """Closed cases without a stored score (closed before scores were stored) get one, up to
+    ``QUALITY_BATCHES_PER_RUN`` batches a run (10,000 cases: one run of about 5 s); how many."""
+    filled = 0
+    for _batch in range(QUALITY_BATCHES_PER_RUN):
+        stored = quality_scores_store(Departure.objects.filter(state=State.CLOSED, quality_score=None))
+        filled += stored
+        if stored < QUALITY_BATCH:
+            break
+    return filled
 
 
 def departure_withdraw(*, actor: User, departure: Departure, reason: str) -> Departure:

@@ -1,12 +1,12 @@
 """Know-how: a module's operation manual, written and enriched in versions."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from handover import manuals, policy
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import (
     MANUAL_MAX_LENGTH,
     AftercareQuestion,
@@ -16,6 +16,7 @@ from handover.models import (
     HandoverModule,
     Lesson,
     Manual,
+    ManualAddition,
     ManualRevision,
 )
 from handover.models.events import data_subject
@@ -26,10 +27,12 @@ from ._base import access_for, lock_case, locked_row, record
 NOTE_MAX_LENGTH = 200
 
 
-def manual_start(module: HandoverModule) -> str:
-    """The text a manual starts from: a section per item of the module, in the case's language."""
+def manual_start(module: HandoverModule, language: str) -> str:
+    """The text a manual starts from: a section per item of the module, its headings in the case's
+    language (the manual is the case's, whoever clicks)."""
     items = ChecklistItem.objects.filter(module=module).order_by("position", "pk")
-    return manuals.draft(str(module.get_kind_display()), items)
+    with translation.override(language):
+        return manuals.draft(str(module.get_kind_display()), items)
 
 
 def _check_text(body: str, note: str) -> tuple[str, str]:
@@ -66,6 +69,7 @@ def _write(
     manual: Manual | None,
     body: str,
     note: str,
+    added: str = "",
     lesson: Lesson | None = None,
     question: AftercareQuestion | None = None,
 ) -> Manual:
@@ -82,6 +86,7 @@ def _write(
         number=manual.version,
         body=body,
         note=note,
+        added=added,
         author=actor,
         author_name=actor.name,
         lesson=lesson,
@@ -118,31 +123,26 @@ def _enrich(actor: User, departure: Departure, module_id: int, source: str, row_
     with transaction.atomic():
         departure, module, manual = _locked(actor, departure, module_id)
         taken = ManualRevision.objects.filter(manual__module=module)
-        if source == "lesson":
-            lesson = Lesson.objects.select_related("item").filter(pk=row_id, module=module).first()
-            if lesson is None:
-                raise HandoverError(_("This lesson is not one of this module's."))
-            section, summary, note = (
-                manuals.lesson_section(lesson),
-                lesson.went_wrong,
-                _("Added the lesson “%(text)s”"),
-            )
-            taken = taken.filter(lesson=lesson)
-        else:
-            question = (
-                AftercareQuestion.objects.select_related("item").filter(pk=row_id, module=module).first()
-            )
-            if question is None or question.answered_at is None:
-                raise HandoverError(_("Only an answered question of this module can be added to its manual."))
-            section, summary, note = (
-                manuals.answer_section(question),
-                question.question,
-                _("Added the answer to “%(text)s”"),
-            )
-            taken = taken.filter(question=question)
-        if taken.exists():
-            raise HandoverError(_("This is already in the manual."))
-        base = manual.body if manual is not None else manual_start(module)
+        with translation.override(departure.language):
+            if source == ManualAddition.LESSON:
+                lesson = Lesson.objects.select_related("item").filter(pk=row_id, module=module).first()
+                if lesson is None:
+                    raise NotFound
+                policy.manual_enrich_decision(
+                    answered=True, taken=taken.filter(lesson=lesson).exists()
+                ).enforce()
+                section, summary = manuals.lesson_section(lesson), lesson.went_wrong
+            else:
+                question = (
+                    AftercareQuestion.objects.select_related("item").filter(pk=row_id, module=module).first()
+                )
+                if question is None:
+                    raise NotFound
+                policy.manual_enrich_decision(
+                    answered=question.answered_at is not None, taken=taken.filter(question=question).exists()
+                ).enforce()
+                section, summary = manuals.answer_section(question), question.question
+        base = manual.body if manual is not None else manual_start(module, departure.language)
         body, _unused = _check_text(manuals.appended(base, section), "")
         return _write(
             actor=actor,
@@ -150,7 +150,8 @@ def _enrich(actor: User, departure: Departure, module_id: int, source: str, row_
             module=module,
             manual=manual,
             body=body,
-            note=(note % {"text": summary.splitlines()[0][:100]})[:NOTE_MAX_LENGTH],
+            note=summary.splitlines()[0][:NOTE_MAX_LENGTH],
+            added=source,
             lesson=lesson,
             question=question,
         )
@@ -158,9 +159,9 @@ def _enrich(actor: User, departure: Departure, module_id: int, source: str, row_
 
 def manual_add_lesson(*, actor: User, departure: Departure, module_id: int, lesson_id: int) -> Manual:
     """Take a lesson learned of the module into its manual, as a new section, with one click."""
-    return _enrich(actor, departure, module_id, "lesson", lesson_id)
+    return _enrich(actor, departure, module_id, ManualAddition.LESSON, lesson_id)
 
 
 def manual_add_answer(*, actor: User, departure: Departure, module_id: int, question_id: int) -> Manual:
     """Take an answered aftercare question of the module into its manual, with one click."""
-    return _enrich(actor, departure, module_id, "question", question_id)
+    return _enrich(actor, departure, module_id, ManualAddition.ANSWER, question_id)

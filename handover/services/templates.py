@@ -72,6 +72,7 @@ def template_item_save(*, actor: User, item: TemplateItem) -> TemplateItem:
     """Add or change an item: the template moves to a new version."""
     _require_template_editor(actor)
     with transaction.atomic():
+        ChecklistTemplate.objects.select_for_update().filter(pk=item.template_id).first()
         added = item.pk is None
         if added:
             item.position = next_position(item.template.items)
@@ -112,21 +113,32 @@ def template_proposals_make(departure: Departure, actor: User | None) -> int:
         for row in TemplateProposal.objects.filter(template=template, state=ProposalState.OPEN, target=None)
     }
     proposals: list[TemplateProposal] = []
+    # The new items this close proposes: a lesson or answer about one of them joins its proposal.
+    fresh: dict[tuple[str, str], TemplateProposal] = {}
 
     def propose(source: str, kind: str, about: ChecklistItem | None, **texts: str) -> None:
         target = items.get(_key(kind, about.title)) if about is not None else None
         if target is None:
             key = _key(kind, texts["title"])
+            if key in fresh:
+                joining = fresh[key]
+                for name in ("steps", "key_moments", "cautions"):
+                    setattr(joining, name, _joined(getattr(joining, name), texts.get(name, "")))
+                return
             if key in items or key in proposed or not key[1]:
                 return
             proposed.add(key)
-        proposals.append(
-            TemplateProposal(
-                template=template, departure=departure, source=source, module=kind, target=target, **texts
-            )
+        proposal = TemplateProposal(
+            template=template, departure=departure, source=source, module=kind, target=target, **texts
         )
+        if target is None:
+            fresh[_key(kind, texts["title"])] = proposal
+        proposals.append(proposal)
 
-    case_items = ChecklistItem.objects.filter(module__departure=departure).select_related("module")
+    # Items copied from the template are never proposed back to it, even if HR removed them since.
+    case_items = ChecklistItem.objects.filter(
+        module__departure=departure, from_template=False
+    ).select_related("module")
     for item in case_items.order_by("module__position", "position", "pk"):
         propose(
             ProposalSource.ITEM,
@@ -177,6 +189,7 @@ def template_proposals_decide(
     if set(accept) & set(decline):
         raise HandoverError(_("A proposed change is either accepted or declined, not both."))
     with transaction.atomic():
+        ChecklistTemplate.objects.select_for_update().filter(pk=template.pk).first()
         waiting = TemplateProposal.objects.select_for_update().filter(
             template=template, state=ProposalState.OPEN
         )
@@ -187,13 +200,14 @@ def template_proposals_decide(
         taken = [proposal for proposal in chosen if proposal.pk in accept]
         if taken:
             position = next_position(TemplateItem.objects.filter(template=template))
+            # Several proposals may add to the same item: each adds to what the one before left.
+            targets: dict[int, TemplateItem] = {}
             for proposal in taken:
                 if proposal.target is not None:
-                    target = proposal.target
+                    target = targets.setdefault(proposal.target.pk, proposal.target)
                     target.key_moments = _joined(target.key_moments, proposal.key_moments)
                     target.cautions = _joined(target.cautions, proposal.cautions)
                     target.steps = _joined(target.steps, proposal.steps)
-                    target.save(update_fields=["steps", "key_moments", "cautions"])
                 else:
                     TemplateItem.objects.create(
                         template=template,
@@ -205,6 +219,7 @@ def template_proposals_decide(
                         position=position,
                     )
                     position += 1
+            TemplateItem.objects.bulk_update(targets.values(), ["steps", "key_moments", "cautions"])
             titles = ", ".join(f"“{proposal.title}”" for proposal in taken)
             version = _new_version(template.pk, actor, VersionChange.ACCEPTED, titles).version
         for proposal in chosen:

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from handover import policy, selectors, services
 from handover.aftercare_links import link_holder
+from handover.errors import HandoverError
 from handover.forms import (
     AftercareAnswerForm,
     AftercareContactForm,
@@ -40,12 +41,16 @@ def case_aftercare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     extending = act == "extend"
     if act == "contact":
         theirs(contact)
-        return _contact(request, departure, "handover:case_aftercare", pk=departure.pk)
+        return _contact(request, departure, request.user, "handover:case_aftercare", pk=departure.pk)
     end_links = policy.case_decision(facts, access, "end_personal_links")
     if act == "end_links":
         theirs(end_links)
-        services.personal_links_end(actor=request.user, departure=departure)
-        messages.success(request, _("The links sent so far no longer open anything."))
+        try:
+            services.personal_links_end(actor=request.user, departure=departure)
+        except HandoverError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The links sent so far no longer open anything."))
         return redirect("handover:case_aftercare", pk=departure.pk)
     if request.method == "POST":
         theirs(extend if extending else ask)
@@ -81,7 +86,7 @@ def case_aftercare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form if ask else None,
             "blocked": "" if ask.forbidden else ask.message,
             "extend_form": extend_form if extend else None,
-            "contact_form": _contact_form(departure) if contact else None,
+            "contact_form": _contact_form(departure, shown=departure.aftercare_email) if contact else None,
             "may_end_links": bool(end_links),
         },
     )
@@ -128,15 +133,17 @@ def aftercare_answer(request) -> HttpResponse:
     ):
         return render(request, "handover/aftercare_closed.html", {"departure": departure}, status=410)
     act = request.POST.get("act", "") if request.method == "POST" else ""
-    if act == "contact":
-        return _contact(request, departure, request.path)
-    if act == "alumni_leave":
+    holder_access = policy.access_as(facts, user_id)
+    contact = policy.aftercare_contact_decision(departure.state, holder_access)
+    if act == "contact" and contact:
+        return _contact(request, departure, departure.employee, request.path)
+    # Their login has ended: staying in touch is offered here too, as the policy allows it.
+    consent = AlumniConsent.objects.filter(departure=departure, person_id=user_id).first()
+    alumni = policy.alumni_decision(departure.state, holder_access)
+    if act == "alumni_leave" and consent is not None:
         services.alumni_leave(departure_id=departure.pk, person_id=user_id)
         messages.success(request, _("Your consent is withdrawn and your contact deleted."))
         return redirect(request.path)
-    # Their login has ended: staying in touch is offered here too, as the policy allows it.
-    consent = AlumniConsent.objects.filter(departure=departure).first()
-    alumni = policy.alumni_decision(departure.state, policy.access_as(facts, user_id))
     alumni_form = AlumniForm(request.POST if act == "alumni" else None, prefix="alumni") if alumni else None
     if alumni_form is not None and submitted(
         request,
@@ -165,27 +172,29 @@ def aftercare_answer(request) -> HttpResponse:
         {
             "departure": departure,
             "forms": forms,
-            "contact_form": _contact_form(departure),
+            # Whoever holds a forwarded link must not read the private address: it is never shown here.
+            "contact_form": _contact_form(departure) if contact else None,
+            "has_private_address": bool(departure.aftercare_email),
             "consent": consent,
             "alumni_form": alumni_form if consent is None else None,
         },
     )
 
 
-def _contact_form(departure: Departure, data: Any = None) -> AftercareContactForm:
-    return AftercareContactForm(data, initial={"email": departure.aftercare_email}, prefix="contact")
+def _contact_form(departure: Departure, data: Any = None, shown: str = "") -> AftercareContactForm:
+    return AftercareContactForm(data, initial={"email": shown}, prefix="contact")
 
 
-def _contact(request: HttpRequest, departure: Departure, *back: Any, **back_kwargs: Any) -> HttpResponse:
-    """The former employee's private address, from the case's aftercare page or their own page;
-    refused, the page's form again would lose nothing but is one field: the message says why."""
+def _contact(
+    request: HttpRequest, departure: Departure, actor: Any, *back: Any, **back_kwargs: Any
+) -> HttpResponse:
+    """The former employee's private address, from the case's aftercare page (signed in) or their
+    own page (the link); refused, the message says why (the form is one field)."""
     form = _contact_form(departure, request.POST)
     saved = submitted(
         request,
         form,
-        lambda data: services.aftercare_contact_set(
-            actor=departure.employee, departure=departure, email=data["email"]
-        ),
+        lambda data: services.aftercare_contact_set(actor=actor, departure=departure, email=data["email"]),
     )
     if saved:
         messages.success(request, _("Saved: this is where questions reach you after you leave."))

@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 from handover import manuals, policy, selectors, services
 from handover.forms import ManualForm
 from handover.http import AuthenticatedHttpRequest
-from handover.models import Departure, HandoverModule, ManualRevision, ModuleKind
+from handover.models import Departure, HandoverModule, Manual, ManualAddition, ManualRevision, ModuleKind
 from handover.permissions import CaseAccess, case_access
 from handover.validators import CONTROL_CHARACTERS
 
 from .common import case_action, query_without, submitted, theirs
 
 HISTORY_PAGE_SIZE = 50
+# The largest version number a database column holds; an address with more names no version.
+MAX_VERSION = 2**31 - 1
 
 
 def _readable(
@@ -40,8 +42,8 @@ def _readable(
 @login_required
 def module_manual(request: AuthenticatedHttpRequest, pk: int, module_id: int) -> HttpResponse:
     departure, module, access = _readable(request, pk, module_id)
-    view = selectors.manual_view(module)
     write = policy.manual_decision(departure.state, access, module)
+    view = selectors.manual_view(module, enrich=bool(write))
     return render(
         request,
         "handover/manual.html",
@@ -64,7 +66,7 @@ def manual_edit(request: AuthenticatedHttpRequest, pk: int, module_id: int) -> H
     theirs(decision)
     manual = getattr(module, "manual", None)
     initial = {
-        "body": manual.body if manual else services.manual_start(module),
+        "body": manual.body if manual else services.manual_start(module, departure.language),
         "base_version": manual.version if manual else 0,
     }
     form = ManualForm(request.POST or None, initial=initial)
@@ -82,15 +84,33 @@ def manual_edit(request: AuthenticatedHttpRequest, pk: int, module_id: int) -> H
     if submitted(request, form, save):
         messages.success(request, _("The manual is saved."))
         return redirect("handover:module_manual", pk=departure.pk, module_id=module.pk)
+    # Someone saved a newer version meanwhile: the writer's text stays in the form, now based on
+    # that version, with it shown beside to compare; saving again is then theirs to decide.
+    current = Manual.objects.filter(module=module).first()
+    newer = None
+    if (
+        request.method == "POST"
+        and current is not None
+        and request.POST.get("base_version") != str(current.version)
+    ):
+        newer = current
+        refusals = form.non_field_errors()
+        form = ManualForm({**request.POST.dict(), "base_version": current.version})
+        form.is_valid()
+        for refusal in refusals:
+            form.add_error(None, refusal)
     return render(
         request,
         "handover/manual_edit.html",
         {
             "departure": departure,
             "module": module,
-            "manual": manual,
+            "manual": current,
             "form": form,
-            "blocked": decision.message if not decision else "",
+            "newer": newer,
+            "newer_html": manuals.render(newer.body) if newer else "",
+            # Refused on submit, the form stays with what was typed and why.
+            "blocked": decision.message if not decision and not form.is_bound else "",
         },
     )
 
@@ -99,12 +119,12 @@ def manual_edit(request: AuthenticatedHttpRequest, pk: int, module_id: int) -> H
 def manual_enrich(
     request: AuthenticatedHttpRequest, departure, access, module_id: int, source: str, row_id: int
 ):
-    if source == "lesson":
+    if source == ManualAddition.LESSON:
         services.manual_add_lesson(
             actor=request.user, departure=departure, module_id=module_id, lesson_id=row_id
         )
         messages.success(request, _("The lesson is added to the manual."))
-    elif source == "answer":
+    elif source == ManualAddition.ANSWER:
         services.manual_add_answer(
             actor=request.user, departure=departure, module_id=module_id, question_id=row_id
         )
@@ -127,6 +147,8 @@ def manual_history(request: AuthenticatedHttpRequest, pk: int, module_id: int) -
 def manual_version(request: AuthenticatedHttpRequest, pk: int, module_id: int, number: int) -> HttpResponse:
     """One version as it read, and what it changed from the one before."""
     departure, module, _access = _readable(request, pk, module_id)
+    if number > MAX_VERSION:
+        raise Http404
     revisions = ManualRevision.objects.filter(manual__module=module, number__in=[number - 1, number])
     by_number = {revision.number: revision for revision in revisions}
     if number not in by_number:

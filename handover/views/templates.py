@@ -66,6 +66,7 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("“%(title)s” added.") % {"title": item.title})
             return redirect("handover:template_detail", template.pk)
     history = selectors.template_history(template.pk)
+    may_decide = policy.may_decide_template_proposals(request.user)
     decide_form = ProposalDecisionForm(
         request.POST if "decide" in request.POST else None, proposals=history.proposals
     )
@@ -95,6 +96,7 @@ def template_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "item_form": item_form,
             "items": items,
             "history": history,
+            "may_decide": may_decide,
             "decide_form": decide_form,
             # The radios are drawn by the page itself: Django's widgets took most of its time.
             "proposals": [
@@ -116,7 +118,9 @@ def template_item_edit(request: AuthenticatedHttpRequest, pk: int, item_id: int)
         messages.success(request, _("“%(title)s” removed.") % {"title": item.title})
         return redirect("handover:template_detail", pk)
     if request.method == "POST" and form.is_valid():
-        template_item_save(actor=request.user, item=form.save(commit=False))
+        # Saved unchanged, the template stays at its version.
+        if form.has_changed():
+            template_item_save(actor=request.user, item=form.save(commit=False))
         messages.success(request, _("“%(title)s” saved.") % {"title": item.title})
         return redirect("handover:template_detail", pk)
     return render(request, "handover/template_item_form.html", {"item": item, "form": form})

@@ -316,3 +316,44 @@ def test_hr_ends_the_links_sent_so_far_and_the_next_mail_carries_one_that_works(
     client.get(fresh)
     page = client.get(reverse("handover:aftercare_answer"))
     assert page.status_code == 200 and "Who approves refunds above 200?" in page.content.decode()
+
+
+def test_a_stray_link_never_shows_the_private_address_and_ending_the_links_drops_it(
+    client, people, make_case
+):
+    from handover.models import Channel, OutboxMessage, OutboxState
+
+    departure = make_case(State.AFTERCARE)
+    services.aftercare_contact_set(actor=people.leaver, departure=departure, email="leo.home@example.org")
+    client.get(personal_link(departure.pk, people.leaver.pk))
+    page = client.get(reverse("handover:aftercare_answer")).content.decode()
+    assert "leo.home@example.org" not in page and "A private address is saved" in page
+    # A mail that failed for good shows HR neither the address nor the reason's copy of it.
+    OutboxMessage.objects.create(
+        key="failed-aftercare",
+        channel=Channel.MAIL,
+        kind=NoticeKind.AFTERCARE,
+        user=people.leaver,
+        address="leo.home@example.org",
+        departure=departure,
+        subject="A question",
+        text="...",
+        state=OutboxState.FAILED,
+        attempts=5,
+        last_error="SMTPRecipientsRefused: leo.home@example.org refused",
+        not_before=timezone.now(),
+    )
+    client.force_login(people.hr)
+    failed = client.get(reverse("handover:outbox_failed")).content.decode()
+    assert "leo.home" not in failed and "the former employee" in failed and "refused" in failed
+    client.post(aftercare_page(departure), {"act": "end_links"})
+    departure.refresh_from_db()
+    assert departure.aftercare_email == ""
+
+    # Once closed, ending the links is refused with a message, not an error page.
+    Departure.objects.filter(pk=departure.pk).update(support_until=timezone.localdate() - timedelta(days=1))
+    services.departure_close(actor=people.hr, departure=departure)
+    assert OutboxMessage.objects.get(key="failed-aftercare").address == ""
+    refused = client.post(aftercare_page(departure), {"act": "end_links"}, follow=True)
+    assert refused.status_code == 200
+    assert "Personal links are sent after the sign-off, until the case closes." in refused.content.decode()

@@ -5,6 +5,7 @@ that module in the department."""
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from handover import manuals, services
 from handover.errors import HandoverError
@@ -106,15 +107,26 @@ def test_a_save_over_someone_elses_newer_version_overwrites_nothing_and_keeps_th
     text = refused.content.decode()
     assert "Sam Successor saved version 2 of this manual after you opened it" in text
     assert "My long careful rewrite" in text
+    # The manual as it is now is shown to compare with, and the form is now based on it.
+    assert "The manual now: version 2, by Sam Successor" in text and "<p>Second</p>" in text
+    assert 'name="base_version" value="2"' in text
     assert Manual.objects.get(module=module).body == "Second"
+    assert save(client, departure, module, "My long careful rewrite", 2).status_code == 302
+    assert Manual.objects.get(module=module).body == "My long careful rewrite"
 
 
 def test_bad_text_gets_a_clear_error_and_no_version(client, people, make_case):
     departure = make_case(State.EXECUTING)
     module = product_of(departure)
     client.force_login(people.leaver)
-    for body in ("   ", "bell\x07in the text", "x" * 100_001):
-        assert save(client, departure, module, body, 0).status_code == 200
+    refusals = {
+        "   ": "This field is required.",
+        "bell\x07in the text": "invisible control characters",
+        "x" * 100_001: "at most 100000 characters",
+    }
+    for body, why in refusals.items():
+        page = save(client, departure, module, body, 0, note="Kept note").content.decode()
+        assert why in page and "Kept note" in page
     assert not ManualRevision.objects.exists()
     with pytest.raises(HandoverError, match="control characters"):
         services.manual_save(
@@ -157,8 +169,16 @@ def test_a_lesson_and_an_aftercare_answer_go_into_the_manual_with_one_click(clie
     assert manual.version == 2
     assert "A price typo sold stock at a loss." in manual.body and "Shared drive /prices." in manual.body
     first, second = manual.revisions.order_by("number")
-    assert first.lesson == lesson and first.note == "Added the lesson “A price typo sold stock at a loss.”"
-    assert second.question == question and "Where is the price list?" in second.note
+    assert (
+        first.lesson == lesson
+        and first.description == "Added the lesson “A price typo sold stock at a loss.”"
+    )
+    assert (
+        second.question == question and second.description == "Added the answer to “Where is the price list?”"
+    )
+    # Each reader reads what was taken in in their own language.
+    with translation.override("zh-hans"):
+        assert first.description == "加入了经验教训“A price typo sold stock at a loss.”"
     # Started from the items, since no manual was written before.
     assert module.items.first().title in manual.body
 
@@ -229,9 +249,14 @@ def test_after_the_case_closes_whoever_holds_the_module_in_the_department_reads_
         url("module_manual", departure, product) in library
         and url("module_manual", departure, orders) not in library
     )
-    # Closed: read-only for everyone.
+    # The later holder reads only: writing is not theirs, and what may be added is not even shown.
+    assert save(client, departure, product, "Nia's change", 1).status_code == 403
+    assert client.post(url("manual_enrich", departure, product, "lesson", 1)).status_code == 404
+    # Closed: read-only for everyone; the leaver's refused text stays in the form, with why.
     client.force_login(people.leaver)
-    assert save(client, departure, product, "Late change", 1).status_code == 200
+    refused = save(client, departure, product, "Late change", 1).content.decode()
+    assert "Operation manuals are written from the preparation to the end of aftercare." in refused
+    assert "Late change" in refused
     assert Manual.objects.get(module=product).version == 1
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from handover import selectors, services
+from handover.errors import HandoverError
 from handover.models import (
     ChecklistTemplate,
     EventKind,
@@ -149,7 +150,7 @@ def test_nothing_ticked_or_both_is_refused_and_others_never_see_the_proposals(cl
     client.force_login(people.hr)
     refused = client.post(template_page(template), {"decide": "1"})
     assert "Tick at least one proposed change" in refused.content.decode()
-    with pytest.raises(Exception, match="either accepted or declined"):
+    with pytest.raises(HandoverError, match="either accepted or declined"):
         template_services.template_proposals_decide(
             actor=people.hr, template=template, accept=[proposal.pk], decline=[proposal.pk]
         )
@@ -211,10 +212,76 @@ def test_a_refused_decision_keeps_what_hr_ticked(client, people, taught):
     client.force_login(people.hr)
     fresh = client.get(template_page(template)).content.decode()
     assert f'name="proposal-{first.pk}" value="" checked' in fresh
-    refused = client.post(template_page(template), {"decide": "1", f"proposal-{first.pk}": "maybe"})
-    page = refused.content.decode()
-    assert (
-        refused.status_code == 200 and TemplateProposal.objects.filter(state=ProposalState.OPEN).count() == 3
+    refused = client.post(
+        template_page(template),
+        {"decide": "1", f"proposal-{first.pk}": "maybe", f"proposal-{second.pk}": "accept"},
     )
-    assert f'name="proposal-{second.pk}" value="" checked' in page
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    assert TemplateProposal.objects.filter(state=ProposalState.OPEN).count() == 3
+    assert f'name="proposal-{second.pk}" value="accept" checked' in page
+    assert f'name="proposal-{second.pk}" value="" checked' not in page
     assert f"{first.title}: Select a valid choice." in page
+
+
+def test_two_changes_to_one_item_both_land_and_a_lesson_joins_the_new_item_it_is_about(people, make_case):
+    departure = make_case(State.EXECUTING)
+    product = departure.modules.get(kind="product")
+    known = product.items.filter(from_template=True).order_by("position").first()
+    added = services.item_create(
+        actor=people.leaver, departure=departure, module=product, title="Brand registry"
+    )
+    for watch in ("Check prices first.", "Check stock first."):
+        services.lesson_add(
+            actor=people.manager,
+            departure=departure,
+            module_id=product.pk,
+            item_id=known.pk,
+            went_wrong="Went live too early.",
+            solved="A second person checks.",
+            watch=watch,
+        )
+    services.lesson_add(
+        actor=people.manager,
+        departure=departure,
+        module_id=product.pk,
+        item_id=added.pk,
+        went_wrong="The registry lapsed.",
+        solved="Renewed.",
+        watch="Renew a month early.",
+    )
+    advance(departure, people, State.CLOSED)
+    template = ChecklistTemplate.objects.get(pk=departure.template_id)
+    proposals = TemplateProposal.objects.filter(template=template)
+    [new_item] = [p for p in proposals if p.target is None]
+    assert (new_item.title, new_item.cautions) == ("Brand registry", "Renew a month early.")
+    template_services.template_proposals_decide(
+        actor=people.hr, template=template, accept=[p.pk for p in proposals], decline=[]
+    )
+    target = TemplateItem.objects.get(template=template, title=known.title)
+    assert target.cautions.endswith("Check prices first.\nCheck stock first.")
+    assert (
+        TemplateItem.objects.get(template=template, title="Brand registry").cautions == "Renew a month early."
+    )
+
+
+def test_items_of_cases_opened_before_the_origin_was_kept_are_known_by_their_title(people, make_case):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from handover.models import ChecklistItem
+
+    departure = make_case(State.EXECUTING)
+    product = departure.modules.get(kind="product")
+    services.item_create(actor=people.leaver, departure=departure, module=product, title="Brand registry")
+    ChecklistItem.objects.update(from_template=False)
+    migration = importlib.import_module("handover.migrations.0023_item_origin_and_manual_additions")
+    migration.items_copied_from_their_template(django_apps, None)
+    assert list(ChecklistItem.objects.filter(from_template=False).values_list("title", flat=True)) == [
+        "Brand registry"
+    ]
+    assert (
+        ChecklistItem.objects.filter(from_template=True).count()
+        == departure.template.items.filter(module__in=departure.modules.values("kind")).count()
+    )

@@ -343,7 +343,7 @@ class Command(BaseCommand):
             if departure.language != "en"
             else "For whoever does this work next: read the cautions first, then follow the steps."
         )
-        start = services.manual_start(module)
+        start = services.manual_start(module, departure.language)
         heading, _, rest = start.partition("\n")
         services.manual_save(
             actor=leaver,
