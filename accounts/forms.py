@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import two_factor
+from accounts import ratelimit, two_factor
 from accounts.models import User
 
 # The mail's text; Django's default name ends in .html although it is the plain-text body.
@@ -41,7 +41,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def save(self, *args, **kwargs) -> None:
         from accounts.tasks import send_password_reset
 
-        send_password_reset.delay(email=self.cleaned_data["email"], language=translation.get_language())
+        email = self.cleaned_data["email"]
+        # Past the limit the mailbox gets nothing more this hour; the page answers alike.
+        if ratelimit.retry_after(
+            "reset-mail",
+            email.strip().casefold(),
+            limit=settings.HANDOVER_RESET_MAILS_PER_ACCOUNT,
+            seconds=settings.HANDOVER_RESET_WINDOW_SECONDS,
+        ):
+            return
+        send_password_reset.delay(email=email, language=translation.get_language())
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

@@ -1,12 +1,15 @@
+from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import check_for_language, ngettext
@@ -16,9 +19,33 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import two_factor
-from accounts.forms import CodeForm, PasswordAgainForm
+from accounts import ratelimit, two_factor
+from accounts.forms import CodeForm, PasswordAgainForm, PasswordResetForm
 from accounts.models import User
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's page asking for a new password by mail, limited per address: past the limit, a page
+    saying when to try again (429) instead of another mail queued."""
+
+    form_class = PasswordResetForm
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        seconds = settings.HANDOVER_RESET_WINDOW_SECONDS
+        wait = ratelimit.retry_after(
+            "reset",
+            ratelimit.address_key(ratelimit.client_ip(request)),
+            limit=settings.HANDOVER_RESET_PER_ADDRESS,
+            seconds=seconds,
+        )
+        if wait:
+            until = timezone.localtime() + timedelta(seconds=wait)
+            response = render(
+                request, "registration/password_reset_limited.html", {"until": until}, status=429
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class SignedInRequest(HttpRequest):

@@ -154,7 +154,7 @@ AXES_VERBOSE = False
 # can set. Behind the TLS proxy (BEHIND_HTTPS_PROXY) the hop that proxy appended to
 # X-Forwarded-For, as for signatures; otherwise every visitor would share the proxy's address
 # and five failures would lock everyone out.
-AXES_CLIENT_IP_CALLABLE = "handover.views.common.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.ratelimit.client_ip"
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
 LANGUAGES = [
@@ -240,6 +240,13 @@ HANDOVER_VERIFY_CHECK_SECONDS = env.int("HANDOVER_VERIFY_CHECK_SECONDS", default
 HANDOVER_VERIFY_CHECK_MEMORY_MB = env.int("HANDOVER_VERIFY_CHECK_MEMORY_MB", default=512)
 # How long an upload waits for its check, and its result for the page.
 HANDOVER_VERIFY_KEEP_SECONDS = 10 * 60
+
+# Asking for a new password by mail, per hour: from one address (an IPv6 /64; beyond it the page
+# answers 429), and mails to one account (beyond it nothing more is sent, and the page still says
+# the same, so that it tells nobody whether an account has the address).
+HANDOVER_RESET_WINDOW_SECONDS = 60 * 60
+HANDOVER_RESET_PER_ADDRESS = env.int("HANDOVER_RESET_PER_ADDRESS", default=10)
+HANDOVER_RESET_MAILS_PER_ACCOUNT = env.int("HANDOVER_RESET_MAILS_PER_ACCOUNT", default=3)
 
 # How long a worker holds a message of the outbox while it sends it; a worker that dies meanwhile
 # leaves it to be sent again once this is over. Longer than any send takes (mail, chat: seconds).

@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from accounts.forms import PasswordResetForm, SetPasswordForm
-from accounts.views import set_language
+from accounts.forms import SetPasswordForm
+from accounts.views import PasswordResetView, set_language
 
 urlpatterns = [
     path("", include("handover.urls")),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

@@ -60,6 +60,11 @@ urlpatterns = [
         aftercare.question_solved,
         name="question_solved",
     ),
+    path(
+        "cases/<int:pk>/aftercare/<int:question_id>/again/",
+        aftercare.question_again,
+        name="question_again",
+    ),
     path("aftercare/", aftercare.aftercare_answer, name="aftercare_answer"),
     path("aftercare/<str:token>/", aftercare.aftercare_link, name="aftercare_link"),
     path("cases/<int:pk>/feedback/", feedback.case_feedback, name="case_feedback"),

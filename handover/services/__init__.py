@@ -18,6 +18,7 @@ from .aftercare import (
     personal_links_end,
     question_answer,
     question_ask,
+    question_ask_again,
     question_solve,
     support_extend,
 )
@@ -186,6 +187,7 @@ __all__ = [
     "quality_scores_fill",
     "question_answer",
     "question_ask",
+    "question_ask_again",
     "question_solve",
     "rehire_note_save",
     "reminders_send",

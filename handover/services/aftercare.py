@@ -142,6 +142,37 @@ def question_solve(*, actor: User, departure: Departure, question_id: int) -> Af
     return row
 
 
+def question_ask_again(
+    *, actor: User, departure: Departure, question_id: int, follow_up: str
+) -> AftercareQuestion:
+    """Whoever asked says the answer does not solve it and asks again: the follow-up joins the
+    question, which waits for an answer again, and the former employee is told."""
+    with transaction.atomic():
+        departure = lock_case(departure.pk)
+        access = access_for(actor, departure)
+        row = locked_row(AftercareQuestion.objects.filter(departure=departure), pk=question_id)
+        policy.aftercare_decision(facts_of(departure), access, "solve", today(), row).enforce()
+        follow_up = _text(follow_up, _("Say what is still unclear."))
+        row.question = f"{row.question}\n\n{row.answer}\n\n{actor.name}: {follow_up}"[: QUESTION_LIMIT * 4]
+        row.answer, row.answered_at = "", None
+        row.save(update_fields=["question", "answer", "answered_at"])
+        record(departure, actor, EventKind.QUESTION_ASKED, subject=follow_up)
+        module = row.module
+        notify(
+            kind=NoticeKind.AFTERCARE,
+            users=[departure.employee],
+            case_id=departure.pk,
+            key=f"aftercare-again:{row.pk}:{timezone.now().timestamp()}",
+            compose=lambda user: Notice(
+                title=_("%(name)s asks you again about %(module)s")
+                % {"name": actor.name, "module": module.get_kind_display()},
+                body=follow_up,
+                link=personal_link(departure.pk, user.pk),
+            ),
+        )
+    return row
+
+
 def support_extend(*, actor: User, departure: Departure, until: date, reason: str) -> Departure:
     """HR gives the support period more time, with a reason kept on the timeline."""
     with transaction.atomic():

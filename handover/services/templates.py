@@ -190,7 +190,7 @@ def template_proposals_decide(
         raise HandoverError(_("A proposed change is either accepted or declined, not both."))
     with transaction.atomic():
         ChecklistTemplate.objects.select_for_update().filter(pk=template.pk).first()
-        waiting = TemplateProposal.objects.select_for_update().filter(
+        waiting = TemplateProposal.objects.select_for_update(of=("self",)).filter(
             template=template, state=ProposalState.OPEN
         )
         chosen = list(waiting.filter(pk__in=[*accept, *decline]).select_related("target"))

@@ -93,6 +93,17 @@ def case_aftercare(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @case_action(anchor="aftercare")
+def question_again(request: AuthenticatedHttpRequest, departure, access, question_id: int):
+    services.question_ask_again(
+        actor=request.user,
+        departure=departure,
+        question_id=question_id,
+        follow_up=request.POST.get("follow_up", ""),
+    )
+    messages.success(request, _("Asked again: %(name)s is told.") % {"name": departure.employee_name})
+
+
+@case_action(anchor="aftercare")
 def question_solved(request: AuthenticatedHttpRequest, departure, access, question_id: int):
     services.question_solve(actor=request.user, departure=departure, question_id=question_id)
     messages.success(request, _("Marked as solved. Thank you for closing the loop."))
@@ -196,8 +207,10 @@ def _contact(
         form,
         lambda data: services.aftercare_contact_set(actor=actor, departure=departure, email=data["email"]),
     )
-    if saved:
+    if saved and form.cleaned_data["email"]:
         messages.success(request, _("Saved: this is where questions reach you after you leave."))
+    elif saved:
+        messages.success(request, _("Saved: questions reach you at your company address."))
     else:
         for error in [*form.non_field_errors(), *form.errors.get("email", [])]:
             messages.error(request, error)

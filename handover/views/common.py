@@ -2,7 +2,6 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -95,17 +94,6 @@ def query_without(request: HttpRequest, *keys: str) -> str:
     for key in keys:
         query.pop(key, None)
     return query.urlencode()
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The visitor's address (a signer's, a login's, a verifier's): behind the TLS proxy
-    (BEHIND_HTTPS_PROXY) the last hop it appended to X-Forwarded-For, which a client cannot forge;
-    otherwise the connection's address."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if forwarded[-1]:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def form_page(

@@ -87,13 +87,17 @@ def manual_edit(request: AuthenticatedHttpRequest, pk: int, module_id: int) -> H
     # Someone saved a newer version meanwhile: the writer's text stays in the form, now based on
     # that version, with it shown beside to compare; saving again is then theirs to decide.
     current = Manual.objects.filter(module=module).first()
-    newer = None
-    if (
-        request.method == "POST"
-        and current is not None
-        and request.POST.get("base_version") != str(current.version)
-    ):
+    newer, changes = None, []
+    posted_base = request.POST.get("base_version", "")
+    if request.method == "POST" and current is not None and posted_base != str(current.version):
         newer = current
+        # What the others changed since the version this writer started from.
+        base = (
+            ManualRevision.objects.filter(manual=current, number=int(posted_base)).first()
+            if posted_base.isdigit()
+            else None
+        )
+        changes = manuals.diff(base.body if base else "", current.body)
         refusals = form.non_field_errors()
         form = ManualForm({**request.POST.dict(), "base_version": current.version})
         form.is_valid()
@@ -108,7 +112,7 @@ def manual_edit(request: AuthenticatedHttpRequest, pk: int, module_id: int) -> H
             "manual": current,
             "form": form,
             "newer": newer,
-            "newer_html": manuals.render(newer.body) if newer else "",
+            "changes": changes,
             # Refused on submit, the form stays with what was typed and why.
             "blocked": decision.message if not decision and not form.is_bound else "",
         },

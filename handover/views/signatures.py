@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts import ratelimit
 from handover import policy, selectors, services
 from handover.documents.confirmation import content_context
 from handover.errors import HandoverError
@@ -17,7 +18,7 @@ from handover.forms import (
 )
 from handover.http import AuthenticatedHttpRequest
 
-from .common import case_url, client_ip, load_case
+from .common import case_url, load_case
 
 
 @sensitive_post_parameters("password")
@@ -42,7 +43,7 @@ def case_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 typed_name=data["typed_name"],
                 image=data["drawing"],
                 content_sha256=data["content_sha256"],
-                ip_address=client_ip(request),
+                ip_address=ratelimit.client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
             )
         except HandoverError as error:

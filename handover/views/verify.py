@@ -21,13 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django_htmx.middleware import HtmxDetails
 
-from handover import ratelimit, tasks
+from accounts import ratelimit
+from handover import tasks
 from handover.documents import seal, verification
 from handover.forms import VerifyForm
 from handover.models import ConfirmationDocument
 from handover.permissions import case_access
 
-from .common import case_url, client_ip
+from .common import case_url
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # What a multipart upload carries besides the file: boundaries, part headers, the CSRF token.
@@ -65,7 +66,7 @@ def _issued(sha256: str) -> ConfirmationDocument | None:
 def _limited(request: HttpRequest, scope: str, limit: int, *, everyone: bool = False) -> HttpResponse | None:
     """None while the address (or, with ``everyone``, the whole site) is within ``limit`` per
     window; else the page saying when to try again, answering 429 Too Many Requests."""
-    who = "site" if everyone else ratelimit.address_key(client_ip(request))
+    who = "site" if everyone else ratelimit.address_key(ratelimit.client_ip(request))
     wait = ratelimit.retry_after(scope, who, limit=limit, seconds=settings.HANDOVER_VERIFY_WINDOW_SECONDS)
     if not wait:
         return None

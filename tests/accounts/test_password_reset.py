@@ -107,3 +107,24 @@ def test_a_reset_password_lifts_the_lockout_of_the_account(client, settings):
     form = client.get(reset_link(mail.outbox[0]).removeprefix("https://handover.example.com"), follow=True)
     client.post(form.redirect_chain[-1][0], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert log_in(client, "ming", NEW_PASSWORD)["Location"] == reverse("handover:my_work")
+
+
+def test_reset_mails_are_limited_per_account_and_requests_per_address(client, settings):
+    settings.HANDOVER_RESET_MAILS_PER_ACCOUNT = 2
+    settings.HANDOVER_RESET_PER_ADDRESS = 4
+    UserFactory(username="ming", email="ming@example.com")
+    # The account gets two mails this hour; the page answers the same every time.
+    for _ in range(3):
+        page = ask_for_reset(client, "ming@example.com")
+        assert page.redirect_chain == [(reverse("password_reset_done"), 302)]
+    assert len(mail.outbox) == 2
+    # Another address on the same account is counted apart, and unknown addresses alike.
+    assert ask_for_reset(client, "nobody@example.com").redirect_chain[-1][0] == reverse("password_reset_done")
+    # The fifth request from this address within the hour is refused with when to try again.
+    refused = ask_for_reset(client, "ming@example.com")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Too many new passwords were asked for from this address" in main(refused)
+    assert len(mail.outbox) == 2
+    # Another address is not held up by it.
+    other = ask_for_reset(client, "nobody@example.com", REMOTE_ADDR="203.0.113.9")
+    assert other.redirect_chain == [(reverse("password_reset_done"), 302)]

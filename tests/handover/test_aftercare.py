@@ -357,3 +357,31 @@ def test_a_stray_link_never_shows_the_private_address_and_ending_the_links_drops
     refused = client.post(aftercare_page(departure), {"act": "end_links"}, follow=True)
     assert refused.status_code == 200
     assert "Personal links are sent after the sign-off, until the case closes." in refused.content.decode()
+
+
+def test_an_answer_that_does_not_solve_it_is_asked_again(client, people, make_case):
+    departure = make_case(State.AFTERCARE)
+    product = departure.modules.get(kind="product")
+    question = services.question_ask(
+        actor=people.successor_a,
+        departure=departure,
+        module_id=product.pk,
+        question="Where is the price list?",
+    )
+    services.question_answer(
+        actor=people.leaver, departure=departure, question_id=question.pk, answer="Drive."
+    )
+    client.force_login(people.manager)
+    again = reverse("handover:question_again", args=[departure.pk, question.pk])
+    assert client.post(again, {"follow_up": "Which folder?"}).status_code == 403
+    client.force_login(people.successor_a)
+    refused = client.post(again, {"follow_up": "  "}, follow=True).content.decode()
+    assert "Say what is still unclear." in refused
+    client.post(again, {"follow_up": "Which folder on the drive?"})
+    question.refresh_from_db()
+    assert question.answered_at is None and question.answer == ""
+    assert question.question.endswith("Drive.\n\nSam Successor: Which folder on the drive?")
+    outbox.deliver_due()
+    assert [m.to for m in mail.outbox if "Which folder on the drive?" in m.body] == [[people.leaver.email]]
+    # Back to waiting for the former employee: no more to-do for the asker.
+    assert "Read 1 answer" not in client.get(reverse("handover:my_work")).content.decode()

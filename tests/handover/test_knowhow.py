@@ -108,7 +108,8 @@ def test_a_save_over_someone_elses_newer_version_overwrites_nothing_and_keeps_th
     assert "Sam Successor saved version 2 of this manual after you opened it" in text
     assert "My long careful rewrite" in text
     # The manual as it is now is shown to compare with, and the form is now based on it.
-    assert "The manual now: version 2, by Sam Successor" in text and "<p>Second</p>" in text
+    assert "What changed since you opened it (now version 2, by Sam Successor)" in text
+    assert "- First</del>" in text and "+ Second</ins>" in text
     assert 'name="base_version" value="2"' in text
     assert Manual.objects.get(module=module).body == "Second"
     assert save(client, departure, module, "My long careful rewrite", 2).status_code == 302

@@ -337,7 +337,7 @@ def test_odd_requests_get_answers_not_errors(client, issued, people, settings, t
 
 
 def test_signers_address_behind_the_tls_proxy(rf, settings):
-    from handover.views.common import client_ip
+    from accounts.ratelimit import client_ip
 
     request = rf.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7")
     assert client_ip(request) == "10.0.0.2"

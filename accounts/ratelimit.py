@@ -9,7 +9,20 @@ import ipaddress
 import math
 import time
 
+from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The visitor's address (a signer's, a login's, a verifier's): behind the TLS proxy
+    (BEHIND_HTTPS_PROXY) the last hop it appended to X-Forwarded-For, which a client cannot forge;
+    otherwise the connection's address."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def address_key(address: str | None) -> str:
