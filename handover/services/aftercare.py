@@ -2,6 +2,7 @@
 the former employee answers through their personal link, whoever asked marks it solved; HR extends
 the support period with a reason; a departing employee's normal login ends with their last day."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
@@ -57,6 +58,18 @@ def personal_links_end(*, actor: User, departure: Departure) -> Departure:
     return departure
 
 
+def _tell_former_employee(departure: Departure, key: str, title: Callable[[], str], body: str) -> None:
+    """Mail the former employee a question with their personal link; ``title`` is read in their
+    language."""
+    notify(
+        kind=NoticeKind.AFTERCARE,
+        users=[departure.employee],
+        case_id=departure.pk,
+        key=key,
+        compose=lambda user: Notice(title=title(), body=body, link=personal_link(departure.pk, user.pk)),
+    )
+
+
 def question_ask(
     *, actor: User, departure: Departure, module_id: int, question: str, item_id: int | None = None
 ) -> AftercareQuestion:
@@ -84,17 +97,14 @@ def question_ask(
             question=_text(question, _("Write your question.")),
         )
         record(departure, actor, EventKind.QUESTION_ASKED, subject=row.question)
-        notify(
-            kind=NoticeKind.AFTERCARE,
-            users=[departure.employee],
-            case_id=departure.pk,
-            key=f"aftercare-asked:{row.pk}",
-            compose=lambda user: Notice(
-                title=_("%(name)s asks you about %(module)s")
-                % {"name": actor.name, "module": module.get_kind_display()},
-                body=row.question,
-                link=personal_link(departure.pk, user.pk),
+        _tell_former_employee(
+            departure,
+            f"aftercare-asked:{row.pk}",
+            lambda: (
+                _("%(name)s asks you about %(module)s")
+                % {"name": actor.name, "module": module.get_kind_display()}
             ),
+            row.question,
         )
     return row
 
@@ -158,17 +168,14 @@ def question_ask_again(
         row.save(update_fields=["question", "answer", "answered_at"])
         record(departure, actor, EventKind.QUESTION_ASKED, subject=follow_up)
         module = row.module
-        notify(
-            kind=NoticeKind.AFTERCARE,
-            users=[departure.employee],
-            case_id=departure.pk,
-            key=f"aftercare-again:{row.pk}:{timezone.now().timestamp()}",
-            compose=lambda user: Notice(
-                title=_("%(name)s asks you again about %(module)s")
-                % {"name": actor.name, "module": module.get_kind_display()},
-                body=follow_up,
-                link=personal_link(departure.pk, user.pk),
+        _tell_former_employee(
+            departure,
+            f"aftercare-again:{row.pk}:{timezone.now().timestamp()}",
+            lambda: (
+                _("%(name)s asks you again about %(module)s")
+                % {"name": actor.name, "module": module.get_kind_display()}
             ),
+            follow_up,
         )
     return row
 
