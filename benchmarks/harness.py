@@ -240,6 +240,29 @@ LEGEND = (
 )
 
 
+def print_report(
+    title: str, where: str, results, sizes: list[int], unit: str, *, seeding: float, total: float
+) -> None:
+    """The end of a run over growing sizes: environment, every figure, sizes side by side with
+    whether each page keeps its query count, and the slow pages with their slowest queries."""
+    print("\n" + "=" * 90)
+    print(f"{title}: summary")
+    for line in environment_lines(where):
+        print(line)
+    print(f"Seeding    {seeding:.1f} s in all (bulk_create); whole run {total:.0f} s")
+    print()
+    print_table(results, unit)
+    print()
+    differing = print_summary(results, sizes, unit)
+    print()
+    if differing:
+        print(f"Query count grows with the number of {unit}: {', '.join(differing)}")
+    else:
+        print("Every page keeps the same number of queries at every size.")
+    print_slow(results)
+    print(LEGEND)
+
+
 def print_slow(results) -> None:
     slow = [r for r in results if r.p95 > SLOW_MS]
     if not slow:

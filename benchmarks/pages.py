@@ -25,14 +25,11 @@ from urllib.parse import urlencode
 
 from harness import (
     BENCH_DIR,
-    LEGEND,
     drop_database,
-    environment_lines,
     measure,
     migrate,
     open_run,
-    print_slow,
-    print_summary,
+    print_report,
     print_table,
     sign_in,
 )
@@ -544,19 +541,10 @@ def main() -> None:
         print()
         print_table(size_results, "cases")
 
-    print("\n" + "=" * 90)
-    print("Handover page benchmark: summary")
-    for line in environment_lines(where):
-        print(line)
     total = time.perf_counter() - total_started
-    print(f"Seeding    {seeding_total:.1f} s in all (bulk_create); whole run {total:.0f} s")
-    print()
-    print_table(results, "cases")
-    print()
-    print_summary(results, args.cases, "cases")
-    print()
-    print_slow(results)
-    print(LEGEND)
+    print_report(
+        "Handover page benchmark", where, results, args.cases, "cases", seeding=seeding_total, total=total
+    )
 
     connections.close_all()
     if not args.keep:
