@@ -22,10 +22,12 @@ COPY scripts/system_packages.sh /tmp/system_packages.sh
 RUN bash /tmp/system_packages.sh runtime \
     && rm -rf /var/lib/apt/lists/* /tmp/system_packages.sh
 
+# /data/signing is there, owned by the app, so that a volume mounted on it starts out so too:
+# `signing_key init` writes the key into it (docker-compose.yml's signing-key volume).
 RUN groupadd --system --gid 1000 handover \
     && useradd --system --uid 1000 --gid handover --home-dir /app --no-create-home \
         --shell /usr/sbin/nologin handover \
-    && mkdir -p /data/media /data/documents /data/var \
+    && mkdir -p /data/media /data/documents /data/signing /data/var \
     && chown -R handover:handover /data
 
 WORKDIR /app

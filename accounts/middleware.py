@@ -33,7 +33,7 @@ class TwoFactorMiddleware:
     """
 
     # The way in and out, and the public pages: signing in, the code and the setup themselves,
-    # the language switch, the password reset, the verification of a confirmation.
+    # the language switch, the password reset, the verification of a confirmation, the privacy notice.
     OPEN_VIEWS = frozenset(
         {
             "login",
@@ -50,6 +50,7 @@ class TwoFactorMiddleware:
             "handover:verify",
             "handover:verify_code",
             "handover:root_certificate",
+            "handover:privacy_notice",
         }
     )
 

@@ -172,14 +172,71 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# The files Handover keeps: "documents" (confirmation PDFs), "uploads" (material files) and "default"
+# (media; nothing but /readyz writes there yet). On the local disk by default, each in the folder its
+# setting names (HANDOVER_DOCUMENT_DIR, HANDOVER_UPLOAD_DIR, MEDIA_ROOT), outside the web root.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "documents": {
+        "BACKEND": "handover.documents.storage.FolderStorage",
+        "OPTIONS": {"folder_setting": "HANDOVER_DOCUMENT_DIR"},
+    },
+    "uploads": {
+        "BACKEND": "handover.documents.storage.FolderStorage",
+        "OPTIONS": {"folder_setting": "HANDOVER_UPLOAD_DIR", "directory_permissions_mode": 0o700},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if _production
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# With HANDOVER_S3_BUCKET set, the three live in that S3-compatible bucket (AWS S3, MinIO...) instead,
+# each under its own key prefix, and web processes and workers keep nothing on their own disk. Objects
+# are written without an ACL, which leaves them private to the bucket's owner (a bucket with ACLs
+# turned off, AWS's default, refuses any other); no URL of theirs is handed out, the same
+# permission-checked views serve them. Without the two keys, boto3 finds credentials itself
+# (AWS_* variables, an instance or pod role).
+HANDOVER_S3_BUCKET = env.str("HANDOVER_S3_BUCKET", default="")
+if HANDOVER_S3_BUCKET:
+    from botocore.config import Config
+
+    _s3_keys = {
+        "access_key": env.str("HANDOVER_S3_ACCESS_KEY_ID", default=""),
+        "secret_key": env.str("HANDOVER_S3_SECRET_ACCESS_KEY", default=""),
+    }
+    if bool(_s3_keys["access_key"]) != bool(_s3_keys["secret_key"]):
+        raise ImproperlyConfigured(
+            "Set both HANDOVER_S3_ACCESS_KEY_ID and HANDOVER_S3_SECRET_ACCESS_KEY, or neither."
+        )
+    # "AES256" (or "aws:kms") asks the server to encrypt each object at rest; MinIO needs a KMS for it.
+    _s3_encryption = env.str("HANDOVER_S3_SERVER_SIDE_ENCRYPTION", default="")
+    _s3_options = {
+        "bucket_name": HANDOVER_S3_BUCKET,
+        "endpoint_url": env.str("HANDOVER_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env.str("HANDOVER_S3_REGION", default="") or None,
+        **{name: value for name, value in _s3_keys.items() if value},
+        "default_acl": None,
+        "querystring_auth": True,
+        # A name already taken gets a suffix, as on the local disk, instead of replacing that file.
+        "file_overwrite": False,
+        "object_parameters": {"ServerSideEncryption": _s3_encryption} if _s3_encryption else {},
+        # An unreachable server fails in seconds, not after botocore's minute per try: /readyz
+        # answers within its probe's timeout. "path" for MinIO and most servers other than AWS.
+        "client_config": Config(
+            s3={"addressing_style": env.str("HANDOVER_S3_ADDRESSING_STYLE", default="") or "auto"},
+            signature_version="s3v4",
+            connect_timeout=5,
+            read_timeout=30,
+            retries={"mode": "standard", "max_attempts": 3},
+        ),
+    }
+    _s3_prefix = env.str("HANDOVER_S3_PREFIX", default="").strip("/")
+    for _storage, _folder in (("default", "media"), ("documents", "documents"), ("uploads", "uploads")):
+        STORAGES[_storage] = {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**_s3_options, "location": f"{_s3_prefix}/{_folder}".lstrip("/")},
+        }
 # Outside production WhiteNoise serves static/ as it is on disk (no collectstatic), also when
 # DEBUG is off, which is when runserver itself stops serving it.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not _production
@@ -219,6 +276,15 @@ _EMBEDDED_PASSPHRASE = "embedded-mode-only-not-secret"  # noqa: S105
 HANDOVER_SIGNING_PASSPHRASE = env.str("HANDOVER_SIGNING_PASSPHRASE", default=_EMBEDDED_PASSPHRASE)
 if _production and HANDOVER_SIGNING_PASSPHRASE == _EMBEDDED_PASSPHRASE:
     raise ImproperlyConfigured("Set HANDOVER_SIGNING_PASSPHRASE when DEBUG=0.")
+# A timestamp authority (RFC 3161) makes the seal PAdES B-T: someone besides the organisation vouches
+# for when it was made. Empty: no timestamp (B-B). Its certificate must chain to a public CA or the
+# organisation's root. HANDOVER_SEAL_LONG_TERM also embeds the certificates and the revocation data
+# they point to (B-LT). When the authority fails, nothing is sealed and the worker tries again.
+HANDOVER_TSA_URL = env.str("HANDOVER_TSA_URL", default="")
+HANDOVER_TSA_USERNAME = env.str("HANDOVER_TSA_USERNAME", default="")
+HANDOVER_TSA_PASSWORD = env.str("HANDOVER_TSA_PASSWORD", default="")
+HANDOVER_TSA_TIMEOUT = env.float("HANDOVER_TSA_TIMEOUT", default=10.0)
+HANDOVER_SEAL_LONG_TERM = env.bool("HANDOVER_SEAL_LONG_TERM", default=False)
 HANDOVER_UPLOAD_DIR = Path(env.str("HANDOVER_UPLOAD_DIR", default=str(VAR_DIR / "uploads")))
 HANDOVER_UPLOAD_MAX_BYTES = env.int("HANDOVER_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 HANDOVER_IMPORT_MAX_ROWS = 1000
@@ -289,6 +355,8 @@ CELERY_BEAT_SCHEDULE = {
     "confirmations-due": {"task": "handover.tasks.produce_missing_confirmations", "schedule": 15 * 60},
     # Closed cases from before quality scores were stored get theirs, a batch an hour.
     "quality-scores": {"task": "handover.tasks.fill_quality_scores", "schedule": 60 * 60},
+    # Closed cases past their retention are anonymised, confirmations past theirs deleted: nightly.
+    "retention": {"task": "handover.tasks.apply_retention", "schedule": crontab(minute=15, hour=2)},
     # Accesses still open after the last working day: HR owner and manager, once a day each.
     "access-overdue": {
         "task": "handover.tasks.send_overdue_access_notices",

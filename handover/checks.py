@@ -32,6 +32,42 @@ def signing_key_exists(app_configs, **kwargs) -> list[CheckMessage]:
     ]
 
 
+@register(deploy=True)
+def timestamp_authority_settings(app_configs, **kwargs) -> list[CheckMessage]:
+    """Timestamp settings that cannot work as meant: long-term validation data is only embedded
+    beside a timestamp, the authority is asked over HTTP(S), and basic authentication over plain
+    HTTP hands its password to anyone on the way."""
+    if not settings.HANDOVER_TSA_URL:
+        if not settings.HANDOVER_SEAL_LONG_TERM:
+            return []
+        return [
+            Warning(
+                "HANDOVER_SEAL_LONG_TERM is on without HANDOVER_TSA_URL: confirmations are sealed "
+                "PAdES B-B, without a timestamp or validation data.",
+                hint="Set HANDOVER_TSA_URL to the timestamp authority's address.",
+                id="handover.W004",
+            )
+        ]
+    url = urlsplit(settings.HANDOVER_TSA_URL)
+    if url.scheme not in ("http", "https") or not url.hostname:
+        return [
+            Error(
+                "HANDOVER_TSA_URL is not an http:// or https:// address: no confirmation can be sealed.",
+                hint="Set it to the timestamp authority's address, e.g. https://tsa.example.com/tsr.",
+                id="handover.E002",
+            )
+        ]
+    if settings.HANDOVER_TSA_PASSWORD and url.scheme != "https":
+        return [
+            Warning(
+                "HANDOVER_TSA_PASSWORD is sent to the timestamp authority over plain HTTP.",
+                hint="Use the authority's https:// address.",
+                id="handover.W005",
+            )
+        ]
+    return []
+
+
 @register()
 def cjk_subsetting_is_fast(app_configs, **kwargs) -> list[Warning]:
     """Without the system HarfBuzz subsetter, WeasyPrint subsets Chinese fonts in Python: a

@@ -39,6 +39,7 @@ from handover.models import (
     Rating,
     ReasonCategory,
     Rehire,
+    Retention,
     SignatureMark,
     State,
     TemplateItem,
@@ -1146,3 +1147,30 @@ class RehireNoteForm(PrintableText, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class RetentionForm(forms.ModelForm):
+    class Meta:
+        model = Retention
+        fields = ["case_months", "confirmation_years"]
+        help_texts = {
+            "case_months": _(
+                "Counted from the day a case closed or was withdrawn; then its names are replaced, its "
+                "personal texts and files deleted."
+            ),
+            "confirmation_years": _(
+                "Counted from the same day; the sealed confirmation is kept unchanged (legal hold) until "
+                "then, and deleted after."
+            ),
+        }
+
+
+class EraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I understand that the erasure cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm the erasure.")},
+    )
+
+
+class PersonSearchForm(PrintableText, forms.Form):
+    q = forms.CharField(label=_("Name, username or e-mail"), max_length=100, required=False)

@@ -1588,3 +1588,42 @@ def next_step(facts: CaseFacts, access: CaseAccess, today: date) -> NextStep | N
         theirs=step.who.holds(access),
         yours=any(person.user_id == access.user_id for person in waiting),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Privacy: retention, a person's data, erasure (handover.privacy says what each does).
+
+
+def may_manage_privacy(user: Any) -> bool:
+    """How long data is kept, the record of what was anonymised, a person's data and erasure: HR."""
+    return may_use_hr_pages(user)
+
+
+def may_download_own_data(user: Any) -> bool:
+    """Everyone signed in may download what is held about them (HR answers for those who left)."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+ERASED_USERNAME_PREFIX = "erased-"
+
+
+def person_erase_decision(actor: Any, person: Any, open_cases: Sequence[str]) -> Decision:
+    """HR erases a person where the law allows: someone who no longer works here (their account is
+    off) and takes part in no case still under way; never themselves. The sealed confirmations
+    they appear in stay under legal hold until their own retention ends."""
+    if not may_manage_privacy(actor):
+        return FORBID
+    if person.username.startswith(ERASED_USERNAME_PREFIX) and not person.is_active:
+        return _block(_("This person is already erased."))
+    if person.pk == actor.pk:
+        return _block(_("You cannot erase yourself; another HR officer can."))
+    if person.is_active:
+        return _block(
+            _("Their account is still active: only someone who no longer works here can be erased.")
+        )
+    if open_cases:
+        return _block(
+            _("They still take part in cases that are not closed: %(cases)s.")
+            % {"cases": ", ".join(open_cases)}
+        )
+    return ALLOW

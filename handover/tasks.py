@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from config.celery import one_at_a_time
 from handover import selectors, services
-from handover.documents import verification
+from handover.documents import seal, verification
 from handover.errors import HandoverError
 from handover.models import Departure, State
 from handover.notifications import outbox
@@ -21,7 +21,9 @@ from handover.notifications import outbox
 logger = logging.getLogger(__name__)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+# A storage hiccup or a timestamp authority that is down: tried again a few times, then the
+# periodic produce_missing_confirmations asks again.
+@shared_task(autoretry_for=(OSError, seal.TimestampError), retry_backoff=True, max_retries=5)
 def produce_confirmation(departure_id: int, request_key: str = "signoff") -> str:
     return services.confirmation_produce(departure_id=departure_id, request_key=request_key).sha256
 
@@ -120,6 +122,13 @@ def send_overdue_access_notices() -> int:
 def fill_quality_scores() -> int:
     """Closed cases that have no stored quality score yet get one (a batch per run)."""
     return services.quality_scores_fill()
+
+
+@shared_task
+@one_at_a_time
+def apply_retention() -> list[int]:
+    """Anonymise the cases whose retention ran out; delete confirmations whose legal hold ended."""
+    return list(services.retention_apply())
 
 
 @shared_task

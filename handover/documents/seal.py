@@ -1,17 +1,28 @@
-"""The organisation's seal on every confirmation: a PAdES B-B signature (pyHanko), and its check.
+"""The organisation's seal on every confirmation: a PAdES signature (pyHanko), and its check.
 
 The key lives in HANDOVER_SIGNING_DIR, either made here (an organisation root that
 certifies a document-signing certificate) or imported from the organisation's own
 PKCS#12. Private keys are stored encrypted with HANDOVER_SIGNING_PASSPHRASE.
+
+The seal is PAdES B-B by default. With HANDOVER_TSA_URL a timestamp authority (RFC 3161) vouches
+for when it was made (B-T), and with HANDOVER_SEAL_LONG_TERM the document also carries the
+certificates and revocation data that validate it later (B-LT). A timestamp counts when its
+authority's certificate chains to a public certificate authority (certifi's list) or to the
+organisation's root; sealing fails rather than issue a document without the timestamp asked for.
 """
 
 import asyncio
+import base64
 import datetime as dt
+import functools
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
+from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -21,16 +32,27 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
 ROOT_CERT = "root.pem"
 ROOT_KEY = "root-key.pem"
 SIGNING_CERT = "signing.pem"
 SIGNING_KEY = "signing-key.pem"
 PKCS12 = "organisation.p12"
 FIELD_NAME = "HandoverSeal"
+MD_ALGORITHM = "sha256"
 
 
 class SealError(Exception):
-    """The organisation's signing key is missing or cannot be opened."""
+    """The document cannot be sealed: the organisation's signing key is missing or cannot be
+    opened, or (``TimestampError``) the timestamp authority gave no timestamp."""
+
+
+class TimestampError(SealError):
+    """HANDOVER_TSA_URL is set and its authority gave no timestamp that holds up, so nothing was
+    sealed. The message names the authority by its address, never by its credentials."""
 
 
 def _dir() -> Path:
@@ -223,29 +245,138 @@ def _outside_event_loop(function, *args, **kwargs):
 
 
 def seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
-    """The PDF with the organisation's PAdES B-B signature over all of it."""
+    """The PDF with the organisation's PAdES signature over all of it: B-B, or B-T and B-LT when a
+    timestamp authority is configured. Raises TimestampError when that authority fails."""
     return _outside_event_loop(_seal_pdf, pdf, reason=reason, location=location)
 
 
 def _seal_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.signers.pdf_signer import DSSContentSettings, SigDSSPlacementPreference
+    from pyhanko.sign.timestamps import TimestampRequestError
+    from pyhanko_certvalidator import ValidationContext
+    from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
+    key = signer()
+    stamper = _timestamper()
+    long_term = stamper is not None and settings.HANDOVER_SEAL_LONG_TERM
+    root = root_certificate()
     metadata = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
-        md_algorithm="sha256",
+        md_algorithm=MD_ALGORITHM,
         subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason,
         location=location,
+        embed_validation_info=long_term,
+        # Revocation data is fetched where a certificate names its source (our own root names none).
+        validation_context=(
+            ValidationContext(trust_roots=_timestamp_roots(root), allow_fetching=True) if long_term else None
+        ),
+        # The validation data goes into the signed revision, so the seal still covers the whole file.
+        dss_settings=DSSContentSettings(
+            placement=SigDSSPlacementPreference.TOGETHER_WITH_SIGNATURE, include_vri=False
+        ),
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = signers.sign_pdf(writer, metadata, signer=signer())
-    return output.getvalue()
+    try:
+        sealed = signers.sign_pdf(writer, metadata, signer=key, timestamper=stamper).getvalue()
+    except TimestampRequestError as error:
+        raise _failed(error) from None
+    except (PathBuildingError, PathValidationError) as error:
+        raise TimestampError(
+            f"The certificate of the timestamp authority at {_tsa_address()} is not trusted: {error}"
+        ) from None
+    if stamper is not None:
+        _ensure_timestamped(sealed, root, long_term=long_term)
+    return sealed
+
+
+def _timestamper() -> "HTTPTimeStamper | None":
+    """The timestamp authority's client, or None without HANDOVER_TSA_URL (PAdES B-B). It is asked
+    once here, so that an authority that cannot be reached or answers garbage fails before anything
+    is signed; pyHanko sizes the signature with that answer."""
+    if not settings.HANDOVER_TSA_URL:
+        return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper, TimestampRequestError
+
+    headers = {}
+    if settings.HANDOVER_TSA_USERNAME:
+        # HTTP basic authentication, written out: aiohttp deprecates its own helper pyHanko uses.
+        credentials = f"{settings.HANDOVER_TSA_USERNAME}:{settings.HANDOVER_TSA_PASSWORD}".encode()
+        headers["Authorization"] = f"Basic {base64.b64encode(credentials).decode()}"
+    stamper = HTTPTimeStamper(
+        settings.HANDOVER_TSA_URL, headers=headers, timeout=settings.HANDOVER_TSA_TIMEOUT
+    )
+    try:
+        asyncio.run(stamper.async_dummy_response(MD_ALGORITHM))
+    except TimestampRequestError as error:
+        raise _failed(error) from None
+    # What asn1crypto says of bytes that are no timestamp response.
+    except (ValueError, TypeError, KeyError):
+        raise TimestampError(
+            f"The timestamp authority at {_tsa_address()} answered something that is not a timestamp."
+        ) from None
+    return stamper
+
+
+def _tsa_address() -> str:
+    """HANDOVER_TSA_URL without credentials or query, for messages and logs."""
+    parts = urlsplit(settings.HANDOVER_TSA_URL)
+    host = f"{parts.hostname}:{parts.port}" if parts.port else parts.hostname or ""
+    return f"{parts.scheme}://{host}{parts.path}"
+
+
+def _failed(error: Exception) -> TimestampError:
+    """Why a timestamp request failed, from the HTTP client's error: a status or a connection
+    failure. Never the request itself, whose headers carry the credentials, hence no cause."""
+    cause = error.__cause__
+    status = getattr(cause, "status", None)
+    if status is not None:
+        reason = f"HTTP {status} {getattr(cause, 'message', '')}".strip()
+    elif isinstance(cause, TimeoutError):
+        reason = f"no answer within {settings.HANDOVER_TSA_TIMEOUT:g} s"
+    elif isinstance(cause, OSError):
+        reason = "it cannot be reached"
+    else:
+        # pyHanko's own words: a refused request with the authority's status, a wrong nonce.
+        reason = str(error)
+    return TimestampError(f"The timestamp authority at {_tsa_address()} failed: {reason}.")
+
+
+def _ensure_timestamped(sealed: bytes, root: asn1_x509.Certificate, *, long_term: bool) -> None:
+    """Never issue a document without the timestamp (and validation data) the settings ask for:
+    the sealed file must pass the same check as an upload to the verification page."""
+    verdict = _check_pdf(sealed, root)
+    if verdict.timestamped_at is None:
+        raise TimestampError(
+            f"The timestamp from the authority at {_tsa_address()} does not validate: its token is "
+            "damaged or its certificate does not chain to a trusted root."
+        )
+    if long_term and not verdict.long_term:
+        raise SealError("The sealed document does not carry its validation data.")
+
+
+@functools.cache
+def _public_roots() -> tuple[asn1_x509.Certificate, ...]:
+    """The public certificate authorities' roots (Mozilla's list, as certifi ships it)."""
+    import certifi
+
+    return tuple(
+        asn1_x509.Certificate.load(der)
+        for _type, _headers, der in pem.unarmor(certifi.contents().encode(), multiple=True)
+    )
+
+
+def _timestamp_roots(root: asn1_x509.Certificate) -> list[asn1_x509.Certificate]:
+    """What a timestamp authority's certificate may chain to: a public root or the organisation's."""
+    return [root, *_public_roots()]
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a PDF's signature says: present, unchanged, made with this organisation's key."""
+    """What a PDF's signature says: present, unchanged, made with this organisation's key; and
+    whether a trusted timestamp authority vouches for when (B-T), with validation data (B-LT)."""
 
     signed: bool
     intact: bool = False
@@ -253,15 +384,26 @@ class Verdict:
     whole_file: bool = False
     signer: str = ""
     signed_at: dt.datetime | None = None
+    # ``timestamped``: the seal carries a signature timestamp; ``timestamp`` (ISO 8601) and its
+    # authority only when that timestamp holds up. Text, so the sandbox's JSON carries it as it is.
+    timestamped: bool = False
+    timestamp: str = ""
+    timestamp_authority: str = ""
+    long_term: bool = False
 
     @property
     def genuine(self) -> bool:
         return self.signed and self.intact and self.trusted and self.whole_file
 
+    @property
+    def timestamped_at(self) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(self.timestamp) if self.timestamp else None
+
 
 def check_pdf(data: bytes, root: asn1_x509.Certificate | None = None) -> Verdict:
     """Validate the organisation seal of a PDF against our root (or ``root``, for a process that
-    has no settings), without going to the network."""
+    has no settings), and its timestamp against the public roots and ours, without going to the
+    network."""
     return _outside_event_loop(_check_pdf, data, root if root is not None else root_certificate())
 
 
@@ -281,14 +423,17 @@ def _check_pdf(data: bytes, root: asn1_x509.Certificate) -> Verdict:
     if not seals:
         return Verdict(signed=False)
     context = ValidationContext(trust_roots=[root], allow_fetching=False)
+    timestamp_context = ValidationContext(trust_roots=_timestamp_roots(root), allow_fetching=False)
     try:
-        status = validate_pdf_signature(seals[0], context)
+        status = validate_pdf_signature(seals[0], context, timestamp_context)
     # A file too big to check says nothing about its signature.
     except (MemoryError, RecursionError):
         raise
     # A signature whose bytes were changed can fail to parse at all: it is then not intact.
     except Exception:
         return Verdict(signed=True)
+    stamp = status.timestamp_validity
+    held = stamp if stamp is not None and stamp.intact and stamp.valid and stamp.trusted else None
     return Verdict(
         signed=True,
         intact=bool(status.intact and status.valid),
@@ -296,4 +441,28 @@ def _check_pdf(data: bytes, root: asn1_x509.Certificate) -> Verdict:
         whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
         signer=status.signing_cert.subject.human_friendly,
         signed_at=status.signer_reported_dt,
+        timestamped=stamp is not None,
+        timestamp=held.timestamp.isoformat() if held else "",
+        timestamp_authority=_common_name(held.signing_cert) if held else "",
+        long_term=held is not None
+        and _carries_validation_data(reader, [status.signing_cert, held.signing_cert]),
     )
+
+
+def _common_name(certificate: asn1_x509.Certificate) -> str:
+    return certificate.subject.native.get("common_name") or certificate.subject.human_friendly
+
+
+def _carries_validation_data(reader: "PdfFileReader", certificates: list[asn1_x509.Certificate]) -> bool:
+    """The document's security store (DSS) holds these certificates: the seal's and its
+    timestamp authority's, with their chains and what revocation data there was (PAdES B-LT)."""
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.sign.validation.dss import DocumentSecurityStore
+    from pyhanko.sign.validation.errors import NoDSSFoundError
+
+    try:
+        embedded = {certificate.sha256 for certificate in DocumentSecurityStore.read_dss(reader).load_certs()}
+    # No store, or one damaged beyond reading: no validation data.
+    except (NoDSSFoundError, PdfError, ValueError, KeyError, TypeError):
+        return False
+    return all(certificate.sha256 in embedded for certificate in certificates)

@@ -50,6 +50,7 @@ from .notifications import (
     OutboxState,
     Timing,
 )
+from .privacy import PrivacyAct, PrivacyRecord, Retention
 from .signoff import ConfirmationDocument, Signature, SignatureMark, SignerRole
 from .trial import FollowUp, TrialState, TrialTask
 
@@ -99,6 +100,8 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "OutboxState",
+    "PrivacyAct",
+    "PrivacyRecord",
     "ProposalSource",
     "ProposalState",
     "QuestionState",
@@ -107,6 +110,7 @@ __all__ = [
     "Rehire",
     "RehireNote",
     "RespondentRole",
+    "Retention",
     "Signature",
     "SignatureMark",
     "SignerRole",

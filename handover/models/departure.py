@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -106,6 +107,10 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     quality_score = models.PositiveSmallIntegerField(_("quality score"), null=True, blank=True)
     # Personal links made before this no longer open anything (HR ended them: a mail gone astray).
     links_ended_at = models.DateTimeField(_("personal links ended at"), null=True, blank=True)
+    # When it closed or was withdrawn: its retention counts from then (handover.privacy).
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, db_index=True)
+    # Names replaced, personal texts erased, files deleted: nothing here identifies the people.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -169,10 +174,12 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @transition(field=state, source=State.AFTERCARE, target=State.CLOSED)
     def close(self) -> None:
         """Aftercare is over."""
+        self.ended_at = timezone.now()
 
     @transition(field=state, source=OPEN_STATES, target=State.WITHDRAWN)
     def withdraw(self) -> None:
         """The employee stays."""
+        self.ended_at = timezone.now()
 
 
 class DepartureUserObjectPermission(UserObjectPermissionBase):

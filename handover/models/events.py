@@ -77,6 +77,7 @@ class EventKind(models.TextChoices):
     AFTERCARE_CONTACT = "aftercare_contact", _("said where mail reaches them after leaving")
     LINKS_ENDED = "links_ended", _("ended the personal links sent so far")
     TEMPLATE_PROPOSED = "template_proposed", _("proposed changes to the checklist template")
+    ANONYMISED = "anonymised", _("anonymised the case: names replaced, personal texts and files deleted")
 
 
 # Events that change what a signer affirms. The services that write them do so through

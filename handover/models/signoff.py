@@ -81,6 +81,9 @@ class ConfirmationDocument(models.Model):
     superseded_at = models.DateTimeField(_("superseded at"), null=True, blank=True)
     # What asked for this version ("signoff", or the reissue event): a task run twice finds it.
     request_key = models.CharField(_("requested by"), max_length=40, default="signoff")
+    # The file is deleted once its retention (from the case's end) has run out; the record stays,
+    # so that a copy shown later still verifies as what it was.
+    file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["departure", "-version"]

@@ -88,6 +88,13 @@ from .notices import (
     notifications_read,
     outbox_retry,
 )
+from .privacy import (
+    case_anonymise,
+    person_erase,
+    person_export,
+    retention_apply,
+    retention_set,
+)
 from .reminding import reminders_send
 from .signatures import content_fingerprint, departure_sign
 from .trial import (
@@ -119,6 +126,7 @@ __all__ = [
     "announcement_draft",
     "announcement_reach",
     "announcement_send",
+    "case_anonymise",
     "chat_channel_connect",
     "chat_channel_disconnect",
     "chat_channel_test",
@@ -183,6 +191,8 @@ __all__ = [
     "own_chat_connect",
     "own_chat_disconnect",
     "own_chat_test",
+    "person_erase",
+    "person_export",
     "personal_links_end",
     "quality_scores_fill",
     "question_answer",
@@ -191,6 +201,8 @@ __all__ = [
     "question_solve",
     "rehire_note_save",
     "reminders_send",
+    "retention_apply",
+    "retention_set",
     "support_extend",
     "trial_task_complete",
     "trial_task_create",

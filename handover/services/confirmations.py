@@ -43,6 +43,10 @@ def confirmation_open(
     )
     if document is None:
         raise NotFound
+    if document.file_deleted_at is not None:
+        raise HandoverError(
+            _("This confirmation was deleted at the end of its retention; its record still verifies a copy.")
+        )
     record(departure, actor, EventKind.DOCUMENT_DOWNLOADED, subject=document.sha256)
     return document, document_storage().open(document.file_name, "rb")
 

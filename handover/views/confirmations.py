@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -39,14 +40,18 @@ def confirmation_reissue(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 @login_required
-def confirmation_pdf(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def confirmation_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     departure, _access = load_case(request, pk)
     version = request.GET.get("version", "")
-    document, file = services.confirmation_open(
-        actor=request.user,
-        departure=departure,
-        version=int(version) if version.isascii() and version.isdigit() else None,
-    )
+    try:
+        document, file = services.confirmation_open(
+            actor=request.user,
+            departure=departure,
+            version=int(version) if version.isascii() and version.isdigit() else None,
+        )
+    except HandoverError as error:
+        messages.error(request, error.message)
+        return redirect(case_url(departure.pk, "confirmation"))
     return FileResponse(
         file,
         as_attachment=True,

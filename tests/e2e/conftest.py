@@ -1,14 +1,25 @@
-"""Playwright against Django's live server, on Debian's Chromium (never `playwright install`)."""
+"""Playwright against Django's live server, on Debian's Chromium (never `playwright install`).
+
+With HANDOVER_E2E_BASE_URL set (http://127.0.0.1:8300), the tests drive that running deployment
+instead (scripts/production_check.sh: gunicorn, a Celery worker and beat, each a process of its
+own) and no live server starts. The tests still make their people and cases through the ORM, so
+DATABASE_URL must name the deployment's database, which they empty before the first test and after
+each one: point it only at a throwaway deployment.
+"""
 
 import os
 import re
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import BrowserContext, Page, expect
 
+from handover.models import Channel, OutboxMessage
 from tests.factories import PASSWORD
 from tests.two_factor import authenticator, code, needs_code
 
@@ -18,6 +29,60 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP_WIDTH = 1280
+DEPLOYMENT_URL = os.environ.get("HANDOVER_E2E_BASE_URL", "").rstrip("/")
+
+
+class Deployment:
+    """What the tests read of pytest-django's live server, for the deployment at ``url``."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        # pytest-django turns these on and off around each test that uses the live server; the
+        # deployment has settings of its own, and nothing here changes them.
+        self._live_server_modified_settings = override_settings()
+
+
+class DeploymentOutbox(list):
+    """``mail.outbox`` for the mails of the deployment: Handover writes each one to its outbox
+    table in the transaction of the act that sends it, so it is in the shared database by the
+    time the page answers, whichever process sends it later. Read afresh at each look."""
+
+    def _mails(self) -> list[mail.EmailMessage]:
+        messages = OutboxMessage.objects.filter(channel=Channel.MAIL).order_by("pk")
+        return [
+            mail.EmailMessage(message.subject, message.text, to=[message.address]) for message in messages
+        ]
+
+    def __iter__(self):
+        return iter(self._mails())
+
+    def __len__(self) -> int:
+        return len(self._mails())
+
+    def __getitem__(self, index):
+        return self._mails()[index]
+
+
+if DEPLOYMENT_URL:
+
+    @pytest.fixture(scope="session")
+    def live_server() -> Deployment:
+        return Deployment(DEPLOYMENT_URL)
+
+    @pytest.fixture(scope="session")
+    def django_db_setup(django_db_blocker) -> None:
+        """The deployment's own database, not a test database made for the run; emptied first, as
+        the tests make their own people under names the demo data may hold."""
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+
+    @pytest.fixture(autouse=True)
+    def fast_password_hashing() -> None:
+        """The deployment checks the passwords the tests set, with its own hashers: they stay."""
+
+    @pytest.fixture(autouse=True)
+    def deployment_outbox(monkeypatch) -> None:
+        monkeypatch.setattr(mail, "outbox", DeploymentOutbox())
 
 
 @pytest.fixture(scope="session")

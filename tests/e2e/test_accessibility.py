@@ -268,6 +268,12 @@ def test_main_pages_pass_axe(log_in, open_page, people, make_case, default_templ
         (people.hr, reverse("handover:feedback_figures"), "en", None),
         (people.hr, reverse("handover:case_alumni", args=[after.pk]), "en", None),
         (people.hr, reverse("handover:alumni_list"), "en", None),
+        (people.hr, reverse("handover:privacy_settings"), "en", None),
+        (people.hr, f"{reverse('handover:privacy_people')}?q=leo", "en", None),
+        (people.hr, reverse("handover:privacy_person", args=[people.leaver.pk]), "en", None),
+        (people.hr, reverse("handover:privacy_person", args=[people.stranger.pk]), "zh-hans", None),
+        (people.leaver, reverse("handover:my_data"), "zh-hans", None),
+        (people.leaver, reverse("handover:privacy_notice"), "en", None),
     ]
     failed_message(departure)
     own_chat(people.leaver)

@@ -88,6 +88,10 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
             reverse("handover:case_edit", args=[departure.pk]),
             reverse("handover:outbox_failed"),
             reverse("handover:chat_channels"),
+            reverse("handover:privacy_settings"),
+            f"{reverse('handover:privacy_people')}?q=leo",
+            reverse("handover:privacy_person", args=[people.leaver.pk]),
+            reverse("handover:privacy_notice"),
         ],
         people.leaver: [
             reverse("handover:my_work"),
@@ -97,6 +101,7 @@ def test_no_page_overflows_on_a_phone(log_in, people, make_case, default_templat
             reverse("handover:inventory_import", args=[departure.pk]),
             reverse("handover:notifications"),
             reverse("handover:notification_settings"),
+            reverse("handover:my_data"),
         ],
         people.successor_a: [reverse("handover:my_work"), sections[0], sections[1], module_path, *manual],
         people.manager: [reverse("handover:my_work"), sections[0], module_path, reverse("handover:stuck")],

@@ -1,0 +1,443 @@
+"""Privacy: the retention HR sets, cases anonymised once it has run out (their sealed confirmations
+kept under legal hold until their own retention ends), a person's data for them to download, and
+HR's erasure of a person. What each does to each table is ``handover.privacy``'s to say."""
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from functools import partial
+from pathlib import PureWindowsPath
+from typing import Any
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_otp import devices_for_user
+
+from accounts.models import User
+from accounts.signals import end_sessions
+from handover import policy, privacy
+from handover.documents.storage import document_storage, upload_storage
+from handover.errors import HandoverError
+from handover.models import (
+    AlumniConsent,
+    ChatChannel,
+    ConfirmationDocument,
+    Departure,
+    EventKind,
+    ImportPreview,
+    Material,
+    NoticePreference,
+    Notification,
+    OutboxMessage,
+    PrivacyAct,
+    PrivacyRecord,
+    Retention,
+    Signature,
+    TemplateVersion,
+)
+
+from ._base import lock_case, record
+
+# Cases anonymised per run of the daily task (each is one transaction).
+SWEEP_BATCH = 200
+
+
+def note(act: PrivacyAct, actor: User | None, subject: str = "") -> PrivacyRecord:
+    return PrivacyRecord.objects.create(
+        act=act,
+        actor=actor,
+        actor_name=actor.name if actor is not None else "Handover",
+        subject=subject[:200],
+    )
+
+
+def retention_set(*, actor: User, case_months: int, confirmation_years: int) -> Retention:
+    if not policy.may_manage_privacy(actor):
+        raise HandoverError(policy.NOT_YOURS)
+    if confirmation_years * 12 < case_months:
+        raise HandoverError(
+            _("Sealed confirmations must be kept at least as long as the cases they confirm.")
+        )
+    retention = Retention.current()
+    retention.case_months = case_months
+    retention.confirmation_years = confirmation_years
+    retention.updated_by_name = actor.name
+    retention.save()
+    note(
+        PrivacyAct.RETENTION_SET,
+        actor,
+        _("cases %(months)s months, confirmations %(years)s years")
+        % {"months": case_months, "years": confirmation_years},
+    )
+    return retention
+
+
+# ---------------------------------------------------------------------------------------------
+# Anonymising a case.
+
+
+def _named_people(case_id: int) -> set[int]:
+    """Everyone an account field of the case's tables names."""
+    people: set[int] = set()
+    for table in privacy.TABLES:
+        accounts = [account for _name, account in table.names if account]
+        if table.about:
+            accounts.append(table.about)
+        for row in table.rows([case_id]).values_list(*accounts) if accounts else ():
+            people.update(person for person in row if person)
+    return people
+
+
+def case_parts(departure: Departure) -> dict[int, str]:
+    """Each person's part on the case, in the active language."""
+    successors = list(
+        departure.modules.exclude(successor=None)
+        .order_by("position", "pk")
+        .values_list("successor_id", flat=True)
+    )
+    return privacy.parts(departure, successors, _named_people(departure.pk))
+
+
+def _scrubber(case_id: int, parts: dict[int, str], only: int | None = None) -> privacy.Scrubber:
+    """Replaces the names of the case's people (or of ``only``) as their accounts give them and as
+    they were written down at the time."""
+    replacements: dict[str, str] = {}
+    for person in User.objects.filter(pk__in=[only] if only else list(parts)):
+        for name in privacy.names_of(person):
+            replacements[name] = parts[person.pk]
+    for table in privacy.TABLES:
+        for name_field, account in table.names:
+            if not account:
+                continue
+            rows = table.rows([case_id]).exclude(**{name_field: ""})
+            if only is not None:
+                rows = rows.filter(**{account: only})
+            for written, person in rows.values_list(name_field, account).distinct():
+                if person in parts:
+                    replacements.setdefault(written, parts[person])
+    return privacy.Scrubber(replacements)
+
+
+def _rewrite(
+    table: privacy.Table, rows, name_of, scrub: privacy.Scrubber, texts: tuple[str, ...] = ()
+) -> None:
+    """Names replaced (``name_of(written, person)``) and the know-how (and ``texts``) scrubbed, row
+    by row, in batches."""
+    names = [name for name, _account in table.names]
+    scrubbed = list(dict.fromkeys([*table.know_how, *texts]))
+    fields = names + scrubbed
+    if not fields:
+        return
+    accounts = [account for _name, account in table.names if account]
+    changed: list[Model] = []
+    for row in rows.values("pk", *fields, *accounts).iterator(chunk_size=1000):
+        values = {}
+        for name, account in table.names:
+            values[name] = name_of(row[name], row[account] if account else None)
+        for text in scrubbed:
+            values[text] = scrub(row[text])
+        if any(values[key] != row[key] for key in fields):
+            changed.append(table.model(pk=row["pk"], **values))
+    if changed:
+        table.model._default_manager.bulk_update(changed, fields, batch_size=500)
+
+
+def _erase(table: privacy.Table, rows) -> None:
+    if table.erased:
+        chosen = rows.filter(table.erased_only) if table.erased_only is not None else rows
+        chosen.update(**{name: privacy.empty(table.model, name) for name in table.erased})
+
+
+def case_anonymise(*, departure_id: int, actor: User | None = None) -> bool:
+    """Replace the names of a closed or withdrawn case, erase what is about its people, delete its
+    files, notifications and mail. The sealed confirmations stay (legal hold). False when there was
+    nothing to do (already anonymised, or not ended)."""
+    files: list[str] = []
+    with transaction.atomic():
+        departure = lock_case(departure_id)
+        if departure.anonymised_at is not None or departure.state not in privacy.ENDED_STATES:
+            return False
+        with translation.override(departure.language):
+            parts = case_parts(departure)
+            scrub = _scrubber(departure.pk, parts)
+
+            def name_of(written: str, person: int | None) -> str:
+                return parts[person] if person in parts else scrub.name(written)
+
+            for table in privacy.TABLES:
+                if table.model is AlumniConsent:
+                    continue
+                rows = table.rows([departure.pk])
+                for field in table.files:
+                    files.extend(rows.exclude(**{field: ""}).values_list(field, flat=True))
+                    rows.update(**{field: ""})
+                _erase(table, rows)
+                _rewrite(table, rows, name_of, scrub)
+            for model in privacy.DELETED:
+                model._default_manager.filter(departure=departure).delete()
+            Departure.objects.filter(pk=departure.pk).update(anonymised_at=timezone.now())
+            record(departure, actor, EventKind.ANONYMISED)
+        note(PrivacyAct.CASE_ANONYMISED, actor, departure.number)
+        transaction.on_commit(lambda: _delete_files(files))
+    return True
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    storage = upload_storage()
+    for name in names:
+        storage.delete(name)
+
+
+def retention_due(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The ends before which a case is anonymised, and before which its confirmations are deleted."""
+    now = now or timezone.now()
+    retention = Retention.current()
+    return (
+        privacy.month_ago(now, retention.case_months),
+        privacy.month_ago(now, retention.confirmation_years * 12),
+    )
+
+
+def retention_apply(now: datetime | None = None) -> tuple[int, int]:
+    """The daily task: anonymise the cases whose retention ran out (``SWEEP_BATCH`` a run, oldest
+    first), then delete the confirmations whose legal hold ended. How many of each."""
+    cases_before, documents_before = retention_due(now)
+    due = Departure.objects.filter(
+        state__in=privacy.ENDED_STATES, anonymised_at=None, ended_at__lt=cases_before
+    ).order_by("ended_at", "pk")
+    anonymised = sum(
+        case_anonymise(departure_id=case_id) for case_id in due.values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    deleted = 0
+    expired = ConfirmationDocument.objects.filter(
+        file_deleted_at=None, departure__anonymised_at__isnull=False, departure__ended_at__lt=documents_before
+    ).select_related("departure")
+    for document in expired[:SWEEP_BATCH]:
+        with transaction.atomic():
+            if not ConfirmationDocument.objects.filter(pk=document.pk, file_deleted_at=None).update(
+                file_deleted_at=timezone.now()
+            ):
+                continue
+            note(PrivacyAct.CONFIRMATION_DELETED, None, f"{document.departure.number} v{document.version}")
+            transaction.on_commit(partial(document_storage().delete, document.file_name))
+        deleted += 1
+    return anonymised, deleted
+
+
+# ---------------------------------------------------------------------------------------------
+# One person: what is held about them, their download, their erasure.
+
+
+def person_cases(person_id: int) -> set[int]:
+    """The cases that name this person anywhere (one query)."""
+    first, *others = [
+        table.model._default_manager.filter(**{account: person_id})
+        .order_by()
+        .values_list(table.case, flat=True)
+        for table in privacy.TABLES
+        for account in dict.fromkeys([*(account for _name, account in table.names if account), table.about])
+        if account
+    ]
+    return set(first.union(*others))
+
+
+def open_cases_of(cases: Iterable[int]) -> list[str]:
+    """The numbers of those of these cases that have not ended (an erasure waits for them)."""
+    return list(
+        Departure.objects.filter(pk__in=list(cases))
+        .exclude(state__in=privacy.ENDED_STATES)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+
+
+def person_erase(*, actor: User, person: User) -> int:
+    """HR erases a person who left: their own cases are anonymised now, their names on other cases
+    replaced by their part and what was written about them there erased; their account keeps only
+    its number. How many cases it touched."""
+    cases = person_cases(person.pk)
+    policy.person_erase_decision(actor, person, open_cases_of(cases)).enforce()
+    with transaction.atomic():
+        person = User.objects.select_for_update().get(pk=person.pk)
+        own = set(Departure.objects.filter(pk__in=cases, employee=person).values_list("pk", flat=True))
+        for case_id in sorted(own):
+            case_anonymise(departure_id=case_id, actor=actor)
+        for case_id in sorted(cases - own):
+            _erase_on_case(case_id, person)
+        _erase_account(person)
+        note(PrivacyAct.PERSON_ERASED, actor, f"#{person.pk}")
+    return len(cases)
+
+
+def _erase_on_case(case_id: int, person: User) -> None:
+    departure = lock_case(case_id)
+    with translation.override(departure.language):
+        parts = case_parts(departure)
+        part = parts.get(person.pk, privacy.colleague())
+        scrub = _scrubber(case_id, {**parts, person.pk: part}, only=person.pk)
+
+        def name_of(written: str, account: int | None) -> str:
+            if account == person.pk:
+                return part
+            return scrub(written) if written and account is None else written
+
+        for table in privacy.TABLES:
+            rows = table.rows([case_id])
+            if table.about and table.model is not AlumniConsent:
+                _erase(table, rows.filter(**{table.about: person.pk}))
+            # What is erased only when about them (an announcement, a note on someone else) loses
+            # their name where it mentions them.
+            _rewrite(table, rows, name_of, scrub, texts=privacy.written(table.model, table.erased))
+
+
+def _erase_account(person: User) -> None:
+    """The account keeps its number (cases still point to it) and nothing else of the person."""
+    AlumniConsent.objects.filter(person=person).delete()
+    Notification.objects.filter(user=person).delete()
+    OutboxMessage.objects.filter(user=person).delete()
+    NoticePreference.objects.filter(user=person).delete()
+    ChatChannel.objects.filter(owner=person).delete()
+    ImportPreview.objects.filter(user=person).delete()
+    TemplateVersion.objects.filter(author=person).update(author_name=privacy.colleague())
+    PrivacyRecord.objects.filter(actor=person).update(actor_name=privacy.colleague())
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        model.objects.filter(username=person.username).delete()
+    for device in devices_for_user(person, confirmed=None):
+        device.delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(person.pk)
+    ).update(object_repr=f"#{person.pk}", change_message="")
+    end_sessions(person)
+    person.username = f"{policy.ERASED_USERNAME_PREFIX}{person.pk}"
+    person.first_name = person.last_name = person.display_name = person.email = person.job_title = ""
+    person.time_zone = ""
+    person.quiet_from = person.quiet_until = None
+    person.department = None
+    person.is_active = False
+    person.set_unusable_password()
+    person.save()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return None
+    return value
+
+
+def person_data(person: User) -> tuple[dict[str, Any], list[tuple[str, bytes | None, str]]]:
+    """Everything held about a person: the data, and the files as (path in the archive, content
+    read now or None, stored name): the files of the materials of their own departures, their drawn
+    signatures, and the confirmations of their own departures that are still kept."""
+    account = {
+        "account_number": person.pk,
+        "username": person.username,
+        "display_name": person.display_name,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+        "job_title": person.job_title,
+        "department": person.department.name if person.department is not None else "",
+        "roles": sorted(person.role_names),
+        "language": person.language,
+        "time_zone": person.time_zone,
+        "quiet_hours": [_plain(person.quiet_from), _plain(person.quiet_until)],
+        "active": person.is_active,
+        "joined": _plain(person.date_joined),
+        "last_login": _plain(person.last_login),
+        "two_factor_devices": [type(device).__name__ for device in devices_for_user(person, confirmed=True)],
+    }
+    cases_held = person_cases(person.pk)
+    numbers = dict(Departure.objects.filter(pk__in=cases_held).values_list("pk", "number"))
+    tables: dict[str, list[dict[str, Any]]] = {}
+    files: list[tuple[str, bytes | None, str]] = []
+    for table in privacy.TABLES:
+        accounts = [account for _name, account in table.names if account] + (
+            [table.about] if table.about else []
+        )
+        if not accounts:
+            continue
+        fields = [
+            field.name
+            for field in table.model._meta.concrete_fields
+            if field.name not in ("secret_token", "secret_key_id") and not field.is_relation
+        ]
+        chosen = table.model._default_manager.none()
+        for field_name in dict.fromkeys(accounts):
+            chosen = chosen | table.model._default_manager.filter(**{field_name: person.pk})
+        rows = []
+        for row in chosen.distinct().values("pk", table.case, *[f for f in fields if f != "id"]):
+            case_id = row.pop(table.case)
+            entry = {key: _plain(value) for key, value in row.items()}
+            entry["case"] = numbers.get(case_id, "")
+            rows.append(entry)
+            if table.model is Signature and row.get("image"):
+                files.append((f"signatures/{entry['case']}-{row['pk']}.png", bytes(row["image"]), ""))
+        if rows:
+            tables[table.model._meta.verbose_name_plural.__str__()] = rows
+    # The files the leaver listed with the materials of their own departures.
+    own_files = (
+        Material.objects.filter(departure__employee=person).exclude(file="").select_related("departure")
+    )
+    for material in own_files:
+        # The name as uploaded, without any folder it may pretend to.
+        uploaded = PureWindowsPath(material.file_name or "file").name
+        files.append(
+            (f"files/{material.departure.number}/{material.pk}-{uploaded}", None, material.file.name)
+        )
+    for document in ConfirmationDocument.objects.filter(
+        departure__employee=person, file_deleted_at=None
+    ).select_related("departure"):
+        files.append(
+            (
+                f"confirmations/{document.departure.number}-v{document.version}.pdf",
+                None,
+                "doc:" + document.file_name,
+            )
+        )
+    notices = list(
+        Notification.objects.filter(user=person)
+        .order_by("created_at")
+        .values("created_at", "title", "body", "read_at")
+    )
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "account": account,
+        "notification_settings": list(NoticePreference.objects.filter(user=person).values("kind", "timing")),
+        "notifications": [{key: _plain(value) for key, value in notice.items()} for notice in notices],
+        "records": tables,
+    }
+    return data, files
+
+
+def person_export(*, actor: User, person: User) -> bytes:
+    """A ZIP of everything held about ``person`` (data.json and their files), for them or for HR
+    answering their request. The download is on the privacy record."""
+    if actor.pk != person.pk and not policy.may_manage_privacy(actor):
+        raise HandoverError(policy.NOT_YOURS)
+    data, files = person_data(person)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        for path, content, stored in files:
+            if content is None:
+                storage = document_storage() if stored.startswith("doc:") else upload_storage()
+                name = stored.removeprefix("doc:")
+                if not storage.exists(name):
+                    continue
+                with storage.open(name, "rb") as handle:
+                    content = handle.read()
+            archive.writestr(path, content)
+    note(PrivacyAct.DATA_EXPORTED, actor, f"#{person.pk}")
+    return buffer.getvalue()
