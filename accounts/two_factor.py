@@ -4,7 +4,8 @@ IT, who revoke every account; optional for everyone else.
 
 The devices are django-otp's. A session counts as verified once a device has accepted a code in
 it (django-otp's OTPMiddleware loads that device on each request: ``user.is_verified()``).
-Neither codes nor secrets are ever logged.
+Neither codes nor secrets are ever logged. Recovery codes are kept only as keyed hashes
+(``stored_code``): a copy of the database does not hold a code that signs anyone in.
 """
 
 import logging
@@ -15,11 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.models import Device
@@ -54,6 +57,23 @@ def authenticator(user: AbstractBaseUser) -> TOTPDevice | None:
 
 def recovery_device(user: AbstractBaseUser) -> StaticDevice | None:
     return StaticDevice.objects.filter(user=user, confirmed=True).first()
+
+
+_STORED_SALT = "accounts.two_factor.recovery_code"
+
+
+def stored_code(code: str, secret: str | bytes | None = None) -> str:
+    """How a recovery code is kept: 16 hex digits of an HMAC under the site's secret key (the
+    column holds 16 characters), so a code cannot be read back nor guessed offline from the table."""
+    return salted_hmac(_STORED_SALT, code, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+
+def _stored_candidate(device: StaticDevice, code: str) -> str:
+    """The stored form of ``code`` that this device holds, also under a retired secret key (in
+    SECRET_KEY_FALLBACKS); else its form under the current key, which the device will refuse."""
+    forms = [stored_code(code), *(stored_code(code, old) for old in settings.SECRET_KEY_FALLBACKS)]
+    held = device.token_set.filter(token__in=forms).values_list("token", flat=True).first()
+    return held or forms[0]
 
 
 def recovery_codes_left(user: AbstractBaseUser) -> int:
@@ -103,6 +123,8 @@ def code_check(*, user: AbstractBaseUser, device: Device, code: str) -> CodeChec
         return CodeCheck(accepted=False, checked=False, wait_until=(details or {}).get("locked_until"))
     # django-otp reloads the device under select_for_update: two requests with the same code
     # cannot both succeed.
+    if isinstance(device, StaticDevice):
+        code = _stored_candidate(device, code)
     if verify_token(user, device.persistent_id, code) is not None:
         return CodeCheck(accepted=True)
     device.refresh_from_db()
@@ -184,7 +206,7 @@ def _recovery_codes_replace(user: User) -> list[str]:
     StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=stored_code(code)) for code in codes)
     device.throttle_reset()
     return codes
 

@@ -108,7 +108,7 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # Personal links made before this no longer open anything (HR ended them: a mail gone astray).
     links_ended_at = models.DateTimeField(_("personal links ended at"), null=True, blank=True)
     # When it closed or was withdrawn: its retention counts from then (handover.privacy).
-    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True, db_index=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     # Names replaced, personal texts erased, files deleted: nothing here identifies the people.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
@@ -124,7 +124,13 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             ("hand_over_departure", _("Can hand work over as the departing employee")),
             ("receive_departure", _("Can receive work as a successor")),
         ]
-        indexes = [models.Index(fields=["state", "last_working_day"])]
+        indexes = [
+            models.Index(fields=["state", "last_working_day"]),
+            # The cases the nightly retention run may still have to anonymise, oldest first.
+            models.Index(
+                fields=["ended_at"], condition=models.Q(anonymised_at=None), name="departure_not_anonymised"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(last_working_day__gte=models.F("notice_date")),

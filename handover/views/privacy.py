@@ -48,8 +48,9 @@ def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         return _download(services.person_export(actor=request.user, person=request.user), request.user)
-    cases = Departure.objects.filter(pk__in=person_cases(request.user.pk)).order_by("-created_at")
-    return render(request, "handover/my_data.html", {"cases": cases, "retention": Retention.current()})
+    cases = Departure.objects.filter(pk__in=person_cases(request.user.pk)).order_by("-created_at", "-pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "handover/my_data.html", {"page": page})
 
 
 @login_required
@@ -123,14 +124,15 @@ def privacy_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The person is erased. The record keeps only their account number."))
             return redirect("handover:privacy_person", pk=person.pk)
-    cases = Departure.objects.filter(pk__in=named).order_by("-created_at")
+    cases = Departure.objects.filter(pk__in=named).order_by("-created_at", "-pk")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     sealed = ConfirmationDocument.objects.filter(departure__in=named, file_deleted_at=None).count()
     return render(
         request,
         "handover/privacy_person.html",
         {
             "person": person,
-            "cases": cases,
+            "page": page,
             "decision": decision,
             "form": form,
             "sealed": sealed,

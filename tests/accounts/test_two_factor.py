@@ -2,6 +2,7 @@
 password; everyone else may. Codes are real TOTP codes, computed as the app would."""
 
 import datetime as dt
+import importlib
 import logging
 import re
 from base64 import b32decode
@@ -15,6 +16,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from accounts.models import Role
 from tests.factories import PASSWORD, UserFactory
 from tests.two_factor import authenticator, code
@@ -138,7 +140,10 @@ def test_the_recovery_codes_page_offers_them_as_a_text_file(client, hr):
     )
     text = unquote(href.group(1))
     stored = set(StaticToken.objects.filter(device__user=hr).values_list("token", flat=True))
-    assert stored == set(re.findall(r"^[a-z2-7]{8}$", text, re.M))
+    shown = set(re.findall(r"^[a-z2-7]{8}$", text, re.M))
+    # Kept only as keyed hashes: the table holds none of the codes shown.
+    assert len(shown) == 10 and not stored & shown
+    assert stored == {two_factor.stored_code(code) for code in shown}
     assert "hana" in text
 
 
@@ -344,12 +349,12 @@ def test_new_recovery_codes_need_the_password_and_replace_the_old(client, hr, cl
     url = reverse("accounts:recovery_codes_regenerate")
     response = client.post(url, {"regenerate-password": "not-my-password"})
     assert "That is not your password." in response.content.decode()
-    assert StaticToken.objects.filter(token__in=old).count() == 10
+    assert StaticToken.objects.filter(token__in=[two_factor.stored_code(code) for code in old]).count() == 10
 
     response = client.post(url, {"regenerate-password": PASSWORD})
     new = re.findall(r"<li>([a-z2-7]{8})</li>", response.content.decode())
     assert len(new) == 10
-    assert not StaticToken.objects.filter(token__in=old).exists()
+    assert not StaticToken.objects.filter(token__in=[two_factor.stored_code(code) for code in old]).exists()
     client.post(reverse("logout"))
     log_in(client, hr)
     assert "That code is not right" in client.post(VERIFY, {"code": old[0]}).content.decode()
@@ -397,5 +402,33 @@ def test_the_demo_hr_signs_in_with_the_key_seed_demo_prints(client, clock):
     # The next run brings the used recovery code back, and keeps an app the person set up.
     TOTPDevice.objects.filter(user__username="it").update(key="ab" * 20)
     call_command("seed_demo", stdout=StringIO())
-    assert StaticToken.objects.filter(device__user__username="it", token="itdemo01").exists()
+    assert StaticToken.objects.filter(
+        device__user__username="it", token=two_factor.stored_code("itdemo01")
+    ).exists()
     assert TOTPDevice.objects.get(user__username="it").key == "ab" * 20
+
+
+def test_a_recovery_code_kept_under_a_retired_secret_key_still_works(client, hr, clock, settings):
+    log_in(client, hr)
+    codes = set_up(client, hr)
+    client.post(reverse("logout"))
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-for-this-test-" * 2
+    log_in(client, hr)
+    assert client.post(VERIFY, {"code": codes[0]})["Location"] == MY_WORK
+    client.post(reverse("logout"))
+    # Without the old key among the fallbacks, the codes it kept sign nobody in.
+    settings.SECRET_KEY_FALLBACKS = []
+    log_in(client, hr)
+    assert "That code is not right" in client.post(VERIFY, {"code": codes[1]}).content.decode()
+
+
+def test_codes_kept_in_plain_text_before_are_hashed_once(hr):
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("accounts.migrations.0003_recovery_codes_hashed")
+    device = StaticDevice.objects.create(user=hr, name="Recovery codes", confirmed=True)
+    device.token_set.create(token="abcd2345")
+    migration.hash_recovery_codes(django_apps, None)
+    migration.hash_recovery_codes(django_apps, None)
+    assert list(device.token_set.values_list("token", flat=True)) == [two_factor.stored_code("abcd2345")]

@@ -378,3 +378,15 @@ def test_hr_finds_people_who_left(client, people):
     assert reverse("handover:privacy_person", args=[people.leaver.pk]) in page
     assert "account off" in page
     assert client.get(reverse("handover:privacy_people"), {"q": "bad\x07"}).status_code == 200
+
+
+def test_a_run_goes_on_batch_after_batch_while_its_time_lasts(make_case, people, monkeypatch):
+    from handover.services import privacy as privacy_services
+
+    monkeypatch.setattr(privacy_services, "SWEEP_BATCH", 1)
+    for _case in range(3):
+        make_case(State.WITHDRAWN)
+    later = timezone.now() + timedelta(days=3 * 365)
+    assert services.retention_apply(later, seconds=0) == (1, 0)
+    assert services.retention_apply(later) == (2, 0)
+    assert services.retention_apply(later) == (0, 0)

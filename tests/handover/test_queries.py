@@ -290,10 +290,10 @@ def test_pages_after_the_sign_off_keep_their_queries(client, people, make_case):
         reverse("handover:case_alumni", args=[departure.pk]): 10,  # the consent, the rehire note
         # the retention, four counts, the count and a page of the record
         reverse("handover:privacy_settings"): 13,
-        # the person, the cases that name them (one union), which are open, the cases, the
-        # confirmations that name them
-        reverse("handover:privacy_person", args=[departure.employee_id]): 11,
-        # the cases that name HR, the cases, the retention
+        # the person, the cases that name them (one union), which are open, the count and a page
+        # of the cases, the confirmations that name them
+        reverse("handover:privacy_person", args=[departure.employee_id]): 12,
+        # the cases that name HR, the count and a page of them
         reverse("handover:my_data"): 9,
     }
     client.force_login(people.hr)

@@ -199,7 +199,7 @@ class Command(BaseCommand):
         device, _ = StaticDevice.objects.get_or_create(user=user, defaults={"name": "Recovery codes"})
         have = set(device.token_set.values_list("token", flat=True))
         for number in range(1, DEMO_RECOVERY_CODES + 1):
-            token = f"{user.username}demo{number:02d}"
+            token = two_factor.stored_code(f"{user.username}demo{number:02d}")
             if token not in have:
                 device.token_set.create(token=token)
 
