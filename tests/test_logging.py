@@ -3,8 +3,11 @@
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -43,6 +46,12 @@ client = Client(HTTP_HOST="127.0.0.1")
 print(client.get("/no-such-page/", HTTP_X_REQUEST_ID="proxy-id.7")["X-Request-ID"])
 print(client.get("/no-such-page/", HTTP_X_REQUEST_ID="not an id\\twith tabs")["X-Request-ID"])
 """
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def write_logs(tmp_path, **env) -> tuple[list[str], list[str]]:
@@ -117,3 +126,40 @@ def test_the_formatter_survives_what_json_cannot_hold():
     entry = json.loads(JsonFormatter().format(record))
     assert entry["message"].startswith("value <object object at ")
     assert "status_code" not in entry
+
+
+def test_gunicorn_writes_its_own_lines_as_json_in_production(tmp_path):
+    """The master's start, a worker booting and the access log: JSON like the application's."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        [*command, "-w", "1", "--access-logfile", "-"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("DEBUG", "LOG_FORMAT", "DATABASE_URL")},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "HANDOVER_VAR_DIR": str(tmp_path),
+            **PRODUCTION,
+            "ALLOWED_HOSTS": "127.0.0.1",
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                    break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        stdout, stderr = process.communicate(timeout=30)
+    lines = [line for line in (stdout + stderr).splitlines() if line.strip()]
+    entries = [json.loads(line) for line in lines]
+    messages = " ".join(entry["message"] for entry in entries)
+    assert "Booting worker" in messages and "GET /healthz" in messages
+    assert {entry["logger"] for entry in entries} >= {"gunicorn.error", "gunicorn.access"}

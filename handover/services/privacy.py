@@ -221,8 +221,10 @@ def retention_apply(now: datetime | None = None, *, seconds: float = SWEEP_SECON
     ).order_by("ended_at", "pk")
     anonymised = 0
     while True:
-        batch = list(due.values_list("pk", flat=True)[:SWEEP_BATCH])
-        done = sum(case_anonymise(departure_id=case_id) for case_id in batch)
+        batch = list(due.values_list("pk", "employee_id")[:SWEEP_BATCH])
+        done = sum(case_anonymise(departure_id=case_id) for case_id, _employee in batch)
+        for employee_id in {employee for _case, employee in batch}:
+            _erase_if_gone(employee_id)
         anonymised += done
         if len(batch) < SWEEP_BATCH or not done or time.monotonic() > ends:
             break
@@ -237,6 +239,20 @@ def retention_apply(now: datetime | None = None, *, seconds: float = SWEEP_SECON
         if len(documents) < SWEEP_BATCH or time.monotonic() > ends:
             break
     return anonymised, deleted
+
+
+def _erase_if_gone(person_id: int) -> bool:
+    """A former employee (account off) whose every case is now anonymised keeps nothing either:
+    their account keeps only its number. Someone rehired since (account on) keeps theirs."""
+    person = User.objects.filter(pk=person_id, is_active=False).first()
+    if person is None or person.username.startswith(policy.ERASED_USERNAME_PREFIX):
+        return False
+    if Departure.objects.filter(pk__in=person_cases(person_id), anonymised_at=None).exists():
+        return False
+    with transaction.atomic():
+        _erase_account(person)
+        note(PrivacyAct.PERSON_ERASED, None, f"#{person_id}")
+    return True
 
 
 def _confirmation_delete(document: ConfirmationDocument) -> int:

@@ -380,6 +380,20 @@ def test_hr_finds_people_who_left(client, people):
     assert client.get(reverse("handover:privacy_people"), {"q": "bad\x07"}).status_code == 200
 
 
+def test_the_former_employee_goes_with_their_last_case_unless_rehired(closed_case, make_case, people):
+    later = timezone.now() + timedelta(days=3 * 365)
+    services.retention_apply(later)
+    # Still working here (their account is on): they keep their account.
+    assert User.objects.get(pk=people.leaver.pk).username == "leaver"
+    people.leaver.is_active = False
+    people.leaver.save()
+    make_case(State.WITHDRAWN)
+    assert services.retention_apply(later) == (1, 0)
+    person = User.objects.get(pk=people.leaver.pk)
+    assert person.username == f"erased-{person.pk}" and person.display_name == ""
+    assert PrivacyRecord.objects.filter(act=PrivacyAct.PERSON_ERASED, actor=None).count() == 1
+
+
 def test_a_run_goes_on_batch_after_batch_while_its_time_lasts(make_case, people, monkeypatch):
     from handover.services import privacy as privacy_services
 
