@@ -1,13 +1,14 @@
 """Handover served as in production for the load scripts (throughput.py, load.py): gunicorn with
 DEBUG=0 and hashed static files, against a benchmark database, with one extra URL, a bare Django
-view (/bench/bare/) that goes through the same middleware; signed-in sessions made in the database;
-wrk (a C load generator) to drive it.
+view (/bench/bare/) that goes through the same middleware; a Celery worker beside it; signed-in
+sessions made in the database; wrk (a C load generator) to drive it.
 
 The scripts import it as ``server`` (Python puts the script's own folder first on sys.path).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import secrets
@@ -27,6 +28,9 @@ from harness import ROOT, sign_in
 
 HERE = Path(__file__).resolve().parent
 BARE = "/bench/bare/"
+# What the TLS proxy adds to every request: the scheme it came in by. A server started with
+# BEHIND_HTTPS_PROXY=1 sends a request without it to HTTPS; any other ignores it.
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
 
 def require_wrk() -> str:
@@ -51,10 +55,20 @@ def share_secret_key() -> None:
     os.environ["SECRET_KEY"] = secrets.token_urlsafe(48)
 
 
-def production_environment(database_url: str, runtime_dir: Path) -> dict[str, str]:
-    """What gunicorn runs with: DEBUG=0, the run's secret key and fresh keys of this run only."""
+@functools.cache
+def run_keys() -> dict[str, str]:
+    """Fresh keys of this run only, the same for every process it starts (web, worker, commands)."""
     from cryptography.fernet import Fernet
 
+    return {
+        "HANDOVER_VAULT_KEYS": Fernet.generate_key().decode(),
+        "HANDOVER_SIGNING_PASSPHRASE": secrets.token_urlsafe(24),
+    }
+
+
+def production_environment(database_url: str, runtime_dir: Path, **extra: str) -> dict[str, str]:
+    """What gunicorn and the worker run with: DEBUG=0, the run's secret key and keys, and ``extra``
+    (e.g. BEHIND_HTTPS_PROXY, CELERY_BROKER_URL)."""
     if "SECRET_KEY" not in os.environ:
         raise RuntimeError("call share_secret_key() before Django starts")
 
@@ -65,20 +79,22 @@ def production_environment(database_url: str, runtime_dir: Path) -> dict[str, st
         "DATABASE_URL": database_url,
         "HANDOVER_VAR_DIR": str(runtime_dir),
         "STATIC_ROOT": str(runtime_dir / "static"),
-        "HANDOVER_VAULT_KEYS": Fernet.generate_key().decode(),
-        "HANDOVER_SIGNING_PASSPHRASE": secrets.token_urlsafe(24),
+        **run_keys(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "PYTHONPATH": os.pathsep.join([str(HERE), str(ROOT)]),
+        **extra,
     }
 
 
 @contextmanager
-def gunicorn(database_url: str, runtime_dir: Path, workers: int = 2):
+def gunicorn(database_url: str, runtime_dir: Path, workers: int = 2, log: Path | None = None, **extra: str):
     """Collect the static files, start gunicorn (sync workers, as the Dockerfile), wait until it
-    answers, yield its base URL; stop it afterwards."""
-    environment = production_environment(database_url, runtime_dir)
+    answers, yield its base URL; stop it afterwards. ``extra``: more environment. Its output goes to
+    ``log``; without one, its access log (stdout, a line a request if gunicorn.conf.py turns it on)
+    is dropped and its warnings and errors (stderr) show here."""
+    environment = production_environment(database_url, runtime_dir, **extra)
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"],
         env=environment,
@@ -86,6 +102,7 @@ def gunicorn(database_url: str, runtime_dir: Path, workers: int = 2):
         cwd=ROOT,
     )
     port = free_port()
+    output = open(log or os.devnull, "w")  # noqa: SIM115 (closed with the server, below)
     process = subprocess.Popen(
         [
             sys.executable,
@@ -101,12 +118,15 @@ def gunicorn(database_url: str, runtime_dir: Path, workers: int = 2):
         ],
         env=environment,
         cwd=ROOT,
+        stdout=output,
+        stderr=output if log else None,
     )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
             try:
-                with urllib.request.urlopen(base + BARE, timeout=2) as answer:
+                probe = urllib.request.Request(base + BARE, headers=PROXY_HEADERS)
+                with urllib.request.urlopen(probe, timeout=2) as answer:
                     if answer.status == 200:
                         break
             except OSError:
@@ -117,6 +137,28 @@ def gunicorn(database_url: str, runtime_dir: Path, workers: int = 2):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+        output.close()
+
+
+@contextmanager
+def celery_worker(database_url: str, runtime_dir: Path, log: Path, *options: str, **extra: str):
+    """A Celery worker on the server's broker and cache (those of ``runtime_dir`` and ``extra``),
+    with ``options`` (e.g. --pool=solo); its log, at INFO, goes to ``log``. Yields the process;
+    stops it afterwards (TERM: a task already running finishes first)."""
+    environment = production_environment(database_url, runtime_dir, LOG_LEVEL="INFO", **extra)
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--loglevel=info", *options],
+            env=environment,
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
 
 
 def session_cookie(username: str) -> str:
@@ -153,7 +195,8 @@ function request()
   local turn = (turns[user] or 0) + 1
   turns[user] = turn
   local path = user.paths[(turn %% #user.paths) + 1]
-  return wrk.format("GET", path, {["Cookie"] = user.cookie, ["Accept-Language"] = "en"})
+  return wrk.format("GET", path, {
+    ["Cookie"] = user.cookie, ["Accept-Language"] = "en", ["X-Forwarded-Proto"] = "https"})
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -210,7 +253,7 @@ def wrk(
 
 def check_page(base: str, path: str, cookie: str, marker: str) -> None:
     """One GET as that user: it must answer 200 with ``marker`` in the page (not a login page)."""
-    request = urllib.request.Request(base + path, headers={"Cookie": cookie})
+    request = urllib.request.Request(base + path, headers={"Cookie": cookie, **PROXY_HEADERS})
     with urllib.request.urlopen(request, timeout=30) as answer:
         body = answer.read().decode()
     if answer.status != 200 or marker not in body:

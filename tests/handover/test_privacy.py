@@ -31,6 +31,7 @@ from handover.models import (
     State,
 )
 from tests.conftest import advance
+from tests.factories import UserFactory
 
 NAMES = ("Leo Leaver", "Mia Manager", "Hana HR", "Sam Successor", "Bea Successor")
 TEXT_FIELDS = (
@@ -260,6 +261,20 @@ def test_a_person_downloads_everything_held_about_them(client, closed_case, peop
     client.force_login(people.stranger)
     data, names = download(client, reverse("handover:my_data"))
     assert data["records"] == {} and names == ["data.json"]
+
+
+def test_the_cases_that_name_a_person_are_paged_newest_first(client, make_case, people, monkeypatch):
+    monkeypatch.setattr("handover.views.privacy.PAGE_SIZE", 2)
+    numbers = [make_case(employee=UserFactory()).number for _ in range(3)]
+    client.force_login(people.manager)
+    first = client.get(reverse("handover:my_data")).content.decode()
+    second = client.get(reverse("handover:my_data"), {"page": 2}).content.decode()
+    assert "3 cases." in first and "3 cases." in second
+    assert numbers[2] in first and numbers[1] in first and numbers[0] not in first
+    assert numbers[0] in second and numbers[2] not in second
+    client.force_login(people.hr)
+    person = client.get(reverse("handover:privacy_person", args=[people.manager.pk]), {"page": "x"})
+    assert numbers[2] in person.content.decode() and numbers[0] not in person.content.decode()
 
 
 def test_hr_erases_a_person_who_left_once_the_law_allows(client, closed_case, make_case, people):
