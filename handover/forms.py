@@ -46,6 +46,7 @@ from handover.models import (
     Timing,
     TransferMethod,
 )
+from handover.models.privacy import RETENTION_BOUNDS
 from handover.notifications.chat import Platform
 from handover.notifications.notices import DEFAULT, Choice
 from handover.services import ActionItem
@@ -1150,19 +1151,45 @@ class RehireNoteForm(PrintableText, forms.Form):
 
 
 class RetentionForm(forms.ModelForm):
+    """The bounds are the model's (RETENTION_BOUNDS), in the browser (min and max on the inputs)
+    and on the server, with one clear message per field."""
+
+    case_months = Retention._meta.get_field("case_months").formfield(
+        min_value=RETENTION_BOUNDS["case_months"][0],
+        max_value=RETENTION_BOUNDS["case_months"][1],
+        help_text=_(
+            "Counted from the day a case closed or was withdrawn; then its names are replaced, its "
+            "personal texts and files deleted."
+        ),
+    )
+    confirmation_years = Retention._meta.get_field("confirmation_years").formfield(
+        min_value=RETENTION_BOUNDS["confirmation_years"][0],
+        max_value=RETENTION_BOUNDS["confirmation_years"][1],
+        help_text=_(
+            "Counted from the same day; the sealed confirmation is kept unchanged (legal hold) until "
+            "then, and deleted after."
+        ),
+    )
+
     class Meta:
         model = Retention
         fields = ["case_months", "confirmation_years"]
-        help_texts = {
-            "case_months": _(
-                "Counted from the day a case closed or was withdrawn; then its names are replaced, its "
-                "personal texts and files deleted."
-            ),
-            "confirmation_years": _(
-                "Counted from the same day; the sealed confirmation is kept unchanged (legal hold) until "
-                "then, and deleted after."
-            ),
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Made here, in the language of the request: the message names both bounds.
+        messages = {
+            "case_months": _("Enter a whole number of months from %(low)s to %(high)s."),
+            "confirmation_years": _("Enter a whole number of years from %(low)s to %(high)s."),
         }
+        for name, message in messages.items():
+            low, high = RETENTION_BOUNDS[name]
+            text = str(message) % {"low": low, "high": high}
+            field = self.fields[name]
+            field.error_messages = {
+                **field.error_messages,
+                **dict.fromkeys(("required", "invalid", "min_value", "max_value"), text),
+            }
 
 
 class EraseForm(forms.Form):

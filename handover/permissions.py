@@ -133,10 +133,12 @@ def case_grants(
     employee_id: int | None,
     successor_ids: Iterable[int | None],
     head_id: int | None,
+    anonymised: bool = False,
 ) -> dict[int, set[str]]:
     """Every person's object permissions on a case, from who holds which role: view for everyone on
     it plus their role's own permission, and view alone for the department head. A pure function of
-    the ids, so bulk loaders grant exactly what the services grant."""
+    the ids, so bulk loaders grant exactly what the services grant. An anonymised case is history:
+    whoever was on it still reads it, nobody acts on it (nothing personal is written to it again)."""
     grants: dict[int, set[str]] = {}
 
     def grant(user_id: int | None, *codenames: str) -> None:
@@ -149,6 +151,8 @@ def case_grants(
     for successor_id in successor_ids:
         grant(successor_id, RECEIVE)
     grant(head_id)
+    if anonymised:
+        return {user_id: {VIEW} for user_id in grants}
     return grants
 
 
@@ -160,6 +164,7 @@ def grants_for(departure) -> dict[int, set[str]]:
         employee_id=departure.employee_id,
         successor_ids=departure.modules.exclude(successor=None).values_list("successor_id", flat=True),
         head_id=departure.department.head_id if departure.department_id is not None else None,
+        anonymised=departure.anonymised_at is not None,
     )
 
 

@@ -206,6 +206,8 @@ class CaseFacts:
     links_ended_at: datetime | None = None
     # In aftercare, per asker: the answers of the former employee they have not yet marked solved.
     answers_to_read: dict[int, int] = field(default_factory=dict)
+    # When the case was anonymised (its retention ran out, or HR erased its leaver).
+    anonymised_at: datetime | None = None
 
     @property
     def state_label(self) -> str:
@@ -297,6 +299,7 @@ def access_as(facts: CaseFacts, user_id: int) -> CaseAccess:
         employee_id=facts.employee_id,
         successor_ids=facts.successor_ids,
         head_id=None,
+        anonymised=facts.anonymised_at is not None,
     )
     return CaseAccess(user_id=user_id, perms=frozenset(grants.get(user_id, ())))
 
@@ -1102,8 +1105,10 @@ def alumni_decision(state: str, access: CaseAccess) -> Decision:
     return ALLOW
 
 
-def may_keep_rehire_note(user: Any, state: str) -> bool:
-    return may_use_hr_pages(user) and state in ALUMNI_STATES
+def may_keep_rehire_note(user: Any, departure: Any) -> bool:
+    """HR's note on rehiring the leaver: from the sign-off on, never on an anonymised case (it
+    would name the person again where nothing else does)."""
+    return may_use_hr_pages(user) and departure.state in ALUMNI_STATES and departure.anonymised_at is None
 
 
 def shows_quality(state: str) -> bool:
@@ -1115,9 +1120,9 @@ def may_see_alumni(user: Any) -> bool:
     return may_use_hr_pages(user)
 
 
-def may_open_alumni_page(user: Any, access: CaseAccess, state: str) -> bool:
+def may_open_alumni_page(user: Any, access: CaseAccess, departure: Any) -> bool:
     """A case's page on staying in touch: the leaver's own choice, and HR's rehire note."""
-    return bool(alumni_decision(state, access)) or may_keep_rehire_note(user, state)
+    return bool(alumni_decision(departure.state, access)) or may_keep_rehire_note(user, departure)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1602,6 +1607,11 @@ def may_manage_privacy(user: Any) -> bool:
 def may_download_own_data(user: Any) -> bool:
     """Everyone signed in may download what is held about them (HR answers for those who left)."""
     return bool(user.is_authenticated and user.is_active)
+
+
+def may_download_data_of(user: Any, person: Any) -> bool:
+    """A person's data: their own, or anyone's for HR answering a request."""
+    return (user.pk == person.pk and may_download_own_data(user)) or may_manage_privacy(user)
 
 
 ERASED_USERNAME_PREFIX = "erased-"

@@ -74,6 +74,9 @@ class Table:
     about: str = ""
     # File fields: the files are deleted with the case's anonymisation.
     files: tuple[str, ...] = ()
+    # Fields about the ``about`` person that are not words (a category, a score): kept through the
+    # anonymisation, where no name is left beside them, but in a download only for that person.
+    personal: tuple[str, ...] = ()
 
     def rows(self, case_ids: Iterable[int]):
         return self.model._default_manager.filter(**{f"{self.case}__in": list(case_ids)})
@@ -87,6 +90,7 @@ TABLES = (
         erased=("employee_title", "reason_text", "aftercare_email"),
         kept=("number", "department_name"),
         about="employee",
+        personal=("reason_category", "quality_score"),
     ),
     Table(
         HandoverModule,
@@ -111,9 +115,11 @@ TABLES = (
         names=(("actor_name", "actor"),),
         know_how=("subject",),
         kept=("from_state", "to_state"),
-        # A withdrawal's subject is its reason, in the words of whoever withdrew it.
+        # Subjects that copy what was written about people: a withdrawal's reason, a trial task's
+        # feedback, why a confirmation was corrected, why the support period was extended.
         erased=("subject",),
-        erased_only=Q(kind=EventKind.TRANSITION, to_state=State.WITHDRAWN),
+        erased_only=Q(kind=EventKind.TRANSITION, to_state=State.WITHDRAWN)
+        | Q(kind__in=[EventKind.TRIAL_REWORK, EventKind.DOCUMENT_REISSUED, EventKind.SUPPORT_EXTENDED]),
     ),
     Table(ExitFeedback, "departure", erased=("comment",), about="respondent"),
     Table(
@@ -221,10 +227,15 @@ def colleague() -> str:
 
 
 def names_of(person: User) -> set[str]:
-    """How a person's name may appear in what was written about them."""
-    return {
-        name for name in (person.display_name, person.get_full_name(), person.name) if len(name.strip()) >= 2
-    }
+    """How a person's name may appear in what was written about them (never their username)."""
+    return {name for name in (person.display_name, person.get_full_name()) if len(name.strip()) >= 2}
+
+
+def searchable(name: str) -> bool:
+    """Whether a name is looked for inside texts: two words or more ("Sam Lee"), or written in
+    another script than Latin ("张磊"). A single Latin word ("orders", "Will", "Mark") is too likely
+    to be an ordinary word of the know-how kept; it is replaced only where it stands alone as a name."""
+    return len(name.split()) >= 2 or not name.isascii()
 
 
 class Scrubber:
@@ -237,6 +248,7 @@ class Scrubber:
         alternatives = [
             rf"\b{re.escape(name)}\b" if re.fullmatch(r"[\w .'-]+", name, re.ASCII) else re.escape(name)
             for name in sorted(self.replacements, key=len, reverse=True)
+            if searchable(name)
         ]
         self.pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
         self.folded = {name.casefold(): part for name, part in self.replacements.items()}

@@ -84,6 +84,7 @@ CASE_FACT_FIELDS = [
     "manager_name",
     "hr_owner_name",
     "links_ended_at",
+    "anonymised_at",
 ]
 
 

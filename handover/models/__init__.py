@@ -50,7 +50,7 @@ from .notifications import (
     OutboxState,
     Timing,
 )
-from .privacy import PrivacyAct, PrivacyRecord, Retention
+from .privacy import PendingFileDeletion, PrivacyAct, PrivacyRecord, Retention, StoredFile
 from .signoff import ConfirmationDocument, Signature, SignatureMark, SignerRole
 from .trial import FollowUp, TrialState, TrialTask
 
@@ -100,6 +100,7 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "OutboxState",
+    "PendingFileDeletion",
     "PrivacyAct",
     "PrivacyRecord",
     "ProposalSource",
@@ -115,6 +116,7 @@ __all__ = [
     "SignatureMark",
     "SignerRole",
     "State",
+    "StoredFile",
     "SystemCategory",
     "TemplateItem",
     "TemplateProposal",

@@ -205,6 +205,10 @@ EVENT_SENTENCES = {
     EventKind.TEMPLATE_PROPOSED: _(
         "Changes proposed to the checklist template for HR to review: %(subject)s"
     ),
+    # Written by Handover itself: who asked for it is on HR's privacy record, not on the case.
+    EventKind.ANONYMISED: _(
+        "The case was anonymised: names replaced by parts, personal texts and files deleted"
+    ),
 }
 
 

@@ -8,10 +8,13 @@ must not undo the erasure it records."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 CASE_MONTHS_DEFAULT = 24
 CONFIRMATION_YEARS_DEFAULT = 10
+# The lowest and highest period HR may set, per field.
+RETENTION_BOUNDS = {"case_months": (1, 240), "confirmation_years": (1, 50)}
 
 
 class Retention(models.Model):
@@ -20,12 +23,18 @@ class Retention(models.Model):
     case_months = models.PositiveSmallIntegerField(
         _("closed cases are kept for (months)"),
         default=CASE_MONTHS_DEFAULT,
-        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        validators=[
+            MinValueValidator(RETENTION_BOUNDS["case_months"][0]),
+            MaxValueValidator(RETENTION_BOUNDS["case_months"][1]),
+        ],
     )
     confirmation_years = models.PositiveSmallIntegerField(
         _("sealed confirmations are kept for (years)"),
         default=CONFIRMATION_YEARS_DEFAULT,
-        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        validators=[
+            MinValueValidator(RETENTION_BOUNDS["confirmation_years"][0]),
+            MaxValueValidator(RETENTION_BOUNDS["confirmation_years"][1]),
+        ],
     )
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     updated_by_name = models.CharField(_("changed by"), max_length=150, blank=True)
@@ -73,3 +82,45 @@ class PrivacyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_act_display()} {self.subject}"
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the reader's language: a retention entry keeps the periods it set as
+        "months/years"."""
+        months, _slash, years = self.subject.partition("/")
+        if self.act == PrivacyAct.RETENTION_SET and months.isdigit() and years.isdigit():
+            return periods_text(int(months), int(years))
+        return self.subject
+
+
+def periods_text(months: int, years: int) -> str:
+    # Translators: the two retention periods, e.g. "cases 24 months, confirmations 10 years".
+    confirmations = ngettext("confirmations %(n)s year", "confirmations %(n)s years", years)
+    return gettext("%(cases)s, %(confirmations)s") % {
+        "cases": ngettext("cases %(n)s month", "cases %(n)s months", months) % {"n": months},
+        "confirmations": confirmations % {"n": years},
+    }
+
+
+class StoredFile(models.TextChoices):
+    UPLOADS = "uploads", _("uploaded files")
+    DOCUMENTS = "documents", _("confirmations")
+
+
+class PendingFileDeletion(models.Model):
+    """A stored file that must go: written in the transaction that lets it go (an anonymised case,
+    a confirmation past its legal hold), deleted from the storage once that transaction committed,
+    and kept until the storage confirms, so the nightly run tries again after a failure."""
+
+    storage = models.CharField(_("storage"), max_length=10, choices=StoredFile.choices)
+    name = models.CharField(_("file"), max_length=500)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file to delete")
+        verbose_name_plural = _("files to delete")
+
+    def __str__(self) -> str:
+        return f"{self.storage}: {self.name}"

@@ -92,7 +92,7 @@ def rehire_note_save(*, actor: User, departure: Departure, rehire: str, note: st
     with transaction.atomic():
         departure = lock_case(departure.pk)
         access_for(actor, departure)
-        if not policy.may_keep_rehire_note(actor, departure.state):
+        if not policy.may_keep_rehire_note(actor, departure):
             raise NotFound
         if rehire not in Rehire.values:
             raise HandoverError(_("Choose whether you would rehire this person."))

@@ -4,10 +4,11 @@ HR's erasure of a person. What each does to each table is ``handover.privacy``'s
 
 import io
 import json
+import logging
 import time
 import zipfile
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from pathlib import PureWindowsPath
@@ -17,7 +18,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
@@ -38,20 +39,29 @@ from handover.models import (
     NoticePreference,
     Notification,
     OutboxMessage,
+    OutboxState,
+    PendingFileDeletion,
     PrivacyAct,
     PrivacyRecord,
+    RehireNote,
     Retention,
     Signature,
+    StoredFile,
     TemplateVersion,
 )
+from handover.permissions import sync_case_permissions
 
 from ._base import lock_case, record
+
+log = logging.getLogger(__name__)
 
 # Cases anonymised per run of the daily task (each is one transaction).
 SWEEP_BATCH = 200
 # A run goes on, a batch at a time, for up to this long: years of history past their retention
 # are caught up in a night or two rather than in weeks of one batch a night.
 SWEEP_SECONDS = 10 * 60
+# How long the mail sent is kept (the outbox is also the record of what reached whom).
+SENT_MAIL_KEPT_DAYS = 90
 
 
 def note(act: PrivacyAct, actor: User | None, subject: str = "") -> PrivacyRecord:
@@ -75,12 +85,8 @@ def retention_set(*, actor: User, case_months: int, confirmation_years: int) -> 
     retention.confirmation_years = confirmation_years
     retention.updated_by_name = actor.name
     retention.save()
-    note(
-        PrivacyAct.RETENTION_SET,
-        actor,
-        _("cases %(months)s months, confirmations %(years)s years")
-        % {"months": case_months, "years": confirmation_years},
-    )
+    # As numbers: each reader reads them in their own language (PrivacyRecord.subject_text).
+    note(PrivacyAct.RETENTION_SET, actor, f"{case_months}/{confirmation_years}")
     return retention
 
 
@@ -187,17 +193,46 @@ def case_anonymise(*, departure_id: int, actor: User | None = None) -> bool:
                 _rewrite(table, rows, name_of, scrub)
             for model in privacy.DELETED:
                 model._default_manager.filter(departure=departure).delete()
-            Departure.objects.filter(pk=departure.pk).update(anonymised_at=timezone.now())
-            record(departure, actor, EventKind.ANONYMISED)
+            departure.anonymised_at = timezone.now()
+            Departure.objects.filter(pk=departure.pk).update(anonymised_at=departure.anonymised_at)
+            # Whoever was on it still reads it; nobody acts on it any more.
+            sync_case_permissions(departure)
+            record(departure, None, EventKind.ANONYMISED)
         note(PrivacyAct.CASE_ANONYMISED, actor, departure.number)
-        transaction.on_commit(lambda: _delete_files(files))
+        _let_go(StoredFile.UPLOADS, files)
     return True
 
 
-def _delete_files(names: Iterable[str]) -> None:
-    storage = upload_storage()
-    for name in names:
-        storage.delete(name)
+def _let_go(storage: StoredFile, names: Iterable[str]) -> None:
+    """These files go once the transaction commits; until the storage confirms it, they stay on
+    the list the nightly run works through."""
+    pending = PendingFileDeletion.objects.bulk_create(
+        PendingFileDeletion(storage=storage, name=name) for name in dict.fromkeys(names) if name
+    )
+    if pending:
+        transaction.on_commit(partial(delete_pending_files, [row.pk for row in pending]))
+
+
+def delete_pending_files(ids: list[int] | None = None) -> int:
+    """Delete the files on the list (these, or the oldest of all): each one the storage confirms
+    leaves the list, each failure is counted and kept for the next run. How many went."""
+    rows = PendingFileDeletion.objects.order_by("pk")
+    chosen = rows.filter(pk__in=ids) if ids is not None else rows[: SWEEP_BATCH * 5]
+    storages = {StoredFile.UPLOADS: upload_storage(), StoredFile.DOCUMENTS: document_storage()}
+    deleted = 0
+    for row in chosen:
+        try:
+            storages[StoredFile(row.storage)].delete(row.name)
+        # Whatever the storage answered (a network error, a refusal): tried again tomorrow.
+        except Exception as error:
+            log.warning("could not delete stored file %s (%s)", row.pk, error.__class__.__name__)
+            PendingFileDeletion.objects.filter(pk=row.pk).update(
+                attempts=row.attempts + 1, last_error=error.__class__.__name__[:200]
+            )
+        else:
+            row.delete()
+            deleted += 1
+    return deleted
 
 
 def retention_due(now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -215,6 +250,9 @@ def retention_apply(now: datetime | None = None, *, seconds: float = SWEEP_SECON
     confirmations whose legal hold ended, ``SWEEP_BATCH`` at a time while ``seconds`` last. How
     many of each."""
     ends = time.monotonic() + seconds
+    # Files an earlier run could not delete (the storage failed then), and old mail.
+    delete_pending_files()
+    purge_sent_mail(now)
     cases_before, documents_before = retention_due(now)
     due = Departure.objects.filter(
         state__in=privacy.ENDED_STATES, anonymised_at=None, ended_at__lt=cases_before
@@ -263,7 +301,7 @@ def _confirmation_delete(document: ConfirmationDocument) -> int:
         ):
             return 0
         note(PrivacyAct.CONFIRMATION_DELETED, None, f"{document.departure.number} v{document.version}")
-        transaction.on_commit(partial(document_storage().delete, document.file_name))
+        _let_go(StoredFile.DOCUMENTS, [document.file_name])
     return 1
 
 
@@ -307,6 +345,7 @@ def person_erase(*, actor: User, person: User) -> int:
             case_anonymise(departure_id=case_id, actor=actor)
         for case_id in sorted(cases - own):
             _erase_on_case(case_id, person)
+        _erase_in_digests(person)
         _erase_account(person)
         note(PrivacyAct.PERSON_ERASED, actor, f"#{person.pk}")
     return len(cases)
@@ -331,6 +370,41 @@ def _erase_on_case(case_id: int, person: User) -> None:
             # What is erased only when about them (an announcement, a note on someone else) loses
             # their name where it mentions them.
             _rewrite(table, rows, name_of, scrub, texts=privacy.written(table.model, table.erased))
+        # What the others were told about the case ("Sam Lee accepted 3 items") loses it too.
+        for table in MESSAGES:
+            _rewrite(table, table.rows([case_id]), name_of, scrub)
+
+
+# What people were told, as their texts: rewritten where an erased person is named.
+MESSAGES = (
+    privacy.Table(Notification, "departure", know_how=("title", "body")),
+    privacy.Table(OutboxMessage, "departure", know_how=("subject", "text", "html")),
+)
+
+
+def _erase_in_digests(person: User) -> None:
+    """Mail that is about no one case (a digest of several) names the person as a colleague."""
+    names = [name for name in privacy.names_of(person) if privacy.searchable(name)]
+    if not names:
+        return
+    scrub = privacy.Scrubber(dict.fromkeys(names, privacy.colleague()))
+    mentioned = Q()
+    for name in names:
+        mentioned |= Q(subject__icontains=name) | Q(text__icontains=name)
+    rows = OutboxMessage.objects.filter(mentioned, departure=None).exclude(user=person)
+    _rewrite(MESSAGES[1], rows, lambda written, _account: written, scrub)
+
+
+def purge_sent_mail(now: datetime | None = None) -> int:
+    """Mail sent more than SENT_MAIL_KEPT_DAYS ago is deleted, once its case has ended (an open
+    case's reminders are keyed on what was sent) or when it belongs to no case (a digest)."""
+    before = (now or timezone.now()) - timedelta(days=SENT_MAIL_KEPT_DAYS)
+    ended = Q(departure=None) | Q(departure__state__in=privacy.ENDED_STATES)
+    sent = OutboxMessage.objects.filter(ended, state=OutboxState.SENT, sent_at__lt=before)
+    deleted, _kinds = OutboxMessage.objects.filter(
+        pk__in=list(sent.values_list("pk", flat=True)[:5000])
+    ).delete()
+    return deleted
 
 
 def _erase_account(person: User) -> None:
@@ -411,9 +485,23 @@ def person_data(person: User) -> tuple[dict[str, Any], list[tuple[str, bytes | N
         chosen = table.model._default_manager.none()
         for field_name in dict.fromkeys(accounts):
             chosen = chosen | table.model._default_manager.filter(**{field_name: person.pk})
+        # What a row says about someone else (the leaver's reason on their manager's case, a note
+        # on a successor by the manager who wrote it) stays out: only whom it is about reads it.
+        withheld = [*table.erased, *table.personal]
+        theirs = (
+            set(chosen.filter(table.erased_only).values_list("pk", flat=True))
+            if table.erased_only is not None
+            else None
+        )
+        about = [table.about] if table.about else []
         rows = []
-        for row in chosen.distinct().values("pk", table.case, *[f for f in fields if f != "id"]):
+        for row in chosen.distinct().values("pk", table.case, *about, *[f for f in fields if f != "id"]):
             case_id = row.pop(table.case)
+            subject = row.pop(table.about) if table.about else None
+            if subject != person.pk:
+                for name in withheld:
+                    if name in row and (theirs is None or row["pk"] in theirs):
+                        row[name] = None
             entry = {key: _plain(value) for key, value in row.items()}
             entry["case"] = numbers.get(case_id, "")
             rows.append(entry)
@@ -441,6 +529,13 @@ def person_data(person: User) -> tuple[dict[str, Any], list[tuple[str, bytes | N
                 "doc:" + document.file_name,
             )
         )
+    # HR's notes on rehiring them, written about them (HR alone reads them in the application).
+    rehire_notes = [
+        {"case": number, "rehire": rehire, "note": text, "written_by": by, "updated_at": _plain(at)}
+        for number, rehire, text, by, at in RehireNote.objects.filter(departure__employee=person)
+        .order_by("departure__number")
+        .values_list("departure__number", "rehire", "note", "written_by_name", "updated_at")
+    ]
     notices = list(
         Notification.objects.filter(user=person)
         .order_by("created_at")
@@ -452,6 +547,7 @@ def person_data(person: User) -> tuple[dict[str, Any], list[tuple[str, bytes | N
         "notification_settings": list(NoticePreference.objects.filter(user=person).values("kind", "timing")),
         "notifications": [{key: _plain(value) for key, value in notice.items()} for notice in notices],
         "records": tables,
+        "rehire_notes": rehire_notes,
     }
     return data, files
 
@@ -459,7 +555,7 @@ def person_data(person: User) -> tuple[dict[str, Any], list[tuple[str, bytes | N
 def person_export(*, actor: User, person: User) -> bytes:
     """A ZIP of everything held about ``person`` (data.json and their files), for them or for HR
     answering their request. The download is on the privacy record."""
-    if actor.pk != person.pk and not policy.may_manage_privacy(actor):
+    if not policy.may_download_data_of(actor, person):
         raise HandoverError(policy.NOT_YOURS)
     data, files = person_data(person)
     buffer = io.BytesIO()

@@ -24,11 +24,11 @@ PAGE_SIZE = 50
 @login_required
 def case_alumni(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     departure, access = load_case(request, pk)
-    if not policy.may_open_alumni_page(request.user, access, departure.state):
+    if not policy.may_open_alumni_page(request.user, access, departure):
         raise PermissionDenied
     consent = AlumniConsent.objects.filter(departure=departure).first()
     mine = policy.alumni_decision(departure.state, access)
-    hr = policy.may_keep_rehire_note(request.user, departure.state)
+    hr = policy.may_keep_rehire_note(request.user, departure)
     act = request.POST.get("act", "")
     if request.method == "POST" and not (hr if act == "rehire" else mine):
         raise PermissionDenied

@@ -147,7 +147,7 @@ def _overview(case: CaseView) -> dict[str, Any]:
         "access_open": facts.accesses_open,
         "materials_to_find": sum(m.materials_to_find for m in facts.modules),
         "can_change_people": bool(policy.act_decision(departure.state, access, "change_people")),
-        "alumni_page": policy.may_open_alumni_page(case.request.user, access, departure.state),
+        "alumni_page": policy.may_open_alumni_page(case.request.user, access, departure),
         "quality": selectors.case_quality(departure) if policy.shows_quality(departure.state) else None,
     }
 

@@ -5,12 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from handover import policy, privacy, services
@@ -29,7 +28,8 @@ FOUND = 30
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     """What Handover keeps about people, why, for how long, and how to get it or have it erased:
     for anyone, signed in or not, read from the retention HR set."""
-    return render(request, "handover/privacy_notice.html", {"retention": Retention.current()})
+    context = {"retention": Retention.current(), "mail_days": services.privacy.SENT_MAIL_KEPT_DAYS}
+    return render(request, "handover/privacy_notice.html", context)
 
 
 def _download(data: bytes, person: User) -> HttpResponse:
@@ -66,14 +66,24 @@ def privacy_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.may_manage_privacy(request.user):
         raise Http404
     retention = Retention.current()
+    # Read before the form is validated: a valid ModelForm writes its values onto the instance.
+    kept = (retention.case_months, retention.confirmation_years)
     form = RetentionForm(request.POST if request.method == "POST" else None, instance=retention)
-    if submitted(
-        request,
-        form,
-        lambda data: services.retention_set(
+
+    def save(data: dict) -> str:
+        # The same periods again (also typed as "２４" or " 24 ") change nothing: no record.
+        if (data["case_months"], data["confirmation_years"]) == kept:
+            return "unchanged"
+        services.retention_set(
             actor=request.user, case_months=data["case_months"], confirmation_years=data["confirmation_years"]
-        ),
-    ):
+        )
+        return "saved"
+
+    outcome = submitted(request, form, save)
+    if outcome == "unchanged":
+        messages.info(request, _("Nothing changed."))
+        return redirect("handover:privacy_settings")
+    if outcome == "saved":
         messages.success(request, _("The retention periods are saved; the next daily run applies them."))
         return redirect("handover:privacy_settings")
     cases_before, documents_before = retention_due()
@@ -100,7 +110,9 @@ def privacy_people(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = PersonSearchForm(request.GET or None)
     found: list[User] = []
-    if form.is_valid() and form.cleaned_data["q"].strip():
+    # Nothing typed (or only spaces) is no search yet: no list, no "Nobody matches".
+    searched = form.is_valid() and bool(form.cleaned_data["q"].strip())
+    if searched:
         match = Q()
         for word in form.cleaned_data["q"].split():
             match &= (
@@ -111,7 +123,11 @@ def privacy_people(request: AuthenticatedHttpRequest) -> HttpResponse:
                 | Q(email__icontains=word)
             )
         found = list(User.objects.filter(match).order_by("display_name", "username")[:FOUND])
-    return render(request, "handover/privacy_people.html", {"form": form, "found": found, "limit": FOUND})
+    return render(
+        request,
+        "handover/privacy_people.html",
+        {"form": form, "found": found, "limit": FOUND, "searched": searched},
+    )
 
 
 @login_required
@@ -142,17 +158,23 @@ def privacy_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "form": form,
             "sealed": sealed,
+            # Erased (see services.person_erase): nothing of theirs is left to download or erase.
+            "erased": person.username.startswith(policy.ERASED_USERNAME_PREFIX) and not person.is_active,
         },
     )
 
 
 @login_required
-@require_POST
 def privacy_person_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """HR downloads a person's data to answer their request (someone who left cannot sign in)."""
+    """HR downloads a person's data to answer their request (someone who left cannot sign in).
+    A GET (a bookmark, a reload) leads HR to the person's page; anyone else finds nothing here."""
     if not policy.may_manage_privacy(request.user):
         raise Http404
     person = get_object_or_404(User, pk=pk)
+    if request.method in ("GET", "HEAD"):
+        return redirect("handover:privacy_person", pk=person.pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     try:
         data = services.person_export(actor=request.user, person=person)
     except HandoverError as error:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
@@ -15,8 +16,9 @@ from django.utils import timezone
 from accounts.models import User
 from handover import privacy, services
 from handover.documents.storage import document_storage, upload_storage
-from handover.errors import HandoverError
+from handover.errors import HandoverError, NotFound
 from handover.models import (
+    Channel,
     CheckIn,
     ConfirmationDocument,
     Departure,
@@ -25,11 +27,18 @@ from handover.models import (
     Lesson,
     Material,
     Notification,
+    OutboxMessage,
+    OutboxState,
+    PendingFileDeletion,
     PrivacyAct,
     PrivacyRecord,
+    Rehire,
+    RehireNote,
     Retention,
     State,
 )
+from handover.models.events import EVENT_SENTENCES
+from handover.permissions import RECEIVE, VIEW, case_access
 from tests.conftest import advance
 from tests.factories import UserFactory
 
@@ -52,6 +61,7 @@ NOT_A_CASE = {
     "NoticePreference",
     "Retention",
     "PrivacyRecord",
+    "PendingFileDeletion",
     "DepartureUserObjectPermission",
     "DepartureGroupObjectPermission",
 }
@@ -139,6 +149,13 @@ def test_anonymising_a_closed_case_replaces_names_erases_personal_texts_and_keep
     Notification.objects.create(
         user=people.leaver, kind="reminder", departure=closed_case, title="Leo Leaver", link="/", key="k1"
     )
+    # Events that copy what was written about people (feedback, a correction's or an extension's
+    # reason) lose it with the texts they copy.
+    for kind in (EventKind.TRIAL_REWORK, EventKind.DOCUMENT_REISSUED, EventKind.SUPPORT_EXTENDED):
+        Event.objects.create(
+            departure=closed_case, kind=kind, actor_name="Hana HR", subject="his divorce shows"
+        )
+    assert case_access(people.successor_a, closed_case).is_successor
 
     with django_capture_on_commit_callbacks(execute=True):
         assert services.case_anonymise(departure_id=closed_case.pk) is True
@@ -165,10 +182,69 @@ def test_anonymising_a_closed_case_replaces_names_erases_personal_texts_and_keep
     assert not departure.signatures.exclude(ip_address=None).exists()
     # The sealed confirmation stays as it was, under legal hold.
     assert document_storage().exists(document.file_name)
-    assert Event.objects.filter(departure=departure, kind=EventKind.ANONYMISED).exists()
+    assert Event.objects.filter(departure=departure, kind=EventKind.ANONYMISED, actor=None).exists()
+    assert not Event.objects.filter(departure=departure, subject__contains="divorce").exists()
     assert PrivacyRecord.objects.filter(act=PrivacyAct.CASE_ANONYMISED, subject=departure.number).exists()
+    assert not PendingFileDeletion.objects.exists()
     # Twice is once.
     assert services.case_anonymise(departure_id=closed_case.pk) is False
+
+
+def test_an_anonymised_case_is_read_not_written(client, closed_case, people):
+    services.case_anonymise(departure_id=closed_case.pk)
+    departure = Departure.objects.get(pk=closed_case.pk)
+    client.force_login(people.hr)
+    timeline = client.get(reverse("handover:case_timeline", args=[departure.pk]))
+    assert timeline.status_code == 200
+    assert "The case was anonymised" in timeline.content.decode()
+    # Whoever was on it still reads it; nobody acts on it (nothing names anyone again).
+    successor = case_access(people.successor_a, departure)
+    assert successor.perms == {VIEW} and RECEIVE not in successor.perms
+    assert not case_access(people.hr, departure).is_owner
+    with pytest.raises(PermissionDenied):
+        services.confirmation_reissue(actor=people.hr, departure=departure, reason="Leo Leaver's dates")
+    with pytest.raises(NotFound):
+        services.rehire_note_save(actor=people.hr, departure=departure, rehire=Rehire.NO, note="Leo Leaver")
+    assert not RehireNote.objects.exists()
+
+
+def test_every_event_kind_is_told_on_the_timeline():
+    assert set(EVENT_SENTENCES) == set(EventKind)
+
+
+def test_a_single_word_name_is_not_searched_in_the_know_how(closed_case, people):
+    """A username or a one-word name ("orders") is too likely to be an ordinary word of what is kept."""
+    people.successor_a.username = "orders"
+    people.successor_a.display_name = "Orders"
+    people.successor_a.save()
+    lesson = Lesson.objects.get(departure=closed_case)
+    lesson.watch = "Check orders every morning; Sam Successor knows why"
+    lesson.save()
+    services.case_anonymise(departure_id=closed_case.pk)
+    lesson.refresh_from_db()
+    assert lesson.watch == "Check orders every morning; Successor 1 knows why"
+
+
+def test_a_file_the_storage_failed_to_delete_is_deleted_by_the_next_run(
+    closed_case, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    storage = upload_storage()
+    delete = type(storage).delete
+
+    def refuse(self, name):
+        raise OSError("storage unreachable")
+
+    monkeypatch.setattr(type(storage), "delete", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_anonymise(departure_id=closed_case.pk)
+    pending = PendingFileDeletion.objects.get()
+    assert pending.name == closed_case.stored_file and pending.attempts == 1
+    assert pending.last_error == "OSError" and storage.exists(closed_case.stored_file)
+
+    monkeypatch.setattr(type(storage), "delete", delete)
+    services.retention_apply(seconds=0)
+    assert not PendingFileDeletion.objects.exists()
+    assert not storage.exists(closed_case.stored_file)
 
 
 def test_a_case_under_way_is_never_anonymised(make_case):
@@ -257,6 +333,21 @@ def test_a_person_downloads_everything_held_about_them(client, closed_case, peop
     )
     assert any(name.startswith("signatures/") for name in names) or "signatures" in data["records"]
     assert PrivacyRecord.objects.filter(act=PrivacyAct.DATA_EXPORTED, subject=f"#{people.leaver.pk}").exists()
+    assert cases[0]["reason_category"] == "career"
+    assert data["rehire_notes"] == []
+    RehireNote.objects.create(
+        departure=closed_case, rehire=Rehire.YES, note="Strong", written_by_name="Hana HR"
+    )
+    data, names = download(client, reverse("handover:my_data"))
+    assert [(note["case"], note["note"]) for note in data["rehire_notes"]] == [(closed_case.number, "Strong")]
+    # Their manager's download names the case, not what it says about the leaver.
+    client.force_login(people.manager)
+    data, names = download(client, reverse("handover:my_data"))
+    case = data["records"]["departure cases"][0]
+    assert case["manager_name"] == "Mia Manager" and case["number"] == closed_case.number
+    for about_the_leaver in ("reason_text", "employee_title", "aftercare_email", "reason_category"):
+        assert case[about_the_leaver] is None, about_the_leaver
+    assert data["rehire_notes"] == [] and "Strong" not in json.dumps(data)
     # Someone else's download holds none of it.
     client.force_login(people.stranger)
     data, names = download(client, reverse("handover:my_data"))
@@ -317,6 +408,61 @@ def test_hr_erases_a_person_who_left_once_the_law_allows(client, closed_case, ma
     assert record.subject == f"#{person.pk}" and "Sam" not in record.subject
     page = client.get(url).content.decode()
     assert "already erased" in page
+
+
+def outbox(people, key: str, departure=None, **fields) -> OutboxMessage:
+    values = {
+        "key": key,
+        "channel": Channel.MAIL,
+        "kind": "digest",
+        "user": people.manager,
+        "address": "mia@example.com",
+        "departure": departure,
+        "subject": "Your day",
+        "text": "HO-1 · Sam Successor accepted 3 items",
+        "not_before": timezone.now(),
+        **fields,
+    }
+    return OutboxMessage.objects.create(**values)
+
+
+def test_erasing_a_person_rewrites_what_the_others_were_told_about_them(closed_case, people):
+    Notification.objects.create(
+        user=people.manager,
+        kind="reminder",
+        departure=closed_case,
+        title="Sam Successor accepted 3 items",
+        link="/",
+        key="n1",
+    )
+    on_case = outbox(people, "o1", closed_case)
+    digest = outbox(people, "o2")
+    unrelated = outbox(people, "o3", text="Bea Successor accepted 2 items")
+    people.successor_a.is_active = False
+    people.successor_a.save()
+    services.person_erase(actor=people.hr, person=people.successor_a)
+    assert Notification.objects.get(key="n1").title == "Successor 1 accepted 3 items"
+    on_case.refresh_from_db()
+    digest.refresh_from_db()
+    unrelated.refresh_from_db()
+    assert on_case.text == "HO-1 · Successor 1 accepted 3 items"
+    assert digest.text == "HO-1 · Colleague accepted 3 items"
+    assert unrelated.text == "Bea Successor accepted 2 items"
+
+
+def test_mail_sent_long_ago_is_deleted_once_its_case_ended(closed_case, make_case, people):
+    long_ago = timezone.now() - timedelta(days=services.privacy.SENT_MAIL_KEPT_DAYS + 1)
+    sent = {"state": OutboxState.SENT, "sent_at": long_ago}
+    old_digest = outbox(people, "digest", **sent)
+    old_on_ended = outbox(people, "ended", closed_case, **sent)
+    open_case = make_case(State.EXECUTING, employee=people.stranger)
+    old_on_open = outbox(people, "open", open_case, **sent)
+    recent = outbox(people, "recent", state=OutboxState.SENT, sent_at=timezone.now())
+    waiting = outbox(people, "waiting")
+    assert services.privacy.purge_sent_mail() == 2
+    mine = [old_digest.pk, old_on_ended.pk, old_on_open.pk, recent.pk, waiting.pk]
+    left = set(OutboxMessage.objects.filter(pk__in=mine).values_list("pk", flat=True))
+    assert left == {old_on_open.pk, recent.pk, waiting.pk}
 
 
 def test_hr_cannot_erase_themselves(people):

@@ -6,11 +6,13 @@ import io
 import time
 import zipfile
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -18,7 +20,7 @@ from openpyxl.styles import PatternFill
 
 from handover import services
 from handover.documents.storage import document_storage
-from handover.models import Access, AccessSystem, State
+from handover.models import Access, AccessSystem, ConfirmationDocument, State
 from tests.worker_process import celery_worker, own_queue
 
 pytestmark = pytest.mark.django_db
@@ -222,6 +224,73 @@ def test_the_worker_checks_the_upload_while_the_page_polls(
     assert INTACT in part and number in part
     # The verdict stops the polling.
     assert "hx-trigger" not in part
+
+
+class Forms(HTMLParser):
+    """The forms of a page: each one's attributes, and the names and values of its inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.forms.append({**dict(attrs), "inputs": {}})
+        elif tag == "input" and self.forms:
+            attributes = dict(attrs)
+            self.forms[-1]["inputs"][attributes.get("name")] = attributes.get("value")
+
+
+def page_forms(html: str) -> list[dict]:
+    parser = Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def test_the_qr_code_page_s_forms_check_an_upload_and_look_a_document_up(sealed_pdf):
+    """The page a confirmation's QR code opens shows that document, and its forms go to /verify/:
+    the upload is checked there (within its limits, by the worker), the lookup answered there."""
+    number, pdf = sealed_pdf
+    document = ConfirmationDocument.objects.get(departure__number=number)
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(reverse("handover:verify_code", args=[document.code]), REMOTE_ADDR="192.0.2.1")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert number in html and "This is the current version." in html
+    forms = page_forms(html)
+    upload_form = next(form for form in forms if form.get("enctype") == "multipart/form-data")
+    lookup_form = next(form for form in forms if "sha256" in form["inputs"])
+    assert upload_form["enctype"] == "multipart/form-data"
+    assert upload_form["action"] == reverse("handover:verify")
+    assert lookup_form["action"] == reverse("handover:verify")
+    assert "upload" in upload_form["inputs"] and "sha256" in lookup_form["inputs"]
+
+    # Posted as the browser would, with the page's CSRF token: checked, as on /verify/.
+    token = upload_form["inputs"]["csrfmiddlewaretoken"]
+    response = client.post(
+        upload_form["action"],
+        {"upload": SimpleUploadedFile("copy.pdf", pdf), "csrfmiddlewaretoken": token},
+        REMOTE_ADDR="192.0.2.1",
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("handover:verify") + "?check=")
+    verdict = client.get(response["Location"]).content.decode()
+    assert INTACT in verdict and number in verdict
+
+    found = client.get(lookup_form["action"], {"sha256": document.sha256}).content.decode()
+    assert number in found and "This is the current version." in found
+
+
+def test_an_upload_from_the_qr_code_page_counts_against_the_upload_limit(client, sealed_pdf, settings):
+    settings.HANDOVER_VERIFY_UPLOADS_PER_ADDRESS = 1
+    number, _pdf = sealed_pdf
+    document = ConfirmationDocument.objects.get(departure__number=number)
+    html = client.get(reverse("handover:verify_code", args=[document.code])).content.decode()
+    action = next(form for form in page_forms(html) if "upload" in form["inputs"])["action"]
+    sent = {"upload": SimpleUploadedFile("copy.pdf", b"GIF89a not a pdf")}
+    assert NOT_A_PDF in client.post(action, sent, follow=True, REMOTE_ADDR="192.0.2.1").content.decode()
+    sent = {"upload": SimpleUploadedFile("copy.pdf", b"GIF89a not a pdf")}
+    assert client.post(action, sent, REMOTE_ADDR="192.0.2.1").status_code == 429
 
 
 # Imports: a workbook that declares many empty rows is answered at once.

@@ -255,6 +255,10 @@ class Command(BaseCommand):
             if target != State.PREPARING:
                 # The case in preparation leaves HR the announcement to review and send.
                 self._announce(departure, people["hr"])
+        if target == State.CLOSED:
+            departure = drive_to(departure, State.AFTERCARE, cast)
+            # The daily task ended the former employee's login in aftercare, as it does.
+            services.former_logins_end()
         departure = drive_to(departure, target, cast)
         if target == State.EXECUTING:
             self._halfway(departure, people[leaver])
