@@ -1617,13 +1617,34 @@ def may_download_data_of(user: Any, person: Any) -> bool:
 ERASED_USERNAME_PREFIX = "erased-"
 
 
+def is_erased(person: Any) -> bool:
+    return not person.is_active and person.username.startswith(ERASED_USERNAME_PREFIX)
+
+
+# A case that has ended: its retention runs from then on.
+ENDED_STATES = (State.CLOSED, State.WITHDRAWN)
+
+
+def may_anonymise(state: str, anonymised_at: Any) -> bool:
+    """A case is anonymised once, and only once it has ended: never one under way, whatever its
+    dates."""
+    return anonymised_at is None and state in ENDED_STATES
+
+
+def erased_with_last_case(person: Any, names_kept_elsewhere: bool) -> bool:
+    """The account of a former employee goes with the last anonymised case that names it: off since
+    they left (an account on again, someone rehired, is kept) and named by no case that keeps its
+    names."""
+    return not person.is_active and not is_erased(person) and not names_kept_elsewhere
+
+
 def person_erase_decision(actor: Any, person: Any, open_cases: Sequence[str]) -> Decision:
     """HR erases a person where the law allows: someone who no longer works here (their account is
     off) and takes part in no case still under way; never themselves. The sealed confirmations
     they appear in stay under legal hold until their own retention ends."""
     if not may_manage_privacy(actor):
         return FORBID
-    if person.username.startswith(ERASED_USERNAME_PREFIX) and not person.is_active:
+    if is_erased(person):
         return _block(_("This person is already erased."))
     if person.pk == actor.pk:
         return _block(_("You cannot erase yourself; another HR officer can."))

@@ -23,6 +23,7 @@ from django.db.models import CharField, Field, Model, Q, TextField
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from handover import policy
 from handover.models import (
     Access,
     AftercareQuestion,
@@ -55,7 +56,8 @@ from handover.models import (
     TrialTask,
 )
 
-ENDED_STATES = (State.CLOSED, State.WITHDRAWN)
+# The cases a retention runs on (the policy's).
+ENDED_STATES = policy.ENDED_STATES
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ def case_anonymise(*, departure_id: int, actor: User | None = None) -> bool:
     files: list[str] = []
     with transaction.atomic():
         departure = lock_case(departure_id)
-        if departure.anonymised_at is not None or departure.state not in privacy.ENDED_STATES:
+        if not policy.may_anonymise(departure.state, departure.anonymised_at):
             return False
         with translation.override(departure.language):
             parts = case_parts(departure)
@@ -283,9 +283,10 @@ def _erase_if_gone(person_id: int) -> bool:
     """A former employee (account off) whose every case is now anonymised keeps nothing either:
     their account keeps only its number. Someone rehired since (account on) keeps theirs."""
     person = User.objects.filter(pk=person_id, is_active=False).first()
-    if person is None or person.username.startswith(policy.ERASED_USERNAME_PREFIX):
+    if person is None:
         return False
-    if Departure.objects.filter(pk__in=person_cases(person_id), anonymised_at=None).exists():
+    named = Departure.objects.filter(pk__in=person_cases(person_id), anonymised_at=None).exists()
+    if not policy.erased_with_last_case(person, named):
         return False
     with transaction.atomic():
         _erase_account(person)

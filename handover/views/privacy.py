@@ -159,7 +159,7 @@ def privacy_person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sealed": sealed,
             # Erased (see services.person_erase): nothing of theirs is left to download or erase.
-            "erased": person.username.startswith(policy.ERASED_USERNAME_PREFIX) and not person.is_active,
+            "erased": policy.is_erased(person),
         },
     )
 
