@@ -25,7 +25,12 @@ if settings.LOG_FORMAT == "json":
             },
         },
         "loggers": {
-            "gunicorn.error": {"handlers": ["error_console"], "level": "INFO", "propagate": False},
+            # At the application's LOG_LEVEL, as every other logger.
+            "gunicorn.error": {
+                "handlers": ["error_console"],
+                "level": settings.LOGGING["root"]["level"],
+                "propagate": False,
+            },
             "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }
