@@ -483,7 +483,7 @@ def case_list_page(
 def cases_by_state(user: User) -> list[tuple[str, str, int, int]]:
     """How many visible cases are in each state: (state, label, count, percent of the largest)."""
     counts = dict(
-        visible_cases(user, Departure.objects.all()).values_list("state").annotate(n=Count("pk")).order_by()
+        visible_cases(user, Departure.objects.all()).values_list("state").annotate(n=Count("*")).order_by()
     )
     largest = max(counts.values(), default=0) or 1
     return [
