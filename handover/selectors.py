@@ -235,11 +235,13 @@ class WorkCard:
 
 def my_work(user: User) -> list[WorkCard]:
     """The active cases a person takes part in, each with what is theirs to do now."""
-    # Closed cases too, while a follow-up left to this person is not done.
+    # Closed cases too, while a follow-up left to this person is not done (and nobody may act on
+    # it any more once the case is anonymised).
     upkeep = FollowUp.objects.filter(done_at=None, module__successor=user).values("departure_id")
-    departures = Departure.objects.filter(
-        _involving(user) & (Q(state__in=ACTIVE_STATES) | Q(state=State.CLOSED, pk__in=upkeep))
-    ).order_by("last_working_day", "pk")
+    closed = Q(state=State.CLOSED, pk__in=upkeep, anonymised_at=None)
+    departures = Departure.objects.filter(_involving(user) & (Q(state__in=ACTIVE_STATES) | closed)).order_by(
+        "last_working_day", "pk"
+    )
     today = timezone.localdate()
     return [WorkCard(facts=f, todos=reminders.todos_of(f, today, user.pk)) for f in case_facts(departures)]
 

@@ -72,6 +72,16 @@ def test_a_closed_case_stays_on_my_work_while_a_follow_up_is_open(people, make_c
     assert all(card.facts.id != departure.pk for card in selectors.my_work(people.successor_a))
 
 
+def test_an_anonymised_case_leaves_my_work_with_its_follow_ups(people, make_case):
+    departure = make_case(State.AFTERCARE)
+    follow_up = leave(people, departure)
+    departure = advance(departure, people, State.CLOSED)
+    assert services.case_anonymise(departure_id=departure.pk)
+    assert all(card.facts.id != departure.pk for card in selectors.my_work(people.successor_a))
+    with pytest.raises(PermissionDenied):
+        services.follow_up_complete(actor=people.successor_a, departure=departure, follow_up_id=follow_up.pk)
+
+
 def test_the_module_page_lists_follow_ups_and_offers_each_its_act(client, people, make_case):
     departure = make_case(State.SIGNED_OFF)
     product = departure.modules.get(kind="product")
