@@ -31,6 +31,7 @@ from harness import (
     print_report,
     print_table,
     sign_in,
+    sized_run_arguments,
 )
 from pages import DEPARTMENTS, PagesSeeder, Result
 from seeding import Batch, check_grants, explicit_timestamps
@@ -86,22 +87,7 @@ ANSWERS = [
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--cases", type=int, nargs="+", default=[1000, 10000], help="sizes to measure, grown in turn"
-    )
-    parser.add_argument("--items", type=int, default=50, help="checklist items per case (default 50)")
-    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page after one warm-up")
-    parser.add_argument(
-        "--staff", type=int, default=300, help="active staff who take over work (default 300)"
-    )
-    parser.add_argument("--seed", type=int, default=2024, help="random seed, for the same data every run")
-    parser.add_argument(
-        "--database-url",
-        help="PostgreSQL URL of a scratch database (its name must contain 'bench'; it is dropped and "
-        "created). Default: a fresh SQLite file after_case.sqlite3 under var/bench/ or $HANDOVER_VAR_DIR",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    parser = sized_run_arguments(__doc__.split("\n\n")[0], SQLITE_PATH.name)
     args = parser.parse_args()
     args.cases = sorted(set(args.cases))
     if args.cases[0] < 100 or args.items < 7 or args.repeat < 1 or args.staff < 7 * len(DEPARTMENTS):

@@ -6,6 +6,7 @@ The scripts import it as ``harness`` (Python puts the script's own folder first 
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import platform
@@ -274,3 +275,25 @@ def print_slow(results) -> None:
         for ms, sql in r.slowest:
             text = " ".join(sql.split())
             print(f"    {ms:7.1f} ms  {text[:300]}{'...' if len(text) > 300 else ''}")
+
+
+def sized_run_arguments(description: str, sqlite_name: str) -> argparse.ArgumentParser:
+    """The command line the page scripts of growing sizes share: --cases, --items, --repeat,
+    --staff, --seed, --database-url and --keep; a script adds its own before parsing."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--cases", type=int, nargs="+", default=[1000, 10000], help="sizes to measure, grown in turn"
+    )
+    parser.add_argument("--items", type=int, default=50, help="checklist items per case (default 50)")
+    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page after one warm-up")
+    parser.add_argument(
+        "--staff", type=int, default=300, help="active staff who take over work (default 300)"
+    )
+    parser.add_argument("--seed", type=int, default=2024, help="random seed, for the same data every run")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL of a scratch database (its name must contain 'bench'; it is dropped and "
+        f"created). Default: a fresh SQLite file {sqlite_name} under var/bench/ or $HANDOVER_VAR_DIR",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
+    return parser

@@ -62,6 +62,7 @@ from harness import (
     print_report,
     print_table,
     sign_in,
+    sized_run_arguments,
 )
 from pages import DEPARTMENTS, Result
 
@@ -72,28 +73,13 @@ MB = 1024 * 1024
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--cases", type=int, nargs="+", default=[1000, 10000], help="sizes to measure, grown in turn"
-    )
-    parser.add_argument("--items", type=int, default=50, help="checklist items per case (default 50)")
+    parser = sized_run_arguments(__doc__.split("\n\n")[0], SQLITE_PATH.name)
     parser.add_argument(
         "--heavy-items", type=int, default=100, help="items per module on the heavy closed case (default 100)"
     )
-    parser.add_argument("--repeat", type=int, default=30, help="timed requests per page after one warm-up")
     parser.add_argument(
         "--export-repeat", type=int, default=3, help="timed downloads per person after the captured one"
     )
-    parser.add_argument(
-        "--staff", type=int, default=300, help="active staff who take over work (default 300)"
-    )
-    parser.add_argument("--seed", type=int, default=2024, help="random seed, for the same data every run")
-    parser.add_argument(
-        "--database-url",
-        help="PostgreSQL URL of a scratch database (its name must contain 'bench'; it is dropped and "
-        "created). Default: a fresh SQLite file privacy.sqlite3 under var/bench/ or $HANDOVER_VAR_DIR",
-    )
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args()
     args.cases = sorted(set(args.cases))
     if args.cases[0] < 500 or args.items < 7 or args.repeat < 1 or args.export_repeat < 1:

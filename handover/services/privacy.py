@@ -73,7 +73,9 @@ def note(act: PrivacyAct, actor: User | None, subject: str = "") -> PrivacyRecor
     )
 
 
-def retention_set(*, actor: User, case_months: int, confirmation_years: int) -> Retention:
+def retention_set(*, actor: User, case_months: int, confirmation_years: int) -> bool:
+    """HR sets how long cases and confirmations are kept. False when these are the periods already
+    in force: nothing is saved or recorded."""
     if not policy.may_manage_privacy(actor):
         raise HandoverError(policy.NOT_YOURS)
     if confirmation_years * 12 < case_months:
@@ -81,13 +83,15 @@ def retention_set(*, actor: User, case_months: int, confirmation_years: int) -> 
             _("Sealed confirmations must be kept at least as long as the cases they confirm.")
         )
     retention = Retention.current()
+    if (retention.case_months, retention.confirmation_years) == (case_months, confirmation_years):
+        return False
     retention.case_months = case_months
     retention.confirmation_years = confirmation_years
     retention.updated_by_name = actor.name
     retention.save()
     # As numbers: each reader reads them in their own language (PrivacyRecord.subject_text).
     note(PrivacyAct.RETENTION_SET, actor, f"{case_months}/{confirmation_years}")
-    return retention
+    return True
 
 
 # ---------------------------------------------------------------------------------------------

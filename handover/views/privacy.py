@@ -66,18 +66,13 @@ def privacy_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.may_manage_privacy(request.user):
         raise Http404
     retention = Retention.current()
-    # Read before the form is validated: a valid ModelForm writes its values onto the instance.
-    kept = (retention.case_months, retention.confirmation_years)
     form = RetentionForm(request.POST if request.method == "POST" else None, instance=retention)
 
     def save(data: dict) -> str:
-        # The same periods again (also typed as "２４" or " 24 ") change nothing: no record.
-        if (data["case_months"], data["confirmation_years"]) == kept:
-            return "unchanged"
-        services.retention_set(
+        changed = services.retention_set(
             actor=request.user, case_months=data["case_months"], confirmation_years=data["confirmation_years"]
         )
-        return "saved"
+        return "saved" if changed else "unchanged"
 
     outcome = submitted(request, form, save)
     if outcome == "unchanged":

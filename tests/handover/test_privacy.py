@@ -306,6 +306,14 @@ def test_retention_refuses_confirmations_kept_shorter_than_cases(client, people)
     assert PrivacyRecord.objects.filter(act=PrivacyAct.RETENTION_SET, actor=people.hr).exists()
 
 
+def test_setting_the_periods_in_force_saves_and_records_nothing(people):
+    assert services.retention_set(actor=people.hr, case_months=24, confirmation_years=10) is False
+    assert not Retention.objects.exists() and not PrivacyRecord.objects.exists()
+    assert services.retention_set(actor=people.hr, case_months=18, confirmation_years=10) is True
+    assert services.retention_set(actor=people.hr, case_months=18, confirmation_years=10) is False
+    assert PrivacyRecord.objects.filter(act=PrivacyAct.RETENTION_SET).count() == 1
+
+
 def test_the_notice_is_public_and_reads_the_retention(client, people):
     services.retention_set(actor=people.hr, case_months=18, confirmation_years=7)
     page = client.get(reverse("handover:privacy_notice")).content.decode()
