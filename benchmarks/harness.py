@@ -111,14 +111,17 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def measure(
-    client, url: str, repeat: int, check=None
+    client, url: str, repeat: int, check=None, before=None
 ) -> tuple[float, float, int, float, int, list[tuple[float, str]]]:
     """Warm up once, capture the queries of one request (its HTML goes to ``check``, if given),
-    then time ``repeat`` requests. Any answer but 200 stops the run."""
+    then time ``repeat`` requests, each after ``before()`` if given (untimed). Any answer but 200
+    stops the run."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def get():
+        if before is not None:
+            before()
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"GET {url} answered {response.status_code}")
@@ -141,9 +144,13 @@ def measure(
         check(url, content.decode())
     times = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         started = time.perf_counter()
-        get()
+        response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
     slowest = sorted(timed, key=lambda pair: pair[0], reverse=True)[:3]
     db_ms = sum(ms for ms, _ in timed)
     return statistics.median(times), percentile(times, 0.95), queries, db_ms, len(content), slowest

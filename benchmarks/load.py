@@ -51,6 +51,7 @@ from server import (
     Run,
     celery_worker,
     check_page,
+    empty_redis,
     gunicorn,
     production_environment,
     require_wrk,
@@ -111,17 +112,6 @@ def parse_args() -> argparse.Namespace:
     if args.cases < 10 or args.items < 7 or args.users < 1 or args.seconds < 1 or args.verify_flood < 0:
         parser.error("need at least 10 cases, 7 items a case, 1 user, 1 s and no negative flood")
     return args
-
-
-def empty_redis(url: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(url)
-    if client.connection_pool.connection_kwargs.get("db", 0) == 0:
-        raise SystemExit(
-            "Refusing to empty Redis database 0: give a scratch database, e.g. redis://host:6379/13."
-        )
-    client.flushdb()
 
 
 class Flood:

@@ -432,6 +432,7 @@ class Result:
 
 
 def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
+    from django.core.cache import cache
     from django.db.models import Q
     from django.test import Client
     from django.urls import reverse
@@ -440,6 +441,7 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
     from handover.models import ChecklistItem, Departure
     from handover.models.departure import ACTIVE_STATES, OPEN_STATES
     from handover.permissions import visible_cases
+    from handover.selectors import RECENT_SNAPSHOTS
 
     users = {u.username: u for u in User.objects.filter(username__in=["hr_busy", "mgr_busy", "succ_busy"])}
     leaver = Departure.objects.get(pk=seeder.focus_id).employee
@@ -457,7 +459,9 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
         (f"case list, HR, search {args.search!r}", "hr_busy", f"{case_list}?{urlencode({'q': args.search})}"),
         ("case list, HR, last day range 90 days", "hr_busy", f"{case_list}?{range_query}"),
         ("case list, HR, last page", "hr_busy", f"{case_list}?page={math.ceil(size / CASE_LIST_PAGE)}"),
+        ("case list, HR, nothing cached", "hr_busy", case_list),
         ("My work, busy manager", "mgr_busy", reverse("handover:my_work")),
+        ("My work, busy manager, nothing cached", "mgr_busy", reverse("handover:my_work")),
         ("My work, busy successor", "succ_busy", reverse("handover:my_work")),
         ("What is stuck, busy manager", "mgr_busy", reverse("handover:stuck")),
         ("What is stuck, busy HR", "hr_busy", reverse("handover:stuck")),
@@ -497,9 +501,17 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
     }
     print("  " + ", ".join(f"{k} {v:,}" for k, v in facts.items()), flush=True)
 
+    def forget() -> None:
+        """As after every case changed: the cases' snapshots are read again."""
+        cache.clear()
+        RECENT_SNAPSHOTS.clear()
+
     results = []
     for label, who, url in pages:
-        median, p95, queries, db_ms, size_bytes, slowest = measure(clients[who], url, args.repeat)
+        cold = forget if label.endswith("nothing cached") else None
+        median, p95, queries, db_ms, size_bytes, slowest = measure(
+            clients[who], url, args.repeat, before=cold
+        )
         results.append(Result(size, label, median, p95, queries, db_ms, size_bytes / 1024, slowest))
         print(f"  measured {label:<46} {median:8.1f} ms median", flush=True)
     return results

@@ -161,6 +161,17 @@ def celery_worker(database_url: str, runtime_dir: Path, log: Path, *options: str
             process.wait(timeout=60)
 
 
+def empty_redis(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url)
+    if client.connection_pool.connection_kwargs.get("db", 0) == 0:
+        raise SystemExit(
+            "Refusing to empty Redis database 0: give a scratch database, e.g. redis://host:6379/13."
+        )
+    client.flushdb()
+
+
 def session_cookie(username: str) -> str:
     """A signed-in session of ``username``, stored in the database the server reads."""
     from django.conf import settings

@@ -4,7 +4,8 @@ workers, DEBUG=0), each against a bare Django view measured in the same run, int
 Run from the project root (see benchmarks/README.md); it needs wrk (apt-get install wrk):
 
     .venv/bin/python benchmarks/throughput.py
-    .venv/bin/python benchmarks/throughput.py --database-url postgres://postgres@127.0.0.1:5432/handover_bench
+    .venv/bin/python benchmarks/throughput.py \
+        --database-url postgres://postgres@127.0.0.1:5432/handover_bench --broker-url redis://127.0.0.1:6379/13
 
 It seeds --cases departure cases (as benchmarks/pages.py does), starts gunicorn, signs the busy HR
 officer, manager and leaver in, then for --rounds rounds runs wrk for --seconds on the bare view
@@ -27,7 +28,17 @@ import time
 from harness import BENCH_DIR, drop_database, environment_lines, migrate, open_run
 from pages import DEPARTMENTS, PagesSeeder
 from seeding import check_grants
-from server import BARE, Run, check_page, gunicorn, require_wrk, session_cookie, share_secret_key, wrk
+from server import (
+    BARE,
+    Run,
+    check_page,
+    empty_redis,
+    gunicorn,
+    require_wrk,
+    session_cookie,
+    share_secret_key,
+    wrk,
+)
 
 SQLITE_PATH = BENCH_DIR / "throughput.sqlite3"
 # The design's bars: a page's throughput as a share of the bare view's.
@@ -49,6 +60,12 @@ def parse_args() -> argparse.Namespace:
         "--database-url",
         help="PostgreSQL URL of a scratch database (its name must contain 'bench'; it is dropped and "
         "created). Default: a fresh SQLite file throughput.sqlite3 under var/bench/ or $HANDOVER_VAR_DIR",
+    )
+    parser.add_argument(
+        "--broker-url",
+        help="Redis URL of a scratch database (not database 0; it is emptied at the start and the "
+        "end), the server's broker and cache as in production. Default: the file cache of embedded "
+        "mode, under the run's folder",
     )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args()
@@ -96,7 +113,10 @@ def main() -> None:
 
     bare_runs = [(SIGNED_IN, "hr_busy", BARE), (NO_SESSION, "", BARE)]
     runs: dict[str, list[Run]] = {name: [] for name in [SIGNED_IN, NO_SESSION, *(p[0] for p in pages)]}
-    with gunicorn(url or args.database_url, BENCH_DIR / "runtime-gunicorn", args.workers) as base:
+    extra = {"CELERY_BROKER_URL": args.broker_url} if args.broker_url else {}
+    if args.broker_url:
+        empty_redis(args.broker_url)
+    with gunicorn(url or args.database_url, BENCH_DIR / "runtime-gunicorn", args.workers, **extra) as base:
         for _name, who, path, marker in pages:
             check_page(base, path, cookies[who], marker)
         # Warm-up: every worker has loaded its templates and opened its database connection.
@@ -151,6 +171,8 @@ def main() -> None:
     )
     if not args.keep:
         drop_database(args.database_url, SQLITE_PATH)
+    if args.broker_url:
+        empty_redis(args.broker_url)
     if failed:
         print(f"\nBELOW THE BAR: {', '.join(failed)}")
 

@@ -261,6 +261,9 @@ _port = env.int("PORT", default=8000)
 HANDOVER_BASE_URL = env.str("HANDOVER_BASE_URL", default=f"http://127.0.0.1:{_port}")
 HANDOVER_DOCUMENT_DIR = Path(env.str("HANDOVER_DOCUMENT_DIR", default=str(VAR_DIR / "documents")))
 HANDOVER_SHORT_NOTICE_DAYS = 14
+# The tests turn it on: every case snapshot the cache answers is checked against a fresh read
+# (handover.selectors.snapshots), so a change that forgets to move the case's updated_at fails.
+HANDOVER_CHECK_SNAPSHOTS = False
 # Keys that encrypt stored account secrets (Fernet, newest first); never derived from SECRET_KEY.
 # Embedded mode keeps a generated key in var/vault.key; production must set them.
 HANDOVER_VAULT_KEYS = env.list("HANDOVER_VAULT_KEYS", default=[])
@@ -391,6 +394,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Sessions are read from the cache (Redis in production), written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_production)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

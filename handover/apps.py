@@ -8,7 +8,8 @@ class HandoverConfig(AppConfig):
     verbose_name = _("Handover")
 
     def ready(self) -> None:
-        from handover import checks  # noqa: F401 (registers the system checks)
+        from handover import changes, checks  # noqa: F401 (checks registers the system checks)
         from handover.permissions import ensure_roles
 
         post_migrate.connect(ensure_roles, sender=self)
+        changes.connect()

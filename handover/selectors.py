@@ -1,11 +1,16 @@
 """Reads shared by pages, tasks and benchmarks, each built to a fixed number of queries."""
 
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+import math
+import threading
+import zlib
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
@@ -14,6 +19,7 @@ from django.db.models import (
     Exists,
     F,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -23,7 +29,6 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +69,7 @@ from handover.models import (
     TrialState,
     TrialTask,
 )
-from handover.models.departure import ACTIVE_STATES
+from handover.models.departure import ACTIVE_STATES, is_short_notice
 from handover.models.events import INVENTORY_EVENT_KINDS
 from handover.models.inventory import OPEN_ACCESS_STATES
 from handover.permissions import CaseAccess, visible_cases
@@ -90,12 +95,21 @@ CASE_FACT_FIELDS = [
 
 def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
     """Facts about many cases in ten queries (eleven when one is in aftercare), however many cases
-    and items there are."""
+    and items there are, read now: what services decide on inside their locks."""
+    return list(_read_facts(departures, timezone.now())[0].values())
+
+
+def _read_facts(
+    departures: QuerySet[Departure], now: datetime
+) -> tuple[dict[int, CaseFacts], dict[int, datetime]]:
+    """The facts by case id and, for the cases whose facts change at a later instant by time alone
+    (a demonstration's time comes), that instant."""
     announced = Exists(Announcement.objects.filter(departure_id=OuterRef("pk")))
     rows = departures.annotate(announced=announced).values(*CASE_FACT_FIELDS, "announced")
     facts = {row["id"]: CaseFacts(**row) for row in rows}
+    changes: dict[int, datetime] = {}
     if not facts:
-        return []
+        return facts, changes
     ids = list(facts)
     modules: dict[int, ModuleFacts] = {}
     item_counts = {f"n_{state}": Count("items", filter=Q(items__state=state)) for state in ItemState.values}
@@ -171,13 +185,18 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
         .order_by()
     ):
         modules[row["module_id"]].follow_ups_open = row["n"]
-    for due in (
-        Demonstration.objects.filter(departure_id__in=ids, held_at=None, scheduled_at__lte=timezone.now())
+    for waiting in (
+        Demonstration.objects.filter(departure_id__in=ids, held_at=None)
         .values("departure_id")
-        .annotate(n=Count("id"))
+        .annotate(
+            due=Count("id", filter=Q(scheduled_at__lte=now)),
+            next=Min("scheduled_at", filter=Q(scheduled_at__gt=now)),
+        )
         .order_by()
     ):
-        facts[due["departure_id"]].demonstrations_due = due["n"]
+        facts[waiting["departure_id"]].demonstrations_due = waiting["due"]
+        if waiting["next"] is not None:
+            changes[waiting["departure_id"]] = waiting["next"]
     for unconfirmed in (
         DemonstrationAttendee.objects.filter(
             demonstration__departure_id__in=ids, demonstration__held_at__isnull=False, confirmed_at=None
@@ -199,16 +218,118 @@ def case_facts(departures: QuerySet[Departure]) -> list[CaseFacts]:
         else ()
     ):
         facts[answered["departure_id"]].answers_to_read[answered["asker_id"]] = answered["n"]
-    return list(facts.values())
+    return facts, changes
 
 
-def _involving(user: User) -> Q:
-    return (
-        Q(employee=user)
-        | Q(manager=user)
-        | Q(hr_owner=user)
-        | Q(pk__in=HandoverModule.objects.filter(successor=user).values("departure_id"))
-    )
+# Pages read each case's facts, and everyone's to-dos on it today, from the cache; services and
+# tasks read them afresh. An entry is named by the case's ``updated_at``, which every change to the
+# case moves (handover/changes.py): after a change the next read misses and builds a new entry,
+# and the old one is never read again. An entry lasts an hour at most, and no longer than its
+# facts hold without any change (until a demonstration's time comes). Each process also keeps the
+# entries it read last (a name always means the same entry): those it need not ask the cache for.
+# Whoever reads an entry must not change it.
+SNAPSHOT_KEPT = timedelta(hours=1)
+SNAPSHOTS_KEPT_IN_PROCESS = 1000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass
+class Snapshot:
+    """A case's facts and everyone's to-dos on it, as of one instant of one day, good until
+    ``until`` (a timestamp)."""
+
+    facts: CaseFacts
+    todos: dict[int, list[Todo]]
+    until: float
+
+
+class RecentSnapshots:
+    """The snapshots this process read last, the oldest dropped past ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Snapshot] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get_many(self, names: Iterable[str], now: float) -> dict[str, Snapshot]:
+        found = {}
+        with self.lock:
+            for name in names:
+                snapshot = self.entries.get(name)
+                if snapshot is None:
+                    continue
+                if snapshot.until <= now:
+                    del self.entries[name]
+                    continue
+                self.entries.move_to_end(name)
+                found[name] = snapshot
+        return found
+
+    def set_many(self, snapshots: dict[str, Snapshot]) -> None:
+        with self.lock:
+            self.entries.update(snapshots)
+            for name in snapshots:
+                self.entries.move_to_end(name)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+RECENT_SNAPSHOTS = RecentSnapshots(SNAPSHOTS_KEPT_IN_PROCESS)
+# In the names: what the entries hold, so that a release whose facts or to-dos differ misses.
+SNAPSHOT_SHAPE = zlib.crc32(
+    repr([[f.name for f in fields(kind)] for kind in (Snapshot, CaseFacts, ModuleFacts, Todo)]).encode()
+)
+
+
+def snapshots(departures: QuerySet[Departure]) -> list[Snapshot]:
+    """The facts and to-dos of these cases, in their order: from the cache where a case has not
+    changed since they were read, otherwise read (a fixed number of queries, as ``case_facts``)."""
+    return snapshots_of(list(departures.values_list("pk", "updated_at")))
+
+
+def snapshots_of(rows: list[tuple[int, datetime]]) -> list[Snapshot]:
+    """``snapshots`` of the cases whose id and ``updated_at`` were read already."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    # Short names: a cache checks each name's every character.
+    day = today.toordinal()
+    names = {pk: f"case:{SNAPSHOT_SHAPE:x}.{pk}.{(at - EPOCH) // MICROSECOND:x}.{day}" for pk, at in rows}
+    found = RECENT_SNAPSHOTS.get_many(names.values(), now.timestamp())
+    shared: dict[str, Snapshot] = cache.get_many([name for name in names.values() if name not in found])
+    RECENT_SNAPSHOTS.set_many(shared)
+    found.update(shared)
+    if settings.HANDOVER_CHECK_SNAPSHOTS and found:
+        _check_snapshots(found, names, now, today)
+    missing = [pk for pk, _at in rows if names[pk] not in found]
+    if missing:
+        facts, changes = _read_facts(Departure.objects.filter(pk__in=missing), now)
+        lasting: dict[int, dict[str, Snapshot]] = defaultdict(dict)
+        for pk, case in facts.items():
+            kept = min(SNAPSHOT_KEPT, changes.get(pk, now + SNAPSHOT_KEPT) - now)
+            seconds = max(1, math.ceil(kept.total_seconds()))
+            snapshot = Snapshot(case, reminders.todos_for_case(case, today), now.timestamp() + seconds)
+            found[names[pk]] = lasting[seconds][names[pk]] = snapshot
+        for seconds, entries in lasting.items():
+            cache.set_many(entries, seconds)
+            RECENT_SNAPSHOTS.set_many(entries)
+    return [found[names[pk]] for pk, _at in rows if names[pk] in found]
+
+
+def _check_snapshots(found: dict[str, Snapshot], names: dict[int, str], now: datetime, today: date) -> None:
+    """Tests: what the cache answers must be what a fresh read says, or a change did not move the
+    case's ``updated_at`` (handover/changes.py)."""
+    ids = [pk for pk, name in names.items() if name in found]
+    fresh, _changes = _read_facts(Departure.objects.filter(pk__in=ids), now)
+    for pk in ids:
+        cached = found[names[pk]]
+        snapshot = Snapshot(fresh[pk], reminders.todos_for_case(fresh[pk], today), cached.until)
+        if cached != snapshot:
+            raise AssertionError(f"case {pk} changed without moving its updated_at: {snapshot}")
 
 
 @dataclass
@@ -235,15 +356,24 @@ class WorkCard:
 
 def my_work(user: User) -> list[WorkCard]:
     """The active cases a person takes part in, each with what is theirs to do now."""
-    # Closed cases too, while a follow-up left to this person is not done (and nobody may act on
-    # it any more once the case is anonymised).
-    upkeep = FollowUp.objects.filter(done_at=None, module__successor=user).values("departure_id")
+    # The cases they take a module over, read first: the rest is then found from indexes alone
+    # (each role's with the state), not by reading every case. Closed cases too, while a follow-up
+    # left to this person is not done (and nobody may act on it any more once it is anonymised).
+    taken_over: set[int] = set()
+    upkeep: set[int] = set()
+    undone = FollowUp.objects.filter(module_id=OuterRef("pk"), done_at=None)
+    for case_id, follow_ups in HandoverModule.objects.filter(successor=user).values_list(
+        "departure_id", Exists(undone)
+    ):
+        taken_over.add(case_id)
+        if follow_ups:
+            upkeep.add(case_id)
+    ours = Q(employee=user) | Q(manager=user) | Q(hr_owner=user) | Q(pk__in=taken_over)
     closed = Q(state=State.CLOSED, pk__in=upkeep, anonymised_at=None)
-    departures = Departure.objects.filter(_involving(user) & (Q(state__in=ACTIVE_STATES) | closed)).order_by(
+    departures = Departure.objects.filter((Q(state__in=ACTIVE_STATES) & ours) | closed).order_by(
         "last_working_day", "pk"
     )
-    today = timezone.localdate()
-    return [WorkCard(facts=f, todos=reminders.todos_of(f, today, user.pk)) for f in case_facts(departures)]
+    return [WorkCard(facts=s.facts, todos=s.todos.get(user.pk, [])) for s in snapshots(departures)]
 
 
 def open_work_by_user(chunk: int = 500) -> Iterator[tuple[User, list[Todo]]]:
@@ -303,7 +433,7 @@ def stuck(user: User, now: datetime) -> list[StuckGroup]:
     with who must act. A fixed number of queries, however many cases."""
     today = timezone.localdate(now)
     cases = Departure.objects.filter(Q(manager=user) | Q(hr_owner=user), state__in=policy.STUCK_STATES)
-    facts = {f.id: f for f in case_facts(cases)}
+    facts = {s.facts.id: s.facts for s in snapshots(cases)}
     modules = {m.id: (f, m) for f in facts.values() for m in f.modules}
     ids = list(facts)
     items = ChecklistItem.objects.filter(module__departure_id__in=ids).only(
@@ -435,7 +565,11 @@ def case_list(user: User, filters: CaseFilters) -> QuerySet[Departure]:
 
 @dataclass(frozen=True)
 class CaseListRow:
-    case: Departure
+    number: str
+    employee_name: str
+    department_name: str
+    state: str
+    short_notice: bool
     item_total: int
     item_accepted: int
     # Read once per page rather than once per row: the state's label, the case's address and its
@@ -448,34 +582,39 @@ class CaseListRow:
 def case_list_page(
     user: User, filters: CaseFilters, number, per_page: int = 50, chart: list | None = None
 ) -> Page:
-    """One page of the case list: rows of a case with its item progress (counted for that page).
+    """One page of the case list: rows of a case with its item progress (the cases' snapshots).
     With the chart of cases by state (``cases_by_state``), a list filtered by state alone (or not
     at all) takes its count from it instead of counting again."""
-    paginator = Paginator(case_list(user, filters), per_page)
+    shown = ("number", "employee_name", "department_name", "state", "last_working_day", "notice_date")
+    # Plain rows, not cases: a page has fifty.
+    paginator = Paginator(case_list(user, filters).values("pk", *shown, "updated_at"), per_page)
     if chart is not None and filters == CaseFilters(state=filters.state):
         paginator.count = sum(
             n for state, _label, n, _percent in chart if state == filters.state or not filters.state
         )
     page = paginator.get_page(number)
     cases = list(page.object_list)
-    counts = {
-        row["module__departure_id"]: (row["total"], row["accepted"])
-        for row in ChecklistItem.objects.filter(module__departure_id__in=[case.pk for case in cases])
-        .values("module__departure_id")
-        .annotate(total=Count("pk"), accepted=Count("pk", filter=Q(state=ItemState.ACCEPTED)))
-        .order_by()
-    }
+    # Their progress as My work shows it: cached until the case changes (a case deleted meanwhile
+    # has none, and is left out).
+    read = snapshots_of([(case["pk"], case["updated_at"]) for case in cases])
+    progress = {snapshot.facts.id: snapshot.facts for snapshot in read}
     labels = {value: str(label) for value, label in State.choices}
     return Page(
         [
             CaseListRow(
-                case,
-                *counts.get(case.pk, (0, 0)),
-                state_label=labels[case.state],
-                url=reverse("handover:case_detail", args=[case.pk]),
-                last_day=formatting.day(case.last_working_day),
+                number=case["number"],
+                employee_name=case["employee_name"],
+                department_name=case["department_name"],
+                state=case["state"],
+                short_notice=is_short_notice(case["notice_date"], case["last_working_day"]),
+                item_total=progress[case["pk"]].total,
+                item_accepted=progress[case["pk"]].accepted,
+                state_label=labels[case["state"]],
+                url=places.case_url(case["pk"]),
+                last_day=formatting.day(case["last_working_day"]),
             )
             for case in cases
+            if case["pk"] in progress
         ],
         page.number,
         page.paginator,
@@ -862,7 +1001,7 @@ def timeline_page(departure: Departure, number=None, with_inventory: bool = True
 
 
 def case_progress(departure: Departure) -> CaseFacts:
-    return case_facts(Departure.objects.filter(pk=departure.pk))[0]
+    return snapshots(Departure.objects.filter(pk=departure.pk))[0].facts
 
 
 @dataclass

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from handover import policy, services
+from handover import policy, selectors, services
 from handover.demo import Cast, drive_to
 from handover.models import Departure, State
 from tests.factories import PASSWORD, DepartmentFactory, UserFactory, section_paths
@@ -57,8 +57,13 @@ def default_language():
 def own_cache(settings, tmp_path) -> str:
     """A cache of each test's own: the verification page counts uploads per address in it, and
     every test asks from 127.0.0.1. Files, as in embedded mode, so that a worker process started
-    by the test (``CACHE_URL``, the URL answered) shares it."""
+    by the test (``CACHE_URL``, the URL answered) shares it. Each case snapshot it (or the
+    process's own memory of them) answers is checked against a fresh read (a change that does not
+    move the case's ``updated_at`` fails)."""
     location = tmp_path / "cache"
+    settings.HANDOVER_CHECK_SNAPSHOTS = True
+    # Tests reuse case ids and freeze the clock: what a process kept of another test's cases goes.
+    selectors.RECENT_SNAPSHOTS.clear()
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

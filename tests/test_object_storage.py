@@ -99,11 +99,13 @@ def keys(url: str, bucket: str) -> set[str]:
 
 @pytest.fixture
 def local_folders(settings, tmp_path) -> Path:
-    """Where the files would go on the local disk: they must stay empty."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.HANDOVER_DOCUMENT_DIR = tmp_path / "documents"
-    settings.HANDOVER_UPLOAD_DIR = tmp_path / "uploads"
-    return tmp_path
+    """Where the files would go on the local disk: they must stay empty (the test's cache, files
+    as in embedded mode, is elsewhere)."""
+    folders = tmp_path / "files"
+    settings.MEDIA_ROOT = folders / "media"
+    settings.HANDOVER_DOCUMENT_DIR = folders / "documents"
+    settings.HANDOVER_UPLOAD_DIR = folders / "uploads"
+    return folders
 
 
 @pytest.fixture

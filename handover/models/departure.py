@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -43,6 +43,11 @@ class ReasonCategory(models.TextChoices):
 
 # Each transition only moves the state; who may take it and what must be true first is the
 # policy's to say (handover/policy.py), which also reads its source states from here.
+def is_short_notice(notice_date: date, last_working_day: date) -> bool:
+    """Less than the time a handover needs between the notice and the last working day."""
+    return (last_working_day - notice_date).days < settings.HANDOVER_SHORT_NOTICE_DAYS
+
+
 class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """One employee's whole offboarding, from intent to close (离职交接单)."""
 
@@ -126,6 +131,10 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["state", "last_working_day"]),
+            # Each person's cases under way (My work), found from the indexes alone.
+            models.Index(fields=["employee", "state"], name="departure_employee_state"),
+            models.Index(fields=["manager", "state"], name="departure_manager_state"),
+            models.Index(fields=["hr_owner", "state"], name="departure_hr_owner_state"),
             # The cases the nightly retention run may still have to anonymise, oldest first.
             models.Index(
                 fields=["ended_at"], condition=models.Q(anonymised_at=None), name="departure_not_anonymised"
@@ -147,7 +156,7 @@ class Departure(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     @property
     def short_notice(self) -> bool:
-        return self.notice_days < settings.HANDOVER_SHORT_NOTICE_DAYS
+        return is_short_notice(self.notice_date, self.last_working_day)
 
     @property
     def is_open(self) -> bool:

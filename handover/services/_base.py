@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from handover import policy
+from handover.changes import touch_case
 from handover.errors import NotFound
 from handover.models import Departure, Event, EventKind, HandoverModule
 from handover.models.events import CONTENT_EVENT_KINDS
@@ -15,8 +16,12 @@ from handover.permissions import CaseAccess, case_access
 
 
 def lock_case(departure_id: int) -> Departure:
-    """Re-read the case under a row lock; call inside ``transaction.atomic``."""
-    return Departure.objects.select_for_update(of=("self",)).select_related("department").get(pk=departure_id)
+    """Re-read the case under a row lock, to change it: call inside ``transaction.atomic``. Its
+    ``updated_at`` moves with the change (the pages' cached facts of the case are read again)."""
+    locked = Departure.objects.select_for_update(of=("self",)).select_related("department")
+    departure = locked.get(pk=departure_id)
+    touch_case(departure_id)
+    return departure
 
 
 def locked_row(queryset: QuerySet, **filters):

@@ -1,7 +1,7 @@
 from functools import lru_cache
 
 from django import template
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -42,6 +42,73 @@ def _progress(accepted: int, handed: int, language: str | None) -> str:
     language (``language`` is the active one, part of the key only)."""
     label = _("%(a)s%% accepted, %(h)s%% handed over and waiting") % {"a": accepted, "h": handed}
     return mark_safe(PROGRESS_SVG.format(label=conditional_escape(label), a=accepted, h=handed))  # noqa: S308
+
+
+# The rows of the longest lists (fifty cases a page, a busy manager's hundred cases) are written
+# here rather than by template nodes, as Django's admin writes its change list: a fifth of the time.
+CASE_ROW = (
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
+    '<td><span class="badge state-{}">{}</span></td><td>{}{}</td><td>{}/{}</td></tr>'
+)
+WORK_ROW = (
+    '<tr><td><a href="{}">{} · {}</a></td><td><span class="badge state-{}">{}</span></td>'
+    "<td>{}</td><td>{}/{} {}</td></tr>"
+)
+
+
+@register.simple_tag
+def case_rows(rows) -> str:
+    """The case list's rows (``selectors.CaseListRow``)."""
+    short = format_html(' <span class="badge risk">{}</span>', _("short notice"))
+    return format_html_join(
+        "\n",
+        CASE_ROW,
+        (
+            (
+                row.url,
+                row.number,
+                row.employee_name,
+                row.department_name or "—",
+                row.state,
+                row.state_label,
+                row.last_day,
+                short if row.short_notice else "",
+                row.item_accepted,
+                row.item_total,
+            )
+            for row in rows
+        ),
+    )
+
+
+@register.simple_tag
+def work_rows(cards) -> str:
+    """My work's cases with nothing to do now (``selectors.WorkCard``)."""
+    language = get_language()
+    return format_html_join(
+        "\n",
+        WORK_ROW,
+        (
+            (
+                card.url,
+                card.facts.number,
+                card.facts.employee_name,
+                card.facts.state,
+                card.facts.state_label,
+                card.last_day,
+                card.accepted,
+                card.total,
+                _progress(card.accepted_percent, card.handed_over_percent, language),
+            )
+            for card in cards
+        ),
+    )
+
+
+@register.simple_tag
+def todo_items(todos) -> str:
+    """A list's items, each a to-do linking to where it is done (``reminders.Todo``)."""
+    return format_html_join("", '<li><a href="{}">{}</a></li>', ((todo.url, todo.text) for todo in todos))
 
 
 @register.simple_tag

@@ -419,7 +419,7 @@ def test_my_work_tells_each_person_their_part(make_case, people, system):
     assert "Confirm working access to 1 account in Product management" in texts
     assert "Confirm you found 1 important material in Product management" in texts
     Departure.objects.filter(pk=departure.pk).update(
-        notice_date=dt.date(2026, 1, 1), last_working_day=dt.date(2026, 2, 1)
+        notice_date=dt.date(2026, 1, 1), last_working_day=dt.date(2026, 2, 1), updated_at=timezone.now()
     )
     for person in (people.hr, people.manager):
         texts = [str(todo.text) for card in selectors.my_work(person) for todo in card.todos]
