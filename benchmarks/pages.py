@@ -432,7 +432,7 @@ class Result:
 
 
 def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
-    from django.core.cache import cache
+    from django.core.cache import caches
     from django.db.models import Q
     from django.test import Client
     from django.urls import reverse
@@ -503,7 +503,7 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
 
     def forget() -> None:
         """As after every case changed: the cases' snapshots are read again."""
-        cache.clear()
+        caches["snapshots"].clear()
         RECENT_SNAPSHOTS.clear()
 
     results = []

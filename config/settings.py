@@ -378,10 +378,19 @@ CACHES = {
         "CACHE_URL", default=CELERY_BROKER_URL if _redis_broker else f"filecache://{VAR_DIR / 'cache'}"
     )
 }
+_redis_cache = CACHES["default"]["BACKEND"].endswith("RedisCache")
 if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
     # Past this many files a third are dropped at random; the default (300) would drop counters
     # and waiting uploads under a flood.
     CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": 10_000}
+# Each case's facts and to-dos as pages show them (handover.selectors.snapshots): beside the rest
+# in Redis, under their own prefix. With files, none: each process keeps what it read in memory,
+# and the files stay for the counters and uploads.
+CACHES["snapshots"] = (
+    {**CACHES["default"], "KEY_PREFIX": "snapshots"}
+    if _redis_cache
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -394,8 +403,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sessions are read from the cache (Redis in production), written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from it, written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _redis_cache else "db")
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_production)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True

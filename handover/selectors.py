@@ -1,16 +1,17 @@
 """Reads shared by pages, tasks and benchmarks, each built to a fixed number of queries."""
 
-import math
+import logging
 import threading
 import zlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
@@ -75,6 +76,8 @@ from handover.models.inventory import OPEN_ACCESS_STATES
 from handover.permissions import CaseAccess, visible_cases
 from handover.policy import CaseFacts, ModuleFacts
 from handover.reminders import Todo
+
+logger = logging.getLogger(__name__)
 
 CASE_FACT_FIELDS = [
     "id",
@@ -266,8 +269,13 @@ class RecentSnapshots:
                 found[name] = snapshot
         return found
 
-    def set_many(self, snapshots: dict[str, Snapshot]) -> None:
+    def set_many(self, snapshots: dict[str, Snapshot], now: float) -> None:
+        """Keep these; drop those whose time is up (their names are never asked again once their
+        case changed), then the oldest past ``size``."""
         with self.lock:
+            if snapshots:
+                for name in [name for name, kept in self.entries.items() if kept.until <= now]:
+                    del self.entries[name]
             self.entries.update(snapshots)
             for name in snapshots:
                 self.entries.move_to_end(name)
@@ -280,9 +288,12 @@ class RecentSnapshots:
 
 
 RECENT_SNAPSHOTS = RecentSnapshots(SNAPSHOTS_KEPT_IN_PROCESS)
-# In the names: what the entries hold, so that a release whose facts or to-dos differ misses.
-SNAPSHOT_SHAPE = zlib.crc32(
+# In the names: what the entries hold and the code that reads them (the rules included), so that
+# a release whose facts or to-dos differ, even while an older one still runs beside it, misses.
+SNAPSHOT_CODE = zlib.crc32(
     repr([[f.name for f in fields(kind)] for kind in (Snapshot, CaseFacts, ModuleFacts, Todo)]).encode()
+    + b"".join(Path(module.__file__ or "").read_bytes() for module in (policy, reminders))
+    + Path(__file__).read_bytes()
 )
 
 
@@ -298,11 +309,16 @@ def snapshots_of(rows: list[tuple[int, datetime]]) -> list[Snapshot]:
     today = timezone.localdate(now)
     # Short names: a cache checks each name's every character.
     day = today.toordinal()
-    names = {pk: f"case:{SNAPSHOT_SHAPE:x}.{pk}.{(at - EPOCH) // MICROSECOND:x}.{day}" for pk, at in rows}
+    names = {pk: f"case:{SNAPSHOT_CODE:x}.{pk}.{(at - EPOCH) // MICROSECOND:x}.{day}" for pk, at in rows}
     found = RECENT_SNAPSHOTS.get_many(names.values(), now.timestamp())
-    shared: dict[str, Snapshot] = cache.get_many([name for name in names.values() if name not in found])
-    RECENT_SNAPSHOTS.set_many(shared)
-    found.update(shared)
+    shared = caches["snapshots"]
+    try:
+        known: dict[str, Snapshot] = shared.get_many([name for name in names.values() if name not in found])
+    except Exception as error:  # the cache is an aid: without it, the facts are read
+        logger.warning("Case snapshots not read from the cache: %s", type(error).__name__)
+        known = {}
+    RECENT_SNAPSHOTS.set_many(known, now.timestamp())
+    found.update(known)
     if settings.HANDOVER_CHECK_SNAPSHOTS and found:
         _check_snapshots(found, names, now, today)
     missing = [pk for pk, _at in rows if names[pk] not in found]
@@ -310,13 +326,18 @@ def snapshots_of(rows: list[tuple[int, datetime]]) -> list[Snapshot]:
         facts, changes = _read_facts(Departure.objects.filter(pk__in=missing), now)
         lasting: dict[int, dict[str, Snapshot]] = defaultdict(dict)
         for pk, case in facts.items():
-            kept = min(SNAPSHOT_KEPT, changes.get(pk, now + SNAPSHOT_KEPT) - now)
-            seconds = max(1, math.ceil(kept.total_seconds()))
+            # Whole seconds, rounded down: gone before a demonstration falls due, never after.
+            seconds = int(min(SNAPSHOT_KEPT, changes.get(pk, now + SNAPSHOT_KEPT) - now).total_seconds())
             snapshot = Snapshot(case, reminders.todos_for_case(case, today), now.timestamp() + seconds)
-            found[names[pk]] = lasting[seconds][names[pk]] = snapshot
+            found[names[pk]] = snapshot
+            if seconds > 0:
+                lasting[seconds][names[pk]] = snapshot
         for seconds, entries in lasting.items():
-            cache.set_many(entries, seconds)
-            RECENT_SNAPSHOTS.set_many(entries)
+            RECENT_SNAPSHOTS.set_many(entries, now.timestamp())
+            try:
+                shared.set_many(entries, seconds)
+            except Exception as error:
+                logger.warning("Case snapshots not kept in the cache: %s", type(error).__name__)
     return [found[names[pk]] for pk, _at in rows if names[pk] in found]
 
 

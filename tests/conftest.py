@@ -57,9 +57,9 @@ def default_language():
 def own_cache(settings, tmp_path) -> str:
     """A cache of each test's own: the verification page counts uploads per address in it, and
     every test asks from 127.0.0.1. Files, as in embedded mode, so that a worker process started
-    by the test (``CACHE_URL``, the URL answered) shares it. Each case snapshot it (or the
-    process's own memory of them) answers is checked against a fresh read (a change that does not
-    move the case's ``updated_at`` fails)."""
+    by the test (``CACHE_URL``, the URL answered) shares it. Beside it, the case snapshots' own
+    cache; each snapshot it or the process's memory answers is checked against a fresh read (a
+    change that does not move the case's ``updated_at`` fails)."""
     location = tmp_path / "cache"
     settings.HANDOVER_CHECK_SNAPSHOTS = True
     # Tests reuse case ids and freeze the clock: what a process kept of another test's cases goes.
@@ -68,7 +68,9 @@ def own_cache(settings, tmp_path) -> str:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(location),
-        }
+        },
+        # As Redis keeps them in production: shared by the test's threads (the live server's too).
+        "snapshots": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(location)},
     }
     return f"filecache://{location}"
 

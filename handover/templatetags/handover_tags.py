@@ -46,13 +46,14 @@ def _progress(accepted: int, handed: int, language: str | None) -> str:
 
 # The rows of the longest lists (fifty cases a page, a busy manager's hundred cases) are written
 # here rather than by template nodes, as Django's admin writes its change list: a fifth of the time.
+# On a phone the rows stack, their header hidden: the date and the count say what they are.
 CASE_ROW = (
-    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td>'
-    '<td><span class="badge state-{}">{}</span></td><td>{}{}</td><td>{}/{}</td></tr>'
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td><span class="badge state-{}">{}</span></td>'
+    '<td data-label="{}">{}{}</td><td data-label="{}">{}/{}</td></tr>'
 )
 WORK_ROW = (
     '<tr><td><a href="{}">{} · {}</a></td><td><span class="badge state-{}">{}</span></td>'
-    "<td>{}</td><td>{}/{} {}</td></tr>"
+    '<td data-label="{}">{}</td><td data-label="{}">{}/{} {}</td></tr>'
 )
 
 
@@ -60,6 +61,7 @@ WORK_ROW = (
 def case_rows(rows) -> str:
     """The case list's rows (``selectors.CaseListRow``)."""
     short = format_html(' <span class="badge risk">{}</span>', _("short notice"))
+    last_day, accepted = _("Last working day"), _("Items accepted")
     return format_html_join(
         "\n",
         CASE_ROW,
@@ -71,8 +73,10 @@ def case_rows(rows) -> str:
                 row.department_name or "—",
                 row.state,
                 row.state_label,
+                last_day,
                 row.last_day,
                 short if row.short_notice else "",
+                accepted,
                 row.item_accepted,
                 row.item_total,
             )
@@ -85,6 +89,7 @@ def case_rows(rows) -> str:
 def work_rows(cards) -> str:
     """My work's cases with nothing to do now (``selectors.WorkCard``)."""
     language = get_language()
+    last_day, accepted = _("Last working day"), _("Items accepted")
     return format_html_join(
         "\n",
         WORK_ROW,
@@ -95,7 +100,9 @@ def work_rows(cards) -> str:
                 card.facts.employee_name,
                 card.facts.state,
                 card.facts.state_label,
+                last_day,
                 card.last_day,
+                accepted,
                 card.accepted,
                 card.total,
                 _progress(card.accepted_percent, card.handed_over_percent, language),

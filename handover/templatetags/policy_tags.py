@@ -14,7 +14,8 @@ from handover.notifications import outbox
 register = template.Library()
 
 # The main menu: each page's address, its name, who sees it (everyone signed in when None) and the
-# pages it is the current entry on.
+# pages it is the current entry on, besides those under its address (a case's pages are under the
+# case list's).
 MENU: list[tuple[str, Any, Callable[[Any], bool] | None, frozenset[str]]] = [
     ("handover:my_work", _("My work"), None, frozenset({"my_work"})),
     ("handover:case_list", _("Cases"), None, frozenset({"case_list"})),
@@ -43,18 +44,29 @@ MENU: list[tuple[str, Any, Callable[[Any], bool] | None, frozenset[str]]] = [
 
 @register.simple_tag(takes_context=True)
 def main_menu(context) -> str:
-    """The main menu's entries this person may open, the current page's marked (written here
-    rather than by template nodes: every page draws it)."""
+    """The main menu's entries this person may open, the current page's marked: the entry of
+    this very page, else the one whose address holds it (written here rather than by template
+    nodes: every page draws it)."""
     user = context["user"]
-    match = getattr(context.get("request"), "resolver_match", None)
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
     current = match.url_name if match is not None else ""
+    path = getattr(request, "path", "")
     answers: dict[Callable[[Any], bool], bool] = {}
-    entries = []
+    shown = []
     for name, label, may, pages in MENU:
-        if may is not None and not answers.setdefault(may, may(user)):
-            continue
-        mark = format_html(' aria-current="page"') if current in pages else ""
-        entries.append((places.address(name), mark, label))
+        if may is not None:
+            if may not in answers:
+                answers[may] = may(user)
+            if not answers[may]:
+                continue
+        shown.append((places.address(name), label, current in pages))
+    marked = next((address for address, _label, here in shown if here or address == path), None)
+    if marked is None:
+        holding = [address for address, _label, _here in shown if path.startswith(address)]
+        marked = max(holding, key=len, default=None)
+    here = format_html(' aria-current="page"')
+    entries = ((address, here if address == marked else "", label) for address, label, _current in shown)
     return format_html_join("\n", '<li><a href="{}"{}>{}</a></li>', entries)
 
 

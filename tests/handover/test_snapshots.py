@@ -5,14 +5,15 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from handover import selectors, services
-from handover.changes import touch_case
-from handover.models import ChecklistItem, Departure, Importance, ItemState, State
+from handover.changes import FACT_ROWS, touch_case
+from handover.models import Access, AccessSystem, ChecklistItem, Departure, Importance, ItemState, State
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_a_second_read_comes_from_the_cache_and_a_change_is_seen_at_once(people,
     # Read again by another process (the cache's) and by one that keeps nothing (the database's).
     selectors.RECENT_SNAPSHOTS.clear()
     assert kinds(people.successor_a)["accept"] == 1
-    cache.clear()
+    caches["snapshots"].clear()
     selectors.RECENT_SNAPSHOTS.clear()
     assert kinds(people.successor_a)["accept"] == 1
 
@@ -97,3 +98,45 @@ def test_each_day_reads_its_own_to_dos(people, make_case, settings):
     with time_machine.travel(timezone.now() + timedelta(days=1)):
         assert reads_facts(people.hr)
         assert departure.pk in {card.facts.id for card in selectors.my_work(people.hr)}
+
+
+def test_the_rows_counted_name_fields_of_their_models():
+    for model, (_case_of, read) in FACT_ROWS.items():
+        names = {field.name for field in model._meta.get_fields()}
+        assert read <= names, (model.__name__, read - names)
+
+
+def test_saving_only_what_the_facts_do_not_read_leaves_the_case(people, make_case):
+    """Re-encrypting a secret (vault_key rotate) locks accounts, not their cases."""
+    departure = make_case(State.EXECUTING)
+    system = AccessSystem.objects.create(name="Tmall seller centre", category="marketplace")
+    access = Access.objects.create(
+        departure=departure, module=departure.modules.first(), system=system, account="shop-admin"
+    )
+    before = Departure.objects.get(pk=departure.pk).updated_at
+    access.save(update_fields=["secret_key_id"])
+    assert Departure.objects.get(pk=departure.pk).updated_at == before
+    access.save(update_fields=["state"])
+    assert Departure.objects.get(pk=departure.pk).updated_at > before
+
+
+class BrokenCache(BaseCache):
+    """A cache server that does not answer."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+
+    def get_many(self, keys, version=None):
+        raise ConnectionError("no route to host")
+
+    def set_many(self, data, timeout=None, version=None):
+        raise ConnectionError("no route to host")
+
+
+def test_without_the_cache_pages_read_the_facts(people, make_case, settings, caplog):
+    settings.CACHES = {**settings.CACHES, "snapshots": {"BACKEND": f"{__name__}.BrokenCache"}}
+    departure = make_case(State.EXECUTING)
+    item = departure.modules.get(kind="product").items.first()
+    services.item_hand_over(actor=people.leaver, departure=departure, item_id=item.pk)
+    assert kinds(people.successor_a)["accept"] == 1
+    assert "Case snapshots not read from the cache: ConnectionError" in caplog.text
