@@ -276,11 +276,6 @@ def todos_for_case(facts: CaseFacts, today: date, only: int | None = None) -> di
     return todos
 
 
-def todos_of(facts: CaseFacts, today: date, user_id: int) -> list[Todo]:
-    """One person's open work on this case."""
-    return todos_for_case(facts, today, only=user_id).get(user_id, [])
-
-
 # ---------------------------------------------------------------------------------------------
 # Reminders of dates and of work that waits: what to tell whom, at a given instant. Each has a key
 # that names it for good (the row, its date, the offset), so the scan that sends them may run as
