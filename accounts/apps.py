@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from accounts import signals, two_factor  # noqa: F401 (connects the receivers)
+        from accounts import grants, signals, two_factor  # noqa: F401 (connects the receivers)
+
+        grants.connect()

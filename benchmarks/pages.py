@@ -433,11 +433,11 @@ class Result:
 
 def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
     from django.core.cache import caches
-    from django.db.models import Q
     from django.test import Client
     from django.urls import reverse
 
     from accounts.models import User
+    from handover import selectors
     from handover.models import ChecklistItem, Departure
     from handover.models.departure import ACTIVE_STATES, OPEN_STATES
     from handover.permissions import visible_cases
@@ -483,9 +483,6 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
     ]
 
     mgr, succ = users["mgr_busy"], users["succ_busy"]
-    term = args.search
-    searched = Q(number__icontains=term) | Q(employee_name__icontains=term) | Q(manager_name__icontains=term)
-    searched |= Q(department_name__icontains=term)
     facts = {
         "cases": Departure.objects.count(),
         "open": Departure.objects.filter(state__in=OPEN_STATES).count(),
@@ -495,7 +492,7 @@ def measure_size(size: int, seeder: PagesSeeder, args) -> list[Result]:
         "busy successor active": Departure.objects.filter(modules__successor=succ, state__in=ACTIVE_STATES)
         .distinct()
         .count(),
-        "search matches": Departure.objects.filter(searched).count(),
+        "search matches": selectors.case_list(users["hr_busy"], selectors.CaseFilters(q=args.search)).count(),
         "range matches": Departure.objects.filter(last_working_day__range=(range_from, range_to)).count(),
         "active users": User.objects.filter(is_active=True).count(),
     }

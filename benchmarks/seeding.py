@@ -334,6 +334,9 @@ class Seeder:
         from django.core.management.color import no_style
         from django.db import connection
 
+        from accounts.grants import grants_changed
+
+        grants_changed()  # the memberships were written as rows, which sends no signal
         if connection.vendor == "postgresql":
             models = [
                 model for app in ("handover", "accounts") for model in apps.get_app_config(app).get_models()

@@ -121,7 +121,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out login before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the permissions read with the roles and kept (accounts/grants.py).
+    "accounts.backends.GrantsBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -261,9 +262,10 @@ _port = env.int("PORT", default=8000)
 HANDOVER_BASE_URL = env.str("HANDOVER_BASE_URL", default=f"http://127.0.0.1:{_port}")
 HANDOVER_DOCUMENT_DIR = Path(env.str("HANDOVER_DOCUMENT_DIR", default=str(VAR_DIR / "documents")))
 HANDOVER_SHORT_NOTICE_DAYS = 14
-# The tests turn it on: every case snapshot the cache answers is checked against a fresh read
-# (handover.selectors.snapshots), so a change that forgets to move the case's updated_at fails.
-HANDOVER_CHECK_SNAPSHOTS = False
+# The tests turn it on: every case snapshot and person's grants the cache answers is checked
+# against a fresh read (handover.selectors.snapshots, accounts.grants), so a change that forgets
+# to move the case's updated_at, or to give the grants a new version, fails.
+HANDOVER_CHECK_CACHES = False
 # Keys that encrypt stored account secrets (Fernet, newest first); never derived from SECRET_KEY.
 # Embedded mode keeps a generated key in var/vault.key; production must set them.
 HANDOVER_VAULT_KEYS = env.list("HANDOVER_VAULT_KEYS", default=[])
@@ -388,6 +390,13 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
 # and the files stay for the counters and uploads.
 CACHES["snapshots"] = (
     {**CACHES["default"], "KEY_PREFIX": "snapshots"}
+    if _redis_cache
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+)
+
+# People's roles and permissions (accounts.grants): the same way.
+CACHES["grants"] = (
+    {**CACHES["default"], "KEY_PREFIX": "grants"}
     if _redis_cache
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 )

@@ -602,6 +602,14 @@ class CaseFilterForm(forms.Form):
     last_day_from = forms.DateField(label=_("Last day from"), required=False, widget=DateInput())
     last_day_to = forms.DateField(label=_("Last day to"), required=False, widget=DateInput())
 
+    def given(self) -> dict[str, Any]:
+        """The filters given right; any other is left out of the list and shown beside its field
+        with why (a state or a department that does not exist, a date that is not one)."""
+        if not self.is_bound:
+            return {}
+        self.full_clean()
+        return self.cleaned_data
+
     @staticmethod
     def department_options() -> list[tuple[str, str]]:
         """(id, name) of every department, for the filters the case list writes out."""

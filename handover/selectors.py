@@ -319,7 +319,7 @@ def snapshots_of(rows: list[tuple[int, datetime]]) -> list[Snapshot]:
         known = {}
     RECENT_SNAPSHOTS.set_many(known, now.timestamp())
     found.update(known)
-    if settings.HANDOVER_CHECK_SNAPSHOTS and found:
+    if settings.HANDOVER_CHECK_CACHES and found:
         _check_snapshots(found, names, now, today)
     missing = [pk for pk, _at in rows if names[pk] not in found]
     if missing:

@@ -53,15 +53,19 @@ def default_language():
     translation.deactivate()
 
 
+LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
+
+
 @pytest.fixture(autouse=True)
 def own_cache(settings, tmp_path) -> str:
     """A cache of each test's own: the verification page counts uploads per address in it, and
     every test asks from 127.0.0.1. Files, as in embedded mode, so that a worker process started
-    by the test (``CACHE_URL``, the URL answered) shares it. Beside it, the case snapshots' own
-    cache; each snapshot it or the process's memory answers is checked against a fresh read (a
-    change that does not move the case's ``updated_at`` fails)."""
+    by the test (``CACHE_URL``, the URL answered) shares it. Beside it, the case snapshots' and
+    people's grants' own caches; each snapshot or grants they (or the process's memory) answer is
+    checked against a fresh read (a change that does not move the case's ``updated_at``, or does
+    not give the grants a new version, fails)."""
     location = tmp_path / "cache"
-    settings.HANDOVER_CHECK_SNAPSHOTS = True
+    settings.HANDOVER_CHECK_CACHES = True
     # Tests reuse case ids and freeze the clock: what a process kept of another test's cases goes.
     selectors.RECENT_SNAPSHOTS.clear()
     settings.CACHES = {
@@ -70,7 +74,7 @@ def own_cache(settings, tmp_path) -> str:
             "LOCATION": str(location),
         },
         # As Redis keeps them in production: shared by the test's threads (the live server's too).
-        "snapshots": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(location)},
+        **{name: {"BACKEND": LOCMEM, "LOCATION": f"{location}-{name}"} for name in ("snapshots", "grants")},
     }
     return f"filecache://{location}"
 

@@ -5,11 +5,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from handover import places, policy
 from handover.notifications import outbox
+from handover.templatetags.handover_tags import html_rows
 
 register = template.Library()
 
@@ -65,9 +66,9 @@ def main_menu(context) -> str:
     if marked is None:
         holding = [address for address, _label, _here in shown if path.startswith(address)]
         marked = max(holding, key=len, default=None)
-    here = format_html(' aria-current="page"')
+    here = mark_safe(' aria-current="page"')
     entries = ((address, here if address == marked else "", label) for address, label, _current in shown)
-    return format_html_join("\n", '<li><a href="{}"{}>{}</a></li>', entries)
+    return html_rows('<li><a href="{}"{}>{}</a></li>', entries)
 
 
 register.filter("may_use_hr_pages", policy.may_use_hr_pages)

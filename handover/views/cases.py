@@ -36,7 +36,7 @@ TRANSITION_SERVICES = {
 @login_required
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
-    filters = selectors.CaseFilters(**form.cleaned_data) if form.is_valid() else selectors.CaseFilters()
+    filters = selectors.CaseFilters(**form.given())
     chart = selectors.cases_by_state(request.user)
     page = selectors.case_list_page(request.user, filters, request.GET.get("page"), chart=chart)
     return render(

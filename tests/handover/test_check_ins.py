@@ -155,7 +155,7 @@ def test_the_stuck_page_reads_a_fixed_number_of_queries(client, people, make_cas
     from django.test.utils import CaptureQueriesContext
 
     # Queries as a server reads them, the cases' facts read (none cached yet, one cached after).
-    settings.HANDOVER_CHECK_SNAPSHOTS = False
+    settings.HANDOVER_CHECK_CACHES = False
     client.force_login(people.manager)
     with CaptureQueriesContext(connection) as before:
         client.get(reverse("handover:stuck"))

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def counted_as_served(settings) -> None:
     """Queries as a server reads them: without the tests' check of the cached case snapshots."""
-    settings.HANDOVER_CHECK_SNAPSHOTS = False
+    settings.HANDOVER_CHECK_CACHES = False
 
 
 def count_queries(client, url: str) -> int:
@@ -52,14 +52,15 @@ def test_my_work_queries_are_constant(client, people, make_case, settings):
     make_case(State.EXECUTING)
     client.force_login(people.manager)
     url = reverse("handover:my_work")
-    # session, user, groups (is HR, for the menu), then: the modules the person takes over, the
-    # cases' snapshot names (their updated_at), and, none being cached: cases, modules with item
-    # counts, trial task counts, open accesses, important materials not found, follow-ups open,
-    # meetings, signatures, demonstrations due, demonstrations unconfirmed
+    # session, user, their roles and permissions (one query, accounts.grants: a server keeps them
+    # between requests, a test's transaction reads them each time), then: the modules the person
+    # takes over, the cases' snapshot names (their updated_at), and, none being cached: cases,
+    # modules with item counts, trial task counts, open accesses, important materials not found,
+    # follow-ups open, meetings, signatures, demonstrations due, demonstrations unconfirmed
     assert count_queries(client, url) == 15
     grow(make_case, people, 3)
     assert count_queries(client, url) == 15
-    # Cached (nothing changed since): the session (unless it is cached too), the user, groups,
+    # Cached (nothing changed since): the session (unless it is cached too), the user, roles,
     # modules and names alone.
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
@@ -70,20 +71,20 @@ def test_case_list_queries_are_constant(client, people, make_case, settings):
     make_case(State.EXECUTING)
     client.force_login(people.hr)
     url = reverse("handover:case_list")
-    # session, user, the two-factor device that verified the session (HR must have one), groups
-    # (is HR), the user's and their groups' permissions (may open a case, for the menu), per-state
-    # chart (which also counts the cases), page of cases, departments for the filter; and, the
-    # page's cases not being cached, their facts (ten queries, as My work)
-    assert count_queries(client, url) == 19
+    # session, user, the two-factor device that verified the session (HR must have one), roles and
+    # permissions (is HR, may open a case: for the menu), per-state chart (which also counts the
+    # cases), page of cases, departments for the filter; and, the page's cases not being cached,
+    # their facts (ten queries, as My work)
+    assert count_queries(client, url) == 17
     grow(make_case, people, 3)
-    assert count_queries(client, url) == 19
+    assert count_queries(client, url) == 17
     # Filtered by more than the state, the list counts its cases itself.
-    assert count_queries(client, f"{url}?q=HO") == 20
+    assert count_queries(client, f"{url}?q=HO") == 18
     # Cached (nothing changed since): no facts read.
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    assert len(queries) == 8 + session_read(settings)
+    assert len(queries) == 6 + session_read(settings)
 
 
 @pytest.mark.parametrize("role", ["hr", "manager", "head"])
@@ -114,9 +115,10 @@ def test_case_list_queries_are_constant_for_non_hr(client, people, make_case):
 
 
 # Queries of each page of a case: session, user, case with its meeting and department, the user's
-# grants on it, groups; when the case's snapshot is not cached (handover.selectors.snapshots), its
-# name (the case's updated_at) then the facts (case, modules with item counts, trial counts,
-# accesses, materials, follow-ups, meeting, signatures, demonstrations due and unconfirmed): 16.
+# grants on it, their roles and permissions; when the case's snapshot is not cached
+# (handover.selectors.snapshots), its name (the case's updated_at) then the facts (case, modules
+# with item counts, trial counts, accesses, materials, follow-ups, meeting, signatures,
+# demonstrations due and unconfirmed): 16.
 # Then what the section itself reads.
 SECTION_QUERIES = {
     "case_detail": 17,  # confirmation versions
@@ -177,9 +179,8 @@ def test_case_page_queries_do_not_grow_with_rows(client, people, make_case, syst
     add_rows(departure, module, people, system, 3, 60)
     # HR takes no module over: nothing of theirs to open on the modules section, no lesson to note.
     expected = SECTION_QUERIES[section] - (section in ("case_modules", "case_module") and role == "hr")
-    # HR's session loads the two-factor device that verified it, and the menu asks whether they may
-    # open a case (their own and their groups' permissions).
-    expected += 3 * (role == "hr")
+    # HR's session loads the two-factor device that verified it.
+    expected += role == "hr"
     assert count_queries(client, url) == before == expected
 
 
@@ -208,7 +209,7 @@ def test_manual_page_queries_are_constant(client, people, make_case):
     grow_manual(0, 2)
     client.force_login(people.successor_a)
     url = reverse("handover:module_manual", args=[departure.pk, module.pk])
-    # session, user, groups (is HR, for the menu), case with its department, module, the user's
+    # session, user, roles (is HR, for the menu), case with its department, module, the user's
     # grants on the case; the manual, its latest versions, the lessons and the answered questions
     # not taken in yet (with their items)
     first = count_queries(client, url)
@@ -230,7 +231,7 @@ def test_manual_library_queries_are_constant(client, people, make_case):
         )
     client.force_login(people.successor_a)
     url = reverse("handover:manual_library")
-    # session, user, groups (is HR, for the menu), the modules they hold (as department and kind
+    # session, user, roles (is HR, for the menu), the modules they hold (as department and kind
     # pairs), the count and the page of manuals with their modules and cases
     assert count_queries(client, url) == 6
     for n in range(3):
@@ -260,11 +261,10 @@ def test_template_page_queries_are_constant(client, people, make_case):
     template = ChecklistTemplate.objects.get(language="en", is_default=True)
     client.force_login(people.hr)
     url = reverse("handover:template_detail", args=[template.pk])
-    # session, user, the two-factor device, groups, the template, the proposals waiting (with their
-    # cases and targets), its latest versions, the user's and groups' permissions (for the menu),
-    # its items
+    # session, user, the two-factor device, roles and permissions, the template, the proposals
+    # waiting (with their cases and targets), its latest versions, its items
     first = count_queries(client, url)
-    assert first == 10
+    assert first == 8
     close_a_case(1)
     template_item_save(
         actor=people.hr, item=TemplateItem(template=template, module="orders", title="One more")
@@ -304,25 +304,25 @@ def after_the_sign_off(make_case, people, n: int) -> list:
 
 def test_pages_after_the_sign_off_keep_their_queries(client, people, make_case):
     [departure] = after_the_sign_off(make_case, people, 1)
-    # Every page: session, user, HR's two-factor device, groups (is HR), and the user's and groups'
-    # permissions for the menu (6); a case page also reads the case and HR's grants on it (8).
+    # Every page: session, user, HR's two-factor device, roles and permissions (is HR, and for the
+    # menu) (4); a case page also reads the case and HR's grants on it (6).
     pinned = {
         # averages per template and per department, the latest comments, quality per version
-        reverse("handover:feedback_figures"): 10,
+        reverse("handover:feedback_figures"): 8,
         # the count and a page of consents (with their cases and rehire notes)
-        reverse("handover:alumni_list"): 8,
+        reverse("handover:alumni_list"): 6,
         # the case's snapshot name and facts (12 with a case in aftercare), its questions with their
         # modules and items
-        reverse("handover:case_aftercare", args=[departure.pk]): 21,
-        reverse("handover:case_feedback", args=[departure.pk]): 9,  # the answers
-        reverse("handover:case_alumni", args=[departure.pk]): 10,  # the consent, the rehire note
+        reverse("handover:case_aftercare", args=[departure.pk]): 19,
+        reverse("handover:case_feedback", args=[departure.pk]): 7,  # the answers
+        reverse("handover:case_alumni", args=[departure.pk]): 8,  # the consent, the rehire note
         # the retention, four counts, the count and a page of the record
-        reverse("handover:privacy_settings"): 13,
+        reverse("handover:privacy_settings"): 11,
         # the person, the cases that name them (one union), which are open, a page of the cases
         # (their number is known: no count), the confirmations that name them
-        reverse("handover:privacy_person", args=[departure.employee_id]): 11,
+        reverse("handover:privacy_person", args=[departure.employee_id]): 9,
         # the cases that name HR and a page of them
-        reverse("handover:my_data"): 8,
+        reverse("handover:my_data"): 6,
     }
     client.force_login(people.hr)
     assert {url: count_queries(client, url) for url in pinned} == pinned

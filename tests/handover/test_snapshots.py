@@ -33,9 +33,9 @@ def test_a_second_read_comes_from_the_cache_and_a_change_is_seen_at_once(people,
     departure = make_case(State.EXECUTING)
     module = departure.modules.get(kind="product")
     assert "accept" not in kinds(people.successor_a)
-    settings.HANDOVER_CHECK_SNAPSHOTS = False  # the check reads afresh what the cache answers
+    settings.HANDOVER_CHECK_CACHES = False  # the check reads afresh what the cache answers
     assert not reads_facts(people.successor_a)
-    settings.HANDOVER_CHECK_SNAPSHOTS = True
+    settings.HANDOVER_CHECK_CACHES = True
     before = Departure.objects.get(pk=departure.pk).updated_at
     item = module.items.first()
     services.item_hand_over(actor=people.leaver, departure=departure, item_id=item.pk)
@@ -69,7 +69,7 @@ def test_a_change_that_does_not_move_the_case_is_caught_by_the_tests_check(peopl
 
 
 def test_a_snapshot_lasts_until_a_demonstration_falls_due(people, make_case, settings):
-    settings.HANDOVER_CHECK_SNAPSHOTS = False
+    settings.HANDOVER_CHECK_CACHES = False
     departure = make_case(State.EXECUTING)
     product = departure.modules.get(kind="product")
     start = timezone.now()
@@ -91,7 +91,7 @@ def test_a_snapshot_lasts_until_a_demonstration_falls_due(people, make_case, set
 
 def test_each_day_reads_its_own_to_dos(people, make_case, settings):
     """To-dos depend on the day (what is overdue): a snapshot is of one day."""
-    settings.HANDOVER_CHECK_SNAPSHOTS = False
+    settings.HANDOVER_CHECK_CACHES = False
     departure = make_case(State.EXECUTING)
     assert reads_facts(people.hr)
     assert not reads_facts(people.hr)

@@ -207,10 +207,22 @@ def test_case_list_filters_and_search(client, people, make_case):
 
 
 def test_case_list_with_bad_filter_input_shows_the_error(client, people, make_case):
+    executing = make_case(State.EXECUTING)
     client.force_login(people.hr)
     response = client.get(reverse("handover:case_list"), {"last_day_from": "not-a-date"})
     assert response.status_code == 200
     assert "Enter a valid date." in response.content.decode()
+    # A state or a department that does not exist is said beside its field; the filters given
+    # right still apply.
+    for given in ({"state": "bogus"}, {"department": "99999"}, {"department": "x"}):
+        page = client.get(reverse("handover:case_list"), {**given, "q": "nobody"}).content.decode()
+        field = next(iter(given))
+        assert f'id="id_{field}" aria-invalid="true" aria-describedby="id_{field}_error"' in page
+        assert "Select a valid choice." in page
+        assert "No case matches." in page and executing.number not in page
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    page = client.get(reverse("handover:case_list"), {"state": "bogus"}).content.decode()
+    assert "选择一个有效的选项" in page and executing.number in page
 
 
 def test_my_work_lists_what_is_mine(client, people, make_case):
