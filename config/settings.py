@@ -102,6 +102,9 @@ TEMPLATES = [
     },
 ]
 
+# Text boxes, text areas and selects written without a template each (the same HTML, faster).
+FORM_RENDERER = "config.form_renderer.FormRenderer"
+
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'handover.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the Celery worker write to the same file: WAL plus

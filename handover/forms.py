@@ -471,7 +471,12 @@ class LessonForm(PrintableText, forms.Form):
     def __init__(self, *args, module, **kwargs):
         super().__init__(*args, **kwargs)
         self.auto_id = f"lesson-{module.pk}-%s"
-        _choices_from(self.fields["item"], module.items.order_by("position", "pk"))
+        # Offered as (id, title) pairs rather than items: a module has hundreds, and this form is
+        # on each of its pages. What is posted is still checked against the module's items.
+        items = module.items.order_by("position", "pk")
+        field = cast(forms.ModelChoiceField, self.fields["item"])
+        field.queryset = items
+        field.choices = [("", field.empty_label), *items.values_list("pk", "title")]
 
 
 class ManualForm(PrintableText, forms.Form):
