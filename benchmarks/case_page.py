@@ -25,6 +25,7 @@ from datetime import timedelta
 from harness import BENCH_DIR, LEGEND, drop_database, environment_lines, measure, migrate, open_run, sign_in
 from inventory import EXTRA_SYSTEMS, InventorySeeder
 from seeding import Batch
+from server import empty_redis
 
 SQLITE_PATH = BENCH_DIR / "case_page.sqlite3"
 DEPARTMENTS = ["E-commerce Ops", "Customer Service", "Warehouse", "Finance"]
@@ -51,6 +52,12 @@ def parse_args() -> argparse.Namespace:
         "--database-url",
         help="PostgreSQL URL of a scratch database (its name must contain 'bench'; it is dropped and "
         "created). Default: a fresh SQLite file case_page.sqlite3 under var/bench/ or $HANDOVER_VAR_DIR",
+    )
+    parser.add_argument(
+        "--broker-url",
+        help="Redis URL of a scratch database (not database 0; it is emptied at the start and the "
+        "end), the cache as in production (sessions, people's roles, the cases' facts). Default: the "
+        "file cache of embedded mode",
     )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     args = parser.parse_args()
@@ -256,7 +263,10 @@ def print_results(small: list[Result], big: list[Result], sizes: tuple[str, str]
 
 def main() -> None:
     args = parse_args()
-    where = open_run("Handover case page benchmark", args.database_url, SQLITE_PATH)
+    if args.broker_url:
+        empty_redis(args.broker_url)
+    cache = {"CELERY_BROKER_URL": args.broker_url} if args.broker_url else {}
+    where = open_run("Handover case page benchmark", args.database_url, SQLITE_PATH, **cache)
     from django.db import connections
 
     from handover.models import AccessSystem
@@ -309,6 +319,8 @@ def main() -> None:
     connections.close_all()
     if not args.keep:
         drop_database(args.database_url, SQLITE_PATH)
+    if args.broker_url:
+        empty_redis(args.broker_url)
     if growing:
         print(f"\nFAILED: the query count grows with the case on: {', '.join(growing)}")
         sys.exit(1)

@@ -156,11 +156,11 @@ def measure(
     return statistics.median(times), percentile(times, 0.95), queries, db_ms, len(content), slowest
 
 
-def open_run(title: str, database_url: str | None, sqlite_path: Path) -> str:
-    """A fresh scratch database with Django set up against it; prints the title and the environment
-    and answers where the database lives."""
+def open_run(title: str, database_url: str | None, sqlite_path: Path, **environment: str) -> str:
+    """A fresh scratch database with Django set up against it (and ``environment``); prints the
+    title and the environment and answers where the database lives."""
     url, where = create_database(database_url, sqlite_path)
-    setup_django(url, BENCH_DIR / "runtime")
+    setup_django(url, BENCH_DIR / "runtime", **environment)
     print(title)
     for line in environment_lines(where):
         print(line)

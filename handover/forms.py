@@ -429,14 +429,6 @@ class DemonstrationRecordForm(PrintableText, forms.Form):
         self.fields["held_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
 
 
-class QuestionForm(PrintableText, forms.Form):
-    question = forms.CharField(label=_("Your question"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class AnswerForm(PrintableText, forms.Form):
-    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 2}))
-
-
 class TrialTaskForm(PrintableText, forms.Form):
     module = forms.ModelChoiceField(label=_("Module"), queryset=HandoverModule.objects.none())
     title = forms.CharField(label=_("Task"), max_length=200)

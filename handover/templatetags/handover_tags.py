@@ -3,12 +3,14 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django import template
+from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from handover import formatting
+from handover import formatting, places
 from handover.models import State
 
 register = template.Library()
@@ -164,3 +166,151 @@ def event_sentence(event, with_reasons: bool = False) -> str:
     if event.kind == EventKind.TRANSITION and subject and with_reasons:
         sentence = TRANSITION_WITH_REASON
     return mark_safe(str(sentence) % values)  # noqa: S308 (every value is escaped above)
+
+
+# A checklist item's row, written here rather than by a template: a module's page and the modules
+# section draw dozens, each with its acts (a third of those pages' time as a template).
+ACT_FORM = '<form method="post" action="{}" hx-post="{}" hx-target="#item-{}" hx-swap="outerHTML">{}{}</form>'
+TEXT_FIELD = (
+    '<label for="{name}-{pk}">{label}</label>'
+    '<textarea id="{name}-{pk}" name="{name}" rows="2" required></textarea>'
+)
+
+
+@register.simple_tag(takes_context=True)
+def item_row(context, item, actions, lessons=(), demonstrations=(), error="") -> SafeString:
+    """One item of a module (``selectors.ItemRow``'s item and acts, with its lessons learned and
+    demonstrations where the page shows them, and the refusal of an act just tried)."""
+    departure_id = context["departure"].pk
+    csrf = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token")
+    )
+    parts: list[str] = [
+        format_html('<li id="item-{}" class="item state-{}">\n  <div class="item-head">', item.pk, item.state)
+    ]
+    picked = "hand_over" if "hand_over" in actions else "accept" if "accept" in actions else ""
+    if picked:
+        parts.append(
+            format_html(
+                '<input type="checkbox" class="pick" name="item" value="{}" form="bulk-{}-{}"'
+                ' aria-label="{}">',
+                item.pk,
+                item.module_id,
+                picked,
+                _("Choose “%(title)s”") % {"title": item.title},
+            )
+        )
+    parts.append(
+        format_html(
+            '<span class="badge item-{}">{}</span> <strong class="item-title">{}</strong>',
+            item.state,
+            item.get_state_display(),
+            item.title,
+        )
+    )
+    if item.due_date:
+        due = _("due %(day)s") % {"day": formatting.day(item.due_date)}
+        parts.append(format_html(' <span class="muted">{}</span>', due))
+    if item.accepted_by_name:
+        accepted = _("accepted by %(name)s") % {"name": item.accepted_by_name}
+        parts.append(format_html(' <span class="muted">{}</span>', accepted))
+    parts.append("</div>")
+    details = [
+        format_html("<dt>{}</dt><dd>{}</dd>", label, linebreaksbr(text))
+        for label, text in (
+            (_("Steps"), item.steps),
+            (_("Key moments"), item.key_moments),
+            (_("Cautions"), item.cautions),
+        )
+        if text
+    ]
+    if item.evidence_url:
+        details.append(
+            format_html(
+                '<dt>{}</dt><dd><a href="{}" rel="noopener noreferrer">{}</a></dd>',
+                _("Evidence"),
+                item.evidence_url,
+                item.evidence_url,
+            )
+        )
+    if details:
+        parts.append(
+            format_html(
+                '<details><summary>{}</summary><dl class="item-details">{}</dl></details>',
+                _("Details"),
+                mark_safe("".join(details)),  # noqa: S308 (each part escaped above)
+            )
+        )
+    meeting = places.section_url(departure_id, "meeting")
+    for demo in demonstrations:
+        when = (
+            _("Demonstrated on %(day)s") % {"day": formatting.day(demo.held_at)}
+            if demo.held_at
+            else _("Demonstration on %(when)s") % {"when": formatting.moment(demo.scheduled_at)}
+        )
+        parts.append(
+            format_html(
+                '<p class="lesson-link">{}: <a href="{}#demonstration-{}">{}</a></p>',
+                when,
+                meeting,
+                demo.pk,
+                demo.title,
+            )
+        )
+    for entry in lessons:
+        parts.append(
+            format_html(
+                '<p class="lesson-link"><a href="#lesson-{}">{}: {}</a></p>',
+                entry.lesson.pk,
+                _("Lesson learned"),
+                Truncator(entry.lesson.went_wrong).chars(100),
+            )
+        )
+    if item.question:
+        parts.append(format_html('<p class="qa"><strong>{}:</strong> {}</p>', _("Question"), item.question))
+        if item.answer:
+            parts.append(format_html('<p class="qa"><strong>{}:</strong> {}</p>', _("Answer"), item.answer))
+    if error:
+        parts.append(format_html('<p class="error" role="alert">{}</p>', error))
+    parts.append('<div class="item-actions">')
+    parts.extend(_item_acts(departure_id, item, actions, csrf))
+    parts.append("</div>\n</li>")
+    return mark_safe("".join(parts))  # noqa: S308 (each part escaped above)
+
+
+def _item_acts(departure_id: int, item, actions, csrf: SafeString) -> list[SafeString]:
+    def act(name: str, label: str, field: SafeString | str = "") -> SafeString:
+        url = places.address(f"handover:item_{name}", departure_id, item.pk)
+        content = format_html('{}<button type="submit">{}</button>', field, label)
+        return format_html(ACT_FORM, url, url, item.pk, csrf, content)
+
+    acts: list[SafeString] = []
+    if "hand_over" in actions:
+        acts.append(act("hand_over", _("Mark handed over")))
+    for name, label in (("edit", _("Edit")), ("remove", _("Remove"))):
+        if name in actions:
+            page = "handover:item_edit" if name == "edit" else "handover:item_delete"
+            url = places.address(page, departure_id, item.pk)
+            acts.append(
+                format_html(
+                    '<a class="button secondary" href="{}">{}<span class="visually-hidden"> {}</span></a>',
+                    url,
+                    label,
+                    item.title,
+                )
+            )
+    if "accept" in actions:
+        acts.append(act("accept", _("Accept")))
+    if "return" in actions:
+        field = format_html(TEXT_FIELD, name="question", pk=item.pk, label=_("Your question"))
+        acts.append(
+            format_html(
+                '<details class="inline-form"><summary>{}</summary>{}</details>',
+                _("Return with a question"),
+                act("return", _("Send back"), field),
+            )
+        )
+    if "answer" in actions:
+        field = format_html(TEXT_FIELD, name="answer", pk=item.pk, label=_("Your answer"))
+        acts.append(act("answer", _("Answer and hand over again"), field))
+    return acts

@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 
 from handover import policy, services
 from handover.errors import HandoverError
-from handover.forms import AnswerForm, ItemForm, QuestionForm, posted_text
+from handover.forms import ItemForm, posted_text
 from handover.http import AuthenticatedHttpRequest
 from handover.models import ChecklistItem
 from handover.places import module_url
@@ -27,12 +27,8 @@ def _item_row(
     context = {
         "item": item,
         "actions": policy.item_actions(departure.state, access, item),
-        "module": item.module,
         "departure": departure,
-        "access": access,
         "row_error": error,
-        "question_form": QuestionForm(),
-        "answer_form": AnswerForm(),
     }
     response = render(request, "handover/case/item_row.html", context)
     # The next step and the progress per module may have changed too: the page refreshes them.

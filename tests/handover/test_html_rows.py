@@ -1,9 +1,13 @@
-"""The long lists' rows are written by ``html_rows``: the same HTML as Django's
-``format_html_join``, everything a person typed escaped."""
+"""The long lists' rows are written by ``html_rows`` (the same HTML as Django's
+``format_html_join``) and a checklist item's by ``item_row``: everything a person typed escaped."""
 
+import pytest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, override
 
+from handover import services
+from handover.models import State
 from handover.templatetags.handover_tags import html_rows
 
 ROW = '<tr><td><a href="{}">{}</a></td><td data-label="{}">{}{}</td><td>{}/{}</td></tr>'
@@ -23,3 +27,27 @@ def test_rows_are_what_format_html_join_writes():
     assert "O&#x27;Neil &amp; Co" in written and '<span class="badge">short notice</span>' in written
     assert "最后工作日" in written and "?a=1&amp;b=2" in written
     assert html_rows("<li>{}</li>", [], "") == ""
+
+
+@pytest.mark.django_db
+def test_an_item_row_escapes_what_people_typed_and_speaks_the_readers_language(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    module = departure.modules.get(kind="product")
+    typed = '<img src=x onerror="alert(1)"> & co'
+    item = services.item_create(
+        actor=people.leaver, departure=departure, module=module, title=typed, steps=f"{typed}\nline two"
+    )
+    client.force_login(people.leaver)
+    url = reverse("handover:case_module", args=[departure.pk, module.pk])
+    page = client.get(url).content.decode()
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; co<br>line two" in page
+    assert 'aria-label="Choose “&lt;img' in page and f'form="bulk-{module.pk}-hand_over"' in page
+    act = reverse("handover:item_hand_over", args=[departure.pk, item.pk])
+    assert f'<form method="post" action="{act}" hx-post="{act}" hx-target="#item-{item.pk}"' in page
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    page = client.get(url).content.decode()
+    assert "标记为已移交" in page and "选择“&lt;img" in page
+    # After an act, htmx gets the row alone, with the refusal when there is one.
+    answer = client.post(act, HTTP_HX_REQUEST="true").content.decode()
+    assert answer.startswith(f'<li id="item-{item.pk}" class="item state-handed_over">')
