@@ -5,9 +5,12 @@ widget (checkboxes in a list, radio buttons, a file input) is drawn by Django's 
 
 import html
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
+from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.safestring import SafeData
 
 WIDGETS = "django/forms/widgets/"
@@ -17,6 +20,14 @@ INPUTS = ("text", "date", "datetime", "email", "number", "password", "url", "hid
 def _text(value: Any) -> str:
     """``{{ value|stringformat:'s' }}`` in an autoescaped template."""
     return str(value) if isinstance(value, SafeData) else html.escape(str(value))
+
+
+def _shown(value: Any) -> str:
+    """``{{ value }}`` in an autoescaped template: a number or a date as the reader's language
+    writes it."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return _text(value if isinstance(value, str) else localize(value))
 
 
 def _attrs(attrs: dict[str, Any]) -> str:
@@ -40,7 +51,7 @@ def _textarea(widget: dict[str, Any]) -> str:
 
 
 def _option(option: dict[str, Any]) -> str:
-    value, label = _text(option["value"]), _text(option["label"])
+    value, label = _text(option["value"]), _shown(option["label"])
     return f'<option value="{value}"{_attrs(option["attrs"])}>{label}</option>'
 
 
@@ -50,7 +61,7 @@ def _select(widget: dict[str, Any]) -> str | None:
         if any(option["template_name"] != f"{WIDGETS}select_option.html" for option in group_choices):
             return None
         if group_name:
-            parts.append(f'\n  <optgroup label="{_text(group_name)}">')
+            parts.append(f'\n  <optgroup label="{_shown(group_name)}">')
         # Each option's template ends with a new line, which Django keeps inside the select.
         parts.extend(f"\n  {_option(option)}\n" for option in group_choices)
         if group_name:

@@ -2,7 +2,7 @@
 templates write, on widgets alone and on whole pages."""
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django import forms
@@ -42,6 +42,10 @@ WRITTEN = [
     (forms.Select(choices=[("Group <1>", [("x", "X"), ("y", "Y")]), ("z", "Z")]), "y"),
     (forms.SelectMultiple(choices=CHOICES), ["a", "b"]),
     (forms.NullBooleanSelect(), True),
+    # Labels that are not text: written as the reader's language writes them.
+    (forms.Select(choices=[("d", date(2026, 1, 2)), (1.5, 1.5), ("n", 1234567)]), "d"),
+    (forms.Select(choices=[(2026, [(1, date(2026, 12, 2))])]), 1),
+    (forms.Select(choices=[("t", datetime(2026, 12, 2, 1, 30, tzinfo=UTC))]), "t"),
     (PersonInput(group="HR"), "ming"),
     # Drawn by Django's templates (not written here): the same by definition, and still right.
     (forms.CheckboxInput(), True),

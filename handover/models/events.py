@@ -241,6 +241,7 @@ DATA_SUBJECT_KINDS = frozenset(
         EventKind.MODULE_INDEPENDENT,
         EventKind.MODULE_INDEPENDENCE_WITHDRAWN,
         EventKind.CHECKED_IN,
+        EventKind.MANUAL_CHANGED,
     }
 )
 _CHANGE_LABELS = {

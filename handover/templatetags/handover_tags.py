@@ -1,6 +1,7 @@
 import html
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
@@ -70,10 +71,10 @@ def html_rows(template: str, rows: Iterable[tuple], separator: str = "\n") -> Sa
     )
 
 
-def _escaped(value: object) -> object:
-    if isinstance(value, SafeData | int):
-        return value
-    return html.escape(str(value))
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, SafeData):
+        return html.escape(value)
+    return value if isinstance(value, int) else conditional_escape(value)
 
 
 @register.simple_tag
@@ -182,8 +183,12 @@ def item_row(context, item, actions, lessons=(), demonstrations=(), error="") ->
     """One item of a module (``selectors.ItemRow``'s item and acts, with its lessons learned and
     demonstrations where the page shows them, and the refusal of an act just tried)."""
     departure_id = context["departure"].pk
-    csrf = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', context.get("csrf_token")
+    token = context.get("csrf_token")
+    # As {% csrf_token %} writes it: nothing where there is no token.
+    csrf = (
+        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+        if token and token != "NOTPROVIDED"  # noqa: S105 (Django's marker for no token, not a secret)
+        else ""
     )
     parts: list[str] = [
         format_html('<li id="item-{}" class="item state-{}">\n  <div class="item-head">', item.pk, item.state)
@@ -278,7 +283,7 @@ def item_row(context, item, actions, lessons=(), demonstrations=(), error="") ->
     return mark_safe("".join(parts))  # noqa: S308 (each part escaped above)
 
 
-def _item_acts(departure_id: int, item, actions, csrf: SafeString) -> list[SafeString]:
+def _item_acts(departure_id: int, item, actions, csrf: str) -> list[SafeString]:
     def act(name: str, label: str, field: SafeString | str = "") -> SafeString:
         url = places.address(f"handover:item_{name}", departure_id, item.pk)
         content = format_html('{}<button type="submit">{}</button>', field, label)

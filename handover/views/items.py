@@ -5,14 +5,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from handover import policy, services
+from handover import policy, selectors, services
 from handover.errors import HandoverError
 from handover.forms import ItemForm, posted_text
 from handover.http import AuthenticatedHttpRequest
 from handover.models import ChecklistItem
 from handover.places import module_url
 
-from .common import case_action, case_url, load_case, theirs
+from .common import case_action, case_url, form_page, load_case, theirs
 
 
 def _item_row(
@@ -24,9 +24,13 @@ def _item_row(
     )
     if item is None:
         raise Http404
+    # As a module's page draws it: with its lessons learned and the demonstrations that cover it.
+    lessons = selectors.module_lessons(departure, access, item.module)
     context = {
         "item": item,
         "actions": policy.item_actions(departure.state, access, item),
+        "lessons": [entry for entry in lessons if entry.lesson.item_id == item.pk],
+        "demonstrations": selectors.item_demonstrations([item.pk])[item.pk],
         "departure": departure,
         "row_error": error,
     }
@@ -81,10 +85,15 @@ def item_add(request: AuthenticatedHttpRequest, departure, access, module_id: in
         raise Http404
     form = ItemForm(request.POST, prefix=f"m{module.pk}")
     if not form.is_valid():
-        errors = "; ".join(
-            f"{form.fields[f].label}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items()
+        # What was typed comes back with why, on a page of its own, as the module's other forms do.
+        return form_page(
+            request,
+            departure,
+            form,
+            title=_("Add an item to %(module)s") % {"module": module.get_kind_display()},
+            submit=_("Add the item"),
+            back=case_url(departure.pk, f"module-{module.pk}"),
         )
-        raise HandoverError(_("The item was not added. %(errors)s") % {"errors": errors})
     item = services.item_create(actor=request.user, departure=departure, module=module, **form.cleaned_data)
     messages.success(request, _("“%(title)s” added.") % {"title": item.title})
     return redirect(case_url(departure.pk, f"module-{module.pk}"))

@@ -4,6 +4,12 @@ document.addEventListener("change", (event) => {
   if (select) select.form.requestSubmit();
 });
 
+// Back on the tab, the notification count is asked for at once (an htmx trigger filter would
+// need eval, which the content security policy refuses).
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && window.htmx) window.htmx.trigger(document.body, "handover-visible");
+});
+
 // A case's part loaded in place by its tab: the reader lands on its heading, as after a page load.
 document.addEventListener("htmx:afterSettle", (event) => {
   if (event.detail.target && event.detail.target.id === "case-section") {

@@ -1,8 +1,11 @@
 """The long lists' rows are written by ``html_rows`` (the same HTML as Django's
 ``format_html_join``) and a checklist item's by ``item_row``: everything a person typed escaped."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy, override
 
@@ -48,6 +51,33 @@ def test_an_item_row_escapes_what_people_typed_and_speaks_the_readers_language(c
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     page = client.get(url).content.decode()
     assert "标记为已移交" in page and "选择“&lt;img" in page
-    # After an act, htmx gets the row alone, with the refusal when there is one.
+    # After an act, htmx gets the row alone, drawn as the page draws it: with the demonstration
+    # that covers it and the lesson noted about it.
+    services.demonstration_schedule(
+        actor=people.leaver,
+        departure=departure,
+        title="Pricing tool walk-through",
+        scheduled_at=timezone.now() + timedelta(days=1),
+        location="Room 3",
+        item_ids=[item.pk],
+        attendee_ids=[people.successor_a.pk],
+    )
+    services.lesson_add(
+        actor=people.leaver,
+        departure=departure,
+        module_id=module.pk,
+        went_wrong="Prices <b>lag</b>",
+        solved="Refresh",
+        item_id=item.pk,
+    )
     answer = client.post(act, HTTP_HX_REQUEST="true").content.decode()
     assert answer.startswith(f'<li id="item-{item.pk}" class="item state-handed_over">')
+    assert "Pricing tool walk-through" in answer and "Prices &lt;b&gt;lag&lt;/b&gt;" in answer
+    # A question and its answer, as typed.
+    client.force_login(people.successor_a)
+    client.post(
+        reverse("handover:item_return", args=[departure.pk, item.pk]), {"question": "<i>Which</i> supplier?"}
+    )
+    client.force_login(people.leaver)
+    page = client.get(url).content.decode()
+    assert "&lt;i&gt;Which&lt;/i&gt; supplier?" in page and "<i>Which" not in page

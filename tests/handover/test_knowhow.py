@@ -84,6 +84,9 @@ def test_the_leaver_writes_the_manual_from_the_items_and_each_save_is_a_version(
     changes = client.get(url("manual_version", departure, module, 2)).content.decode()
     assert "<ins>" in changes and "check prices" in changes and "<del>" in changes
     assert departure.events.filter(kind=EventKind.MANUAL_CHANGED, actor=people.leaver).count() == 2
+    # On the timeline, the module by its name in the reader's language (not the data kept).
+    timeline = client.get(reverse("handover:case_timeline", args=[departure.pk])).content.decode()
+    assert "changed the operation manual of Product management" in timeline and '{"module"' not in timeline
     assert (
         "Read the manual"
         in client.get(reverse("handover:case_module", args=[departure.pk, module.pk])).content.decode()

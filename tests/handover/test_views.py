@@ -372,3 +372,20 @@ def test_pages_for_changes_a_case_no_longer_allows_say_so_instead_of_a_form(clie
         page = client.get(reverse(f"handover:{name}", args=[departure.pk])).content.decode()
         assert 'role="alert"' in page
         assert "<form" not in page.split("<main", 1)[1]
+
+
+def test_an_item_refused_comes_back_with_what_was_typed_and_why(client, people, make_case):
+    departure = make_case(State.EXECUTING)
+    module = departure.modules.get(kind="product")
+    client.force_login(people.leaver)
+    url = reverse("handover:item_add", args=[departure.pk, module.pk])
+    field = f"m{module.pk}-"
+    typed = {f"{field}title": "Refund rules", f"{field}steps": "Open the refund queue"}
+    response = client.post(url, {**typed, f"{field}evidence_url": "http://wiki/sop"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Add an item to Product management" in page and "Enter a valid URL." in page
+    assert 'value="Refund rules"' in page and "Open the refund queue</textarea>" in page
+    assert not module.items.filter(title="Refund rules").exists()
+    assert client.post(url, typed).status_code == 302
+    assert module.items.filter(title="Refund rules").exists()
