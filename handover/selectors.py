@@ -844,6 +844,20 @@ def demonstration_rows(departure: Departure, access: CaseAccess) -> list[Demonst
     return rows
 
 
+def with_notes(rows: list[ItemRow], lessons: list[LessonRow]) -> list[ItemRow]:
+    """These rows with what a module's page shows under each item: its lessons learned (of
+    ``lessons``, the module's) and the demonstrations that cover it. One query."""
+    shown = item_demonstrations([row.item.pk for row in rows])
+    return [
+        replace(
+            row,
+            lessons=tuple(entry for entry in lessons if entry.lesson.item_id == row.item.pk),
+            demonstrations=tuple(shown[row.item.pk]),
+        )
+        for row in rows
+    ]
+
+
 def item_demonstrations(item_ids: list[int]) -> dict[int, list[Demonstration]]:
     """The demonstrations that cover each of these items, in time order. One query."""
     covered: dict[int, list[Demonstration]] = defaultdict(list)

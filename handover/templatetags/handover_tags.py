@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.template.defaulttags import CsrfTokenNode
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
@@ -183,13 +184,7 @@ def item_row(context, item, actions, lessons=(), demonstrations=(), error="") ->
     """One item of a module (``selectors.ItemRow``'s item and acts, with its lessons learned and
     demonstrations where the page shows them, and the refusal of an act just tried)."""
     departure_id = context["departure"].pk
-    token = context.get("csrf_token")
-    # As {% csrf_token %} writes it: nothing where there is no token.
-    csrf = (
-        format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-        if token and token != "NOTPROVIDED"  # noqa: S105 (Django's marker for no token, not a secret)
-        else ""
-    )
+    csrf = CsrfTokenNode().render(context)  # {% csrf_token %}, once for the row's forms
     parts: list[str] = [
         format_html('<li id="item-{}" class="item state-{}">\n  <div class="item-head">', item.pk, item.state)
     ]

@@ -183,16 +183,7 @@ def _module(case: CaseView, module_id: int) -> dict[str, Any]:
         raise Http404 from None
     can_add = bool(policy.act_decision(case.state, case.access, "add_item"))
     lessons = selectors.module_lessons(case.departure, case.access, row.module)
-    shown = selectors.item_demonstrations([item_row.item.pk for item_row in row.items])
-    items = [
-        replace(
-            item_row,
-            lessons=tuple(entry for entry in lessons if entry.lesson.item_id == item_row.item.pk),
-            demonstrations=tuple(shown[item_row.item.pk]),
-        )
-        for item_row in row.items
-    ]
-    row = replace(row, items=items)
+    row = replace(row, items=selectors.with_notes(row.items, lessons))
     may_note = policy.lesson_decision(case.state, case.access, row.module)
     may_check_in = policy.act_decision(case.state, case.access, "check_in")
     may_leave = policy.act_decision(case.state, case.access, "add_follow_up")

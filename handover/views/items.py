@@ -25,15 +25,9 @@ def _item_row(
     if item is None:
         raise Http404
     # As a module's page draws it: with its lessons learned and the demonstrations that cover it.
-    lessons = selectors.module_lessons(departure, access, item.module)
-    context = {
-        "item": item,
-        "actions": policy.item_actions(departure.state, access, item),
-        "lessons": [entry for entry in lessons if entry.lesson.item_id == item.pk],
-        "demonstrations": selectors.item_demonstrations([item.pk])[item.pk],
-        "departure": departure,
-        "row_error": error,
-    }
+    row = selectors.ItemRow(item, policy.item_actions(departure.state, access, item))
+    [row] = selectors.with_notes([row], selectors.module_lessons(departure, access, item.module))
+    context = {"row": row, "departure": departure, "row_error": error}
     response = render(request, "handover/case/item_row.html", context)
     # The next step and the progress per module may have changed too: the page refreshes them.
     response["HX-Trigger"] = "handover-changed"
